@@ -1,0 +1,103 @@
+//! The command line: one file per subcommand, each with its clap `Args` and its `run`.
+//!
+//! clap types stop here: each `run` turns its arguments into the library's validated
+//! parameters before any work starts.
+
+pub mod evaluate;
+pub mod predict;
+pub mod train;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use stance::corpus::{parse_delimiter, ReadOptions, Schema, TextEncoding};
+use stance::Error;
+
+/// Quotes, speakers and actors in news articles, with each quote's stance toward each actor.
+#[derive(Debug, Parser)]
+#[command(name = "stance", version, about, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Train a model on labelled CSV.
+    Train(train::TrainArgs),
+    /// Measure a model on labelled CSV.
+    Evaluate(evaluate::EvaluateArgs),
+    /// Label new rows or articles.
+    Predict(predict::PredictArgs),
+}
+
+/// Runs the parsed command.
+pub fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
+    match cli.command {
+        Command::Train(args) => train::run(args),
+        Command::Evaluate(args) => evaluate::run(args),
+        Command::Predict(args) => predict::run(args),
+    }
+}
+
+/// How to read labelled files: shared by every subcommand that reads them.
+#[derive(Debug, Clone, Args, serde::Serialize)]
+pub struct CsvArgs {
+    /// Column holding the text.
+    #[arg(long, default_value = "text", value_name = "NAME")]
+    pub text_column: String,
+    /// Column holding the actor the row is about.
+    #[arg(long, default_value = "actor", value_name = "NAME")]
+    pub actor_column: String,
+    /// Column holding the stance label (optional in the file).
+    #[arg(long, default_value = "stance", value_name = "NAME")]
+    pub stance_column: String,
+    /// Column holding the sentiment label (optional in the file).
+    #[arg(long, default_value = "sentiment", value_name = "NAME")]
+    pub sentiment_column: String,
+    /// Column holding the sentence(s) around the text (optional in the file).
+    #[arg(long, default_value = "context", value_name = "NAME")]
+    pub context_column: String,
+    /// Column naming each row's split (used with --split).
+    #[arg(long, default_value = "split", value_name = "NAME")]
+    pub split_column: String,
+    /// Keep only rows whose split column holds this value, e.g. train or test.
+    #[arg(long, value_name = "NAME")]
+    pub split: Option<String>,
+    /// Field delimiter: comma, tab, semicolon, pipe or one character.
+    #[arg(long, default_value = "comma", value_name = "DELIM")]
+    pub delimiter: String,
+    /// Byte encoding of the files: utf-8, latin1 or cp1252.
+    #[arg(long, default_value = "utf-8", value_name = "ENCODING")]
+    pub encoding: String,
+}
+
+impl CsvArgs {
+    /// Validates the flags into the library's options.
+    pub fn read_options(&self) -> Result<ReadOptions, Error> {
+        Ok(ReadOptions {
+            schema: Schema {
+                text: self.text_column.clone(),
+                actor: self.actor_column.clone(),
+                stance: self.stance_column.clone(),
+                sentiment: self.sentiment_column.clone(),
+                context: self.context_column.clone(),
+                split: self.split_column.clone(),
+                ..Schema::default()
+            },
+            delimiter: parse_delimiter(&self.delimiter)?,
+            encoding: self.encoding.parse::<TextEncoding>()?,
+            split: self.split.clone(),
+        })
+    }
+}
+
+/// The model folder flag.
+#[derive(Debug, Clone, Args)]
+pub struct ModelArg {
+    /// Model folder.
+    #[arg(long, default_value = "models/default", value_name = "DIR")]
+    pub model: PathBuf,
+}

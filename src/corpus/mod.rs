@@ -1,0 +1,463 @@
+//! Stage 1: labelled rows in.
+//!
+//! Reads labelled CSV (one row per (text, actor) pair) into [`Row`]s, mapping the user's column
+//! names, delimiter and encoding onto the project's schema. This is the only place that sets up
+//! a `csv::ReaderBuilder`. Bad input is an [`Error`] that names the file, the line and the
+//! column.
+
+mod encoding;
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+pub use encoding::{decode_utf8, TextEncoding};
+
+use crate::error::Error;
+
+/// The two label columns a model can learn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Task {
+    /// Stance of the text toward the actor: favor / against / neutral (labels are learned).
+    Stance,
+    /// Sentiment of the text toward the actor: positive / negative / neutral.
+    Sentiment,
+}
+
+impl Task {
+    /// Both tasks, in report order.
+    pub const ALL: [Task; 2] = [Task::Stance, Task::Sentiment];
+
+    /// The task's name in reports and output columns.
+    pub fn name(self) -> &'static str {
+        match self {
+            Task::Stance => "stance",
+            Task::Sentiment => "sentiment",
+        }
+    }
+}
+
+/// Which columns of a file hold which part of the schema.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Schema {
+    /// The text (quote, statement or tweet). Default `text`.
+    pub text: String,
+    /// The actor the row is about. Default `actor`.
+    pub actor: String,
+    /// The stance label. Default `stance`; optional.
+    pub stance: String,
+    /// The sentiment label. Default `sentiment`; optional.
+    pub sentiment: String,
+    /// The sentence(s) around a quote. Default `context`; optional.
+    pub context: String,
+    /// Optional columns carried through to the output.
+    pub id: String,
+    /// The speaker of the quote; optional.
+    pub speaker: String,
+    /// The article the row comes from; optional.
+    pub article: String,
+    /// The split a row belongs to (`train`, `test`); optional.
+    pub split: String,
+}
+
+impl Default for Schema {
+    fn default() -> Self {
+        Schema {
+            text: "text".into(),
+            actor: "actor".into(),
+            stance: "stance".into(),
+            sentiment: "sentiment".into(),
+            context: "context".into(),
+            id: "id".into(),
+            speaker: "speaker".into(),
+            article: "article".into(),
+            split: "split".into(),
+        }
+    }
+}
+
+impl Schema {
+    /// The column that holds a task's labels.
+    pub fn label_column(&self, task: Task) -> &str {
+        match task {
+            Task::Stance => &self.stance,
+            Task::Sentiment => &self.sentiment,
+        }
+    }
+}
+
+/// How to read labelled files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Column names.
+    pub schema: Schema,
+    /// Field delimiter byte. Default `,`.
+    pub delimiter: u8,
+    /// Byte encoding of the file. Default UTF-8.
+    pub encoding: TextEncoding,
+    /// Keep only rows whose split column holds this value. Default: every row.
+    pub split: Option<String>,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            schema: Schema::default(),
+            delimiter: b',',
+            encoding: TextEncoding::Utf8,
+            split: None,
+        }
+    }
+}
+
+/// Parses a `--delimiter` value: `comma`, `tab`, `semicolon`, `pipe` or one ASCII character.
+pub fn parse_delimiter(value: &str) -> Result<u8, Error> {
+    match value {
+        "comma" | "," => Ok(b','),
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        "semicolon" => Ok(b';'),
+        "pipe" => Ok(b'|'),
+        single if single.len() == 1 && single.is_ascii() => Ok(single.as_bytes()[0]),
+        other => Err(Error::InvalidValue {
+            flag: "--delimiter".into(),
+            value: other.into(),
+            expected: "comma, tab, semicolon, pipe or a single ASCII character".into(),
+        }),
+    }
+}
+
+/// One (text, actor) pair with its labels.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Row {
+    /// The `id` column, if any.
+    pub id: Option<String>,
+    /// The text.
+    pub text: String,
+    /// The context around the text, if any.
+    pub context: Option<String>,
+    /// The actor.
+    pub actor: String,
+    /// The speaker, if any.
+    pub speaker: Option<String>,
+    /// The article, if any.
+    pub article: Option<String>,
+    /// The stance label, case-folded; `None` where the column is absent or empty.
+    pub stance: Option<String>,
+    /// The sentiment label, case-folded; `None` where absent or empty.
+    pub sentiment: Option<String>,
+    /// 1-based line of the record in its file.
+    pub line: u64,
+}
+
+impl Row {
+    /// The label of a task, if the row has one.
+    pub fn label(&self, task: Task) -> Option<&str> {
+        match task {
+            Task::Stance => self.stance.as_deref(),
+            Task::Sentiment => self.sentiment.as_deref(),
+        }
+    }
+
+    /// The text the model reads: the context when it holds the text (the framing often carries
+    /// the stance), otherwise the text followed by the context.
+    pub fn model_text(&self) -> String {
+        compose_model_text(&self.text, self.context.as_deref())
+    }
+}
+
+/// The text the model reads for a quote and its context; see [`Row::model_text`].
+pub fn compose_model_text(text: &str, context: Option<&str>) -> String {
+    match context.map(str::trim) {
+        None | Some("") => text.to_string(),
+        Some(context) if context.contains(text.trim()) => context.to_string(),
+        Some(context) => format!("{text} {context}"),
+    }
+}
+
+/// A file that was read, for the model's metadata.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceFile {
+    /// The file's name as given on the command line.
+    pub path: String,
+    /// SHA-256 of its bytes, hex.
+    pub sha256: String,
+    /// Rows kept from it.
+    pub rows: usize,
+}
+
+/// Rows read from one or more files.
+#[derive(Debug, Clone, Default)]
+pub struct Corpus {
+    /// Every row, in file order.
+    pub rows: Vec<Row>,
+    /// The files they came from.
+    pub files: Vec<SourceFile>,
+}
+
+impl Corpus {
+    /// Reads every file in turn.
+    pub fn read(paths: &[PathBuf], options: &ReadOptions) -> Result<Corpus, Error> {
+        let mut corpus = Corpus::default();
+        for path in paths {
+            let (rows, file) = read_file(path, options)?;
+            corpus.rows.extend(rows);
+            corpus.files.push(file);
+        }
+        Ok(corpus)
+    }
+}
+
+/// Reads one labelled file.
+pub fn read_file(path: &Path, options: &ReadOptions) -> Result<(Vec<Row>, SourceFile), Error> {
+    let bytes = std::fs::read(path).map_err(|err| Error::io(path, err))?;
+    let sha256 = format!("{:x}", Sha256::digest(&bytes));
+    let rows = read_bytes(&bytes, path, options)?;
+    let file = SourceFile {
+        path: path.display().to_string(),
+        sha256,
+        rows: rows.len(),
+    };
+    Ok((rows, file))
+}
+
+/// Reads labelled rows from bytes; `path` names them in errors.
+pub fn read_bytes(bytes: &[u8], path: &Path, options: &ReadOptions) -> Result<Vec<Row>, Error> {
+    let text = options.encoding.decode(bytes, path)?;
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(options.delimiter)
+        .flexible(false)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|err| csv_error(path, &err))?
+        .clone();
+    let columns = Columns::locate(&headers, &options.schema, path)?;
+    if let (Some(wanted), None) = (&options.split, columns.split) {
+        return Err(Error::MissingColumn {
+            path: path.to_path_buf(),
+            column: options.schema.split.clone(),
+            available: header_list(&headers),
+            flag: format!("--split-column (needed by --split {wanted})"),
+        });
+    }
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|err| csv_error(path, &err))?;
+        let line = record.position().map_or(0, |p| p.line());
+        if let Some(wanted) = &options.split {
+            let split = columns.split.and_then(|i| record.get(i)).unwrap_or("");
+            if split.trim() != wanted {
+                continue;
+            }
+        }
+        rows.push(columns.row(&record, line, path, &options.schema)?);
+    }
+    Ok(rows)
+}
+
+/// Positions of the schema's columns in one file's header.
+struct Columns {
+    text: usize,
+    actor: usize,
+    stance: Option<usize>,
+    sentiment: Option<usize>,
+    context: Option<usize>,
+    id: Option<usize>,
+    speaker: Option<usize>,
+    article: Option<usize>,
+    split: Option<usize>,
+}
+
+impl Columns {
+    fn locate(headers: &csv::StringRecord, schema: &Schema, path: &Path) -> Result<Self, Error> {
+        let find = |name: &str| headers.iter().position(|h| h.trim() == name);
+        let require = |name: &str, flag: &str| {
+            find(name).ok_or_else(|| Error::MissingColumn {
+                path: path.to_path_buf(),
+                column: name.to_string(),
+                available: header_list(headers),
+                flag: flag.to_string(),
+            })
+        };
+        Ok(Columns {
+            text: require(&schema.text, "--text-column")?,
+            actor: require(&schema.actor, "--actor-column")?,
+            stance: find(&schema.stance),
+            sentiment: find(&schema.sentiment),
+            context: find(&schema.context),
+            id: find(&schema.id),
+            speaker: find(&schema.speaker),
+            article: find(&schema.article),
+            split: find(&schema.split),
+        })
+    }
+
+    fn row(
+        &self,
+        record: &csv::StringRecord,
+        line: u64,
+        path: &Path,
+        schema: &Schema,
+    ) -> Result<Row, Error> {
+        let optional = |index: Option<usize>| {
+            index
+                .and_then(|i| record.get(i))
+                .map(str::trim)
+                .filter(|value| !value.is_empty())
+                .map(str::to_string)
+        };
+        let required = |index: usize, column: &str, expected: &str| {
+            optional(Some(index)).ok_or_else(|| Error::EmptyField {
+                path: path.to_path_buf(),
+                line,
+                column: column.to_string(),
+                expected: expected.to_string(),
+            })
+        };
+        let label = |index: Option<usize>| optional(index).map(|label| label.to_lowercase());
+        Ok(Row {
+            id: optional(self.id),
+            text: required(
+                self.text,
+                &schema.text,
+                "the text of the quote or statement",
+            )?,
+            context: optional(self.context),
+            actor: required(self.actor, &schema.actor, "the actor the text is about")?,
+            speaker: optional(self.speaker),
+            article: optional(self.article),
+            stance: label(self.stance),
+            sentiment: label(self.sentiment),
+            line,
+        })
+    }
+}
+
+fn header_list(headers: &csv::StringRecord) -> String {
+    headers.iter().collect::<Vec<_>>().join(", ")
+}
+
+fn csv_error(path: &Path, err: &csv::Error) -> Error {
+    let line = err.position().map_or(0, |p| p.line());
+    let message = match err.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("expected {expected_len} fields like the header, found {len}"),
+        _ => err.to_string(),
+    };
+    Error::Csv {
+        path: path.to_path_buf(),
+        line,
+        message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str, options: &ReadOptions) -> Result<Vec<Row>, Error> {
+        read_bytes(text.as_bytes(), Path::new("test.csv"), options)
+    }
+
+    #[test]
+    fn reads_rows_and_case_folds_labels() {
+        let rows = read(
+            "id,text,actor,stance,sentiment\n7,They are great,ICE,FAVOR,Positive\n8,No,ICE,,\n",
+            &ReadOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].id.as_deref(), Some("7"));
+        assert_eq!(rows[0].stance.as_deref(), Some("favor"));
+        assert_eq!(rows[0].sentiment.as_deref(), Some("positive"));
+        assert_eq!(rows[0].line, 2);
+        assert_eq!(rows[1].stance, None);
+    }
+
+    #[test]
+    fn maps_other_column_names_and_tabs() {
+        let options = ReadOptions {
+            schema: Schema {
+                text: "Tweet".into(),
+                actor: "Target".into(),
+                stance: "Stance".into(),
+                ..Schema::default()
+            },
+            delimiter: parse_delimiter("tab").unwrap(),
+            ..ReadOptions::default()
+        };
+        let rows = read(
+            "ID\tTarget\tTweet\tStance\n1\tAtheism\tgod is\tAGAINST\n",
+            &options,
+        )
+        .unwrap();
+        assert_eq!(rows[0].actor, "Atheism");
+        assert_eq!(rows[0].stance.as_deref(), Some("against"));
+    }
+
+    #[test]
+    fn missing_column_names_the_flag() {
+        let err = read("words,actor\nhi,ICE\n", &ReadOptions::default()).unwrap_err();
+        let message = err.to_string();
+        assert!(
+            message.contains("test.csv:1: missing column `text`"),
+            "{message}"
+        );
+        assert!(message.contains("--text-column"), "{message}");
+    }
+
+    #[test]
+    fn empty_text_names_line_and_column() {
+        let err = read("text,actor\nfine,ICE\n  ,ICE\n", &ReadOptions::default()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "test.csv:3: column `text` is empty; expected the text of the quote or statement"
+        );
+    }
+
+    #[test]
+    fn ragged_record_names_its_line() {
+        let err = read(
+            "text,actor\nfine,ICE\nbad,ICE,extra\n",
+            &ReadOptions::default(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "test.csv:3: expected 2 fields like the header, found 3"
+        );
+    }
+
+    #[test]
+    fn split_keeps_matching_rows_and_needs_its_column() {
+        let options = ReadOptions {
+            split: Some("test".into()),
+            ..ReadOptions::default()
+        };
+        let rows = read("text,actor,split\na,X,train\nb,X,test\n", &options).unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].text, "b");
+        let err = read("text,actor\na,X\n", &options).unwrap_err();
+        assert!(err.to_string().contains("missing column `split`"), "{err}");
+    }
+
+    #[test]
+    fn model_text_prefers_the_context_that_holds_the_quote() {
+        assert_eq!(
+            compose_model_text("communist", Some("calling him a “communist”")),
+            "calling him a “communist”"
+        );
+        assert_eq!(compose_model_text("a", Some("b")), "a b");
+        assert_eq!(compose_model_text("a", Some(" ")), "a");
+    }
+
+    #[test]
+    fn delimiter_values() {
+        assert_eq!(parse_delimiter("comma").unwrap(), b',');
+        assert_eq!(parse_delimiter(";").unwrap(), b';');
+        assert!(parse_delimiter("colon-ish").is_err());
+    }
+}

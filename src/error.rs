@@ -1,0 +1,148 @@
+//! The crate's error type.
+//!
+//! Every variant says where the problem is (file, line, column) and what was expected, so the
+//! binary can print it as it is. The library never panics on bad input.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong in `stance`.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A file or folder could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+
+    /// The CSV reader could not parse a record.
+    #[error("{}:{line}: {message}", path.display())]
+    Csv {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line of the record.
+        line: u64,
+        /// What the CSV reader said.
+        message: String,
+    },
+
+    /// A column the schema needs is not in the header.
+    #[error(
+        "{}:1: missing column `{column}` (the header has: {available}); name it with {flag}",
+        path.display()
+    )]
+    MissingColumn {
+        /// The file.
+        path: PathBuf,
+        /// The column that was looked for.
+        column: String,
+        /// The header's columns, comma-separated.
+        available: String,
+        /// The command-line flag that names this column.
+        flag: String,
+    },
+
+    /// The bytes are not valid UTF-8.
+    #[error(
+        "{}:{line}:{column}: invalid UTF-8 (byte 0x{byte:02x}); if the file is not UTF-8, \
+         pass --encoding latin1 or --encoding cp1252",
+        path.display()
+    )]
+    InvalidUtf8 {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line.
+        line: u64,
+        /// 1-based byte column within the line.
+        column: u64,
+        /// The first invalid byte.
+        byte: u8,
+    },
+
+    /// A field that must hold a value is empty.
+    #[error("{}:{line}: column `{column}` is empty; expected {expected}", path.display())]
+    EmptyField {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line of the record.
+        line: u64,
+        /// The column's name in the file.
+        column: String,
+        /// What should be there.
+        expected: String,
+    },
+
+    /// A label column cannot train a classifier.
+    #[error("{column}: {problem}")]
+    UnusableLabels {
+        /// The label column (`stance` or `sentiment`, or the file's name for it).
+        column: String,
+        /// What is wrong with it, e.g. a single class.
+        problem: String,
+    },
+
+    /// Nothing to train on, or nothing to evaluate.
+    #[error("{0}")]
+    NoData(String),
+
+    /// A command-line value is not one of the accepted forms.
+    #[error("invalid value `{value}` for {flag}: expected {expected}")]
+    InvalidValue {
+        /// The flag.
+        flag: String,
+        /// What was given.
+        value: String,
+        /// What is accepted.
+        expected: String,
+    },
+
+    /// The model folder holds a model of another format version.
+    #[error(
+        "{}: model format version {found}, but this stance reads version {expected}; \
+         retrain the model with `stance train`",
+        path.display()
+    )]
+    ModelVersion {
+        /// The model file.
+        path: PathBuf,
+        /// The version in the file.
+        found: u32,
+        /// The version this build reads.
+        expected: u32,
+    },
+
+    /// A model file is not what `stance train` writes.
+    #[error("{}: not a valid stance model: {message}", path.display())]
+    CorruptModel {
+        /// The model file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+
+    /// The tokeniser failed.
+    #[error("tokenizer: {message}")]
+    Tokenizer {
+        /// What the `tokenizers` crate said.
+        message: String,
+    },
+
+    /// The optimiser failed or the hyperparameters are invalid.
+    #[error("model: {message}")]
+    Model {
+        /// What went wrong.
+        message: String,
+    },
+}
+
+impl Error {
+    /// Wraps an I/O error with the path it concerns.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}

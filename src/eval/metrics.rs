@@ -1,0 +1,168 @@
+//! Classification metrics: accuracy, per-label precision/recall/F1, macro-F1, F_avg and the
+//! confusion matrix.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// Precision, recall and F1 of one label.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct LabelScores {
+    /// Of the rows predicted with this label, the share that have it.
+    pub precision: f64,
+    /// Of the rows with this label, the share predicted with it.
+    pub recall: f64,
+    /// Harmonic mean of precision and recall (0 where both are 0).
+    pub f1: f64,
+    /// Rows with this label.
+    pub support: usize,
+}
+
+/// Rows are gold labels, columns predicted labels.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Confusion {
+    /// Label order of rows and columns.
+    pub labels: Vec<String>,
+    /// `matrix[gold][predicted]` counts.
+    pub matrix: Vec<Vec<usize>>,
+}
+
+/// Metrics of one label column over some rows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Metrics {
+    /// Rows scored.
+    pub rows: usize,
+    /// Share of rows predicted right.
+    pub accuracy: f64,
+    /// Unweighted mean F1 over the labels that occur in the gold or predicted labels.
+    pub macro_f1: f64,
+    /// Mean F1 of the two polar labels (`favor` and `against`, or `positive` and `negative`),
+    /// the SemEval-2016 Task 6 metric; `None` where the labels have no such pair.
+    pub f_avg: Option<f64>,
+    /// Scores per label.
+    pub labels: BTreeMap<String, LabelScores>,
+    /// The confusion matrix.
+    pub confusion: Confusion,
+}
+
+/// The label pairs F_avg averages over, first found wins.
+const POLAR_PAIRS: [[&str; 2]; 2] = [["favor", "against"], ["positive", "negative"]];
+
+impl Metrics {
+    /// Scores `predicted` against `gold`; both index into `labels`.
+    pub fn compute(labels: &[String], gold: &[usize], predicted: &[usize]) -> Metrics {
+        let k = labels.len();
+        let mut matrix = vec![vec![0usize; k]; k];
+        for (&g, &p) in gold.iter().zip(predicted) {
+            if g < k && p < k {
+                matrix[g][p] += 1;
+            }
+        }
+        let rows = gold.len().min(predicted.len());
+        let correct: usize = (0..k).map(|i| matrix[i][i]).sum();
+        let mut scores = BTreeMap::new();
+        let mut f1_sum = 0.0;
+        let mut counted = 0;
+        for (i, label) in labels.iter().enumerate() {
+            let support: usize = matrix[i].iter().sum();
+            let predicted_as: usize = matrix.iter().map(|row| row[i]).sum();
+            let precision = ratio(matrix[i][i], predicted_as);
+            let recall = ratio(matrix[i][i], support);
+            let f1 = if precision + recall > 0.0 {
+                2.0 * precision * recall / (precision + recall)
+            } else {
+                0.0
+            };
+            if support > 0 || predicted_as > 0 {
+                f1_sum += f1;
+                counted += 1;
+            }
+            scores.insert(
+                label.clone(),
+                LabelScores {
+                    precision,
+                    recall,
+                    f1,
+                    support,
+                },
+            );
+        }
+        let f_avg = POLAR_PAIRS.iter().find_map(|[a, b]| {
+            let (a, b) = (scores.get(*a)?, scores.get(*b)?);
+            Some((a.f1 + b.f1) / 2.0)
+        });
+        Metrics {
+            rows,
+            accuracy: ratio(correct, rows),
+            macro_f1: if counted > 0 {
+                f1_sum / counted as f64
+            } else {
+                0.0
+            },
+            f_avg,
+            labels: scores,
+            confusion: Confusion {
+                labels: labels.to_vec(),
+                matrix,
+            },
+        }
+    }
+}
+
+fn ratio(part: usize, whole: usize) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        part as f64 / whole as f64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labels() -> Vec<String> {
+        ["against", "favor", "none"].map(String::from).to_vec()
+    }
+
+    #[test]
+    fn hand_computed_scores() {
+        // gold:      a a a f f n
+        // predicted: a a f f n n
+        let metrics = Metrics::compute(&labels(), &[0, 0, 0, 1, 1, 2], &[0, 0, 1, 1, 2, 2]);
+        assert_eq!(metrics.accuracy, 4.0 / 6.0);
+        let against = metrics.labels["against"];
+        assert_eq!(
+            (against.precision, against.recall, against.support),
+            (1.0, 2.0 / 3.0, 3)
+        );
+        let favor = metrics.labels["favor"];
+        assert_eq!((favor.precision, favor.recall), (0.5, 0.5));
+        let none = metrics.labels["none"];
+        assert_eq!((none.precision, none.recall), (0.5, 1.0));
+        let f1 = |p: f64, r: f64| 2.0 * p * r / (p + r);
+        let (fa, ff, fnone) = (f1(1.0, 2.0 / 3.0), 0.5, f1(0.5, 1.0));
+        assert!((metrics.f_avg.unwrap() - (fa + ff) / 2.0).abs() < 1e-12);
+        assert!((metrics.macro_f1 - (fa + ff + fnone) / 3.0).abs() < 1e-12);
+        assert_eq!(metrics.confusion.matrix, [[2, 1, 0], [0, 1, 1], [0, 0, 1]]);
+    }
+
+    #[test]
+    fn f_avg_needs_a_polar_pair() {
+        let labels: Vec<String> = ["negative", "neutral", "positive"]
+            .map(String::from)
+            .to_vec();
+        assert!(Metrics::compute(&labels, &[0], &[0]).f_avg.is_some());
+        let labels: Vec<String> = ["x", "y"].map(String::from).to_vec();
+        assert_eq!(Metrics::compute(&labels, &[0], &[1]).f_avg, None);
+    }
+
+    #[test]
+    fn empty_input_scores_zero_without_dividing_by_zero() {
+        let metrics = Metrics::compute(&labels(), &[], &[]);
+        assert_eq!(
+            (metrics.rows, metrics.accuracy, metrics.macro_f1),
+            (0, 0.0, 0.0)
+        );
+    }
+}

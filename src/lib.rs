@@ -1,0 +1,33 @@
+//! `stance` finds the quotes in news articles, who said them and which actors they concern,
+//! and labels each quote's stance toward each actor (favor / against / neutral) and its
+//! sentiment (positive / negative / neutral).
+//!
+//! The pipeline, one module per stage:
+//!
+//! 1. [`corpus`]: labelled CSV rows in, one (text, actor) pair per row, with the user's column
+//!    names, delimiter and encoding.
+//! 2. [`text`]: a `tokenizers` pipeline (NFKC, lowercase, BERT pre-tokeniser, word vocabulary)
+//!    turns each text into tokens.
+//! 3. [`features`]: mentions of the actor are masked, then word and character n-grams and
+//!    words near the target become sparse sublinear TF-IDF rows.
+//! 4. [`model`]: multinomial logistic regression (L-BFGS on the sparse rows; linfa's traits)
+//!    labels each row, one head per label column, optionally one model per actor.
+//! 5. [`eval`]: accuracy, macro-F1, F_avg, confusion and per-actor figures.
+//! 6. [`persist`]: the model folder, versioned and written atomically.
+//!
+//! The binary (`src/main.rs`, `src/cli/`) wires these into `stance train`, `stance evaluate`
+//! and `stance predict`.
+
+pub mod corpus;
+pub mod error;
+pub mod eval;
+pub mod features;
+pub mod model;
+pub mod persist;
+pub mod text;
+
+pub use corpus::{Corpus, ReadOptions, Row, Schema, Task};
+pub use error::Error;
+pub use eval::{evaluate, EvalReport};
+pub use features::{Example, FeatureParams, FeatureSpace};
+pub use model::{StanceModel, TrainParams};

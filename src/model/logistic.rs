@@ -1,0 +1,647 @@
+//! Multinomial logistic regression on sparse features.
+//!
+//! The objective is linfa-logistic's: summed (here sample-weighted) log-loss plus
+//! `alpha / 2 * ||W||^2` with `alpha = 1 / C` and the intercept unpenalised, minimised by the
+//! same `argmin` L-BFGS with More-Thuente line search that linfa-logistic uses. Unlike
+//! linfa-logistic it never densifies the features and it honours sample weights, which
+//! `--class-weight balanced` needs. `Solver::Linfa` trains through linfa-logistic itself, as
+//! the reference.
+
+use std::cell::RefCell;
+
+use argmin::core::{CostFunction, Executor, Gradient, State, TerminationReason, TerminationStatus};
+use argmin::solver::linesearch::MoreThuenteLineSearch;
+use argmin::solver::quasinewton::LBFGS;
+use linfa::dataset::{DatasetBase, Records};
+use linfa::traits::{Fit, Predict, PredictInplace};
+use linfa::ParamGuard;
+use ndarray::{s, Array1, Array2, ArrayView2, Axis};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use sprs::CsMat;
+
+use crate::error::Error;
+use crate::features::FeatureMatrix;
+
+/// How rows are weighted in the loss.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClassWeight {
+    /// Every row counts once.
+    #[default]
+    None,
+    /// Rows weighted by `n / (k * n_class)`, as scikit-learn's `class_weight="balanced"`.
+    Balanced,
+}
+
+/// Which optimiser trains the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Solver {
+    /// L-BFGS on the sparse matrix (the default).
+    #[default]
+    Lbfgs,
+    /// linfa-logistic's `MultiLogisticRegression` on a dense copy: the reference, for small
+    /// vocabularies; it cannot weight rows.
+    Linfa,
+}
+
+/// Validated hyperparameters; built by [`LogisticParams`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ValidLogisticParams {
+    c: f64,
+    max_iterations: u64,
+    gradient_tolerance: f64,
+    class_weight: ClassWeight,
+    solver: Solver,
+}
+
+/// Hyperparameters of [`LinearModel`], checked by [`ParamGuard`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LogisticParams(ValidLogisticParams);
+
+impl Default for LogisticParams {
+    fn default() -> Self {
+        LogisticParams(ValidLogisticParams {
+            c: 10.0,
+            max_iterations: 300,
+            gradient_tolerance: 1e-4,
+            class_weight: ClassWeight::Balanced,
+            solver: Solver::Lbfgs,
+        })
+    }
+}
+
+impl LogisticParams {
+    /// Inverse regularisation strength (`alpha = 1 / c`). Default 10.
+    pub fn c(mut self, c: f64) -> Self {
+        self.0.c = c;
+        self
+    }
+
+    /// Most L-BFGS iterations. Default 300.
+    pub fn max_iterations(mut self, max_iterations: u64) -> Self {
+        self.0.max_iterations = max_iterations;
+        self
+    }
+
+    /// Stop when the gradient's norm, divided by the summed row weights, falls below this.
+    /// Default 1e-4.
+    pub fn gradient_tolerance(mut self, tolerance: f64) -> Self {
+        self.0.gradient_tolerance = tolerance;
+        self
+    }
+
+    /// Row weighting. Default [`ClassWeight::Balanced`].
+    pub fn class_weight(mut self, class_weight: ClassWeight) -> Self {
+        self.0.class_weight = class_weight;
+        self
+    }
+
+    /// Optimiser. Default [`Solver::Lbfgs`].
+    pub fn solver(mut self, solver: Solver) -> Self {
+        self.0.solver = solver;
+        self
+    }
+}
+
+impl ParamGuard for LogisticParams {
+    type Checked = ValidLogisticParams;
+    type Error = Error;
+
+    fn check_ref(&self) -> Result<&ValidLogisticParams, Error> {
+        let invalid = |flag: &str, value: String, expected: &str| {
+            Err(Error::InvalidValue {
+                flag: flag.into(),
+                value,
+                expected: expected.into(),
+            })
+        };
+        let p = &self.0;
+        if !(p.c.is_finite() && p.c > 0.0) {
+            return invalid("--c", p.c.to_string(), "a positive finite number");
+        }
+        if p.max_iterations == 0 {
+            return invalid("--max-iter", "0".into(), "at least 1");
+        }
+        if !(p.gradient_tolerance.is_finite() && p.gradient_tolerance > 0.0) {
+            return invalid(
+                "tolerance",
+                p.gradient_tolerance.to_string(),
+                "a positive number",
+            );
+        }
+        if p.solver == Solver::Linfa && p.class_weight == ClassWeight::Balanced {
+            return invalid(
+                "--solver",
+                "linfa".into(),
+                "lbfgs with --class-weight balanced (linfa-logistic ignores row weights)",
+            );
+        }
+        Ok(p)
+    }
+
+    fn check(self) -> Result<ValidLogisticParams, Error> {
+        self.check_ref()?;
+        Ok(self.0)
+    }
+}
+
+impl ValidLogisticParams {
+    /// Inverse regularisation strength.
+    pub fn c(&self) -> f64 {
+        self.c
+    }
+}
+
+/// A fitted linear classifier: `softmax(x W + b)`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LinearModel {
+    /// Features × classes.
+    pub weights: Array2<f64>,
+    /// One per class.
+    pub intercept: Array1<f64>,
+    /// L-BFGS iterations used.
+    pub iterations: u64,
+    /// Whether the solver met its tolerance before `max_iterations`.
+    pub converged: bool,
+}
+
+impl Records for FeatureMatrix {
+    type Elem = f64;
+
+    fn nsamples(&self) -> usize {
+        self.rows()
+    }
+
+    fn nfeatures(&self) -> usize {
+        self.cols()
+    }
+}
+
+/// Training data for [`LinearModel`]: sparse rows and one-hot (or soft) targets, rows ×
+/// classes; optional dataset weights multiply the class weights.
+pub type TrainingSet = DatasetBase<FeatureMatrix, Array2<f64>>;
+
+impl Fit<FeatureMatrix, Array2<f64>, Error> for ValidLogisticParams {
+    type Object = LinearModel;
+
+    fn fit(&self, dataset: &TrainingSet) -> Result<LinearModel, Error> {
+        let x = &dataset.records;
+        let y = &dataset.targets;
+        if x.rows() != y.nrows() {
+            return Err(Error::Model {
+                message: format!("{} feature rows but {} targets", x.rows(), y.nrows()),
+            });
+        }
+        if x.rows() == 0 {
+            return Err(Error::NoData("no rows to train on".into()));
+        }
+        let weights = self.row_weights(dataset);
+        match self.solver {
+            Solver::Lbfgs => self.fit_sparse(&x.matrix, y, weights),
+            Solver::Linfa => self.fit_linfa(&x.matrix, y),
+        }
+    }
+}
+
+impl ValidLogisticParams {
+    fn row_weights(&self, dataset: &TrainingSet) -> Array1<f64> {
+        let y = &dataset.targets;
+        let mut weights = Array1::ones(y.nrows());
+        if self.class_weight == ClassWeight::Balanced {
+            let counts = y.sum_axis(Axis(0));
+            let present = counts.iter().filter(|&&c| c > 0.0).count() as f64;
+            let n = y.nrows() as f64;
+            let class_weight = counts.mapv(|c| if c > 0.0 { n / (present * c) } else { 0.0 });
+            weights = y.dot(&class_weight);
+        }
+        if let Some(given) = dataset.weights() {
+            for (w, &g) in weights.iter_mut().zip(given) {
+                *w *= f64::from(g);
+            }
+        }
+        weights
+    }
+
+    fn fit_sparse(
+        &self,
+        x: &CsMat<f64>,
+        y: &Array2<f64>,
+        weights: Array1<f64>,
+    ) -> Result<LinearModel, Error> {
+        let (n_features, n_classes) = (x.cols(), y.ncols());
+        let problem = Problem {
+            x,
+            xt: x.transpose_view().to_csr(),
+            y,
+            weights,
+            alpha: 1.0 / self.c,
+            n_features,
+            n_classes,
+            cache: RefCell::new(None),
+        };
+        // The tolerance is per unit of row weight, as scikit-learn scales its loss per row, so
+        // the same setting stops at the same precision whatever the data's size.
+        let total_weight: f64 = problem.weights.sum();
+        let solver = LBFGS::new(MoreThuenteLineSearch::new(), 10)
+            .with_tolerance_grad(self.gradient_tolerance * total_weight.max(1.0))
+            .map_err(solver_error)?;
+        let init = Array1::<f64>::zeros((n_features + 1) * n_classes);
+        let result = Executor::new(problem, solver)
+            .configure(|state| state.param(init).max_iters(self.max_iterations))
+            .run()
+            .map_err(solver_error)?;
+        let state = result.state();
+        let converged = !matches!(
+            state.get_termination_status(),
+            TerminationStatus::Terminated(TerminationReason::MaxItersReached)
+        );
+        let iterations = state.get_iter();
+        let params = state
+            .get_best_param()
+            .cloned()
+            .ok_or_else(|| Error::Model {
+                message: "the solver returned no parameters".into(),
+            })?;
+        let params = params
+            .into_shape_with_order((n_features + 1, n_classes))
+            .map_err(solver_error)?;
+        Ok(LinearModel {
+            weights: params.slice(s![..n_features, ..]).to_owned(),
+            intercept: params.row(n_features).to_owned(),
+            iterations,
+            converged,
+        })
+    }
+
+    fn fit_linfa(&self, x: &CsMat<f64>, y: &Array2<f64>) -> Result<LinearModel, Error> {
+        use linfa_logistic::MultiLogisticRegression;
+        let classes: Array1<usize> = y
+            .rows()
+            .into_iter()
+            .map(|row| {
+                row.iter()
+                    .enumerate()
+                    .fold(0, |best, (k, &v)| if v > row[best] { k } else { best })
+            })
+            .collect();
+        let dataset = DatasetBase::new(x.to_dense(), classes);
+        let fitted = MultiLogisticRegression::default()
+            .alpha(1.0 / self.c)
+            .max_iterations(self.max_iterations)
+            .gradient_tolerance(self.gradient_tolerance)
+            .fit(&dataset)
+            .map_err(solver_error)?;
+        // linfa-logistic only knows the classes it saw; absent ones never win.
+        let mut weights = Array2::zeros((x.cols(), y.ncols()));
+        let mut intercept = Array1::from_elem(y.ncols(), f64::NAN);
+        for (column, &class) in fitted.classes().iter().enumerate() {
+            weights
+                .column_mut(class)
+                .assign(&fitted.params().column(column));
+            intercept[class] = fitted.intercept()[column];
+        }
+        let floor = intercept
+            .iter()
+            .copied()
+            .filter(|v| v.is_finite())
+            .fold(0.0, f64::min)
+            - 50.0;
+        intercept.mapv_inplace(|v| if v.is_finite() { v } else { floor });
+        Ok(LinearModel {
+            weights,
+            intercept,
+            iterations: self.max_iterations,
+            converged: true,
+        })
+    }
+}
+
+impl From<linfa::Error> for Error {
+    fn from(err: linfa::Error) -> Self {
+        solver_error(err)
+    }
+}
+
+fn solver_error(err: impl std::fmt::Display) -> Error {
+    Error::Model {
+        message: err.to_string(),
+    }
+}
+
+impl LinearModel {
+    /// Class probabilities, rows × classes.
+    pub fn probabilities(&self, x: &FeatureMatrix) -> Array2<f64> {
+        let mut scores = sparse_dot(&x.matrix, self.weights.view());
+        scores += &self.intercept;
+        softmax_rows(&mut scores);
+        scores
+    }
+}
+
+impl PredictInplace<FeatureMatrix, Array1<usize>> for LinearModel {
+    fn predict_inplace(&self, x: &FeatureMatrix, y: &mut Array1<usize>) {
+        let probabilities = self.probabilities(x);
+        for (target, row) in y.iter_mut().zip(probabilities.rows()) {
+            *target = argmax(row.iter().copied());
+        }
+    }
+
+    fn default_target(&self, x: &FeatureMatrix) -> Array1<usize> {
+        Array1::zeros(x.rows())
+    }
+}
+
+impl Predict<&FeatureMatrix, Array1<usize>> for LinearModel {
+    fn predict(&self, x: &FeatureMatrix) -> Array1<usize> {
+        let mut y = self.default_target(x);
+        self.predict_inplace(x, &mut y);
+        y
+    }
+}
+
+/// Index of the largest value; the first on ties.
+pub fn argmax(values: impl Iterator<Item = f64>) -> usize {
+    let mut best = (0, f64::NEG_INFINITY);
+    for (i, v) in values.enumerate() {
+        if v > best.1 {
+            best = (i, v);
+        }
+    }
+    best.0
+}
+
+/// `x · w` for a CSR `x` and a thin row-major `w`, rows in parallel.
+///
+/// sprs multiplies by fewer than eight columns column by column, striding through `w`; with
+/// two or three labels this row-major loop is several times faster. Each output row is one
+/// thread's sum in a fixed order, so results do not depend on the thread count.
+pub fn sparse_dot(x: &CsMat<f64>, w: ArrayView2<f64>) -> Array2<f64> {
+    let k = w.ncols();
+    let mut out = Array2::zeros((x.rows(), k));
+    let w = w.as_standard_layout();
+    let (Some(weights), Some(slots)) = (w.as_slice(), out.as_slice_mut()) else {
+        unreachable!("both arrays are in standard layout");
+    };
+    let indptr = x.indptr();
+    let indptr = indptr.raw_storage();
+    let (indices, data) = (x.indices(), x.data());
+    const ROWS_PER_TASK: usize = 256;
+    slots
+        .par_chunks_mut(ROWS_PER_TASK * k.max(1))
+        .enumerate()
+        .for_each(|(chunk, block)| {
+            for (r, out_row) in block.chunks_mut(k.max(1)).enumerate() {
+                let i = chunk * ROWS_PER_TASK + r;
+                for p in indptr[i]..indptr[i + 1] {
+                    let (value, row) = (data[p], &weights[indices[p] * k..(indices[p] + 1) * k]);
+                    for (o, w) in out_row.iter_mut().zip(row) {
+                        *o += value * w;
+                    }
+                }
+            }
+        });
+    out
+}
+
+fn softmax_rows(scores: &mut Array2<f64>) {
+    for mut row in scores.rows_mut() {
+        let max = row.fold(f64::NEG_INFINITY, |m, &v| m.max(v));
+        row.mapv_inplace(|v| (v - max).exp());
+        let sum = row.sum();
+        row /= sum;
+    }
+}
+
+/// The optimisation problem over the flattened `(features + 1) × classes` parameters, the
+/// intercept in the last row.
+struct Problem<'a> {
+    x: &'a CsMat<f64>,
+    xt: CsMat<f64>,
+    y: &'a Array2<f64>,
+    weights: Array1<f64>,
+    alpha: f64,
+    n_features: usize,
+    n_classes: usize,
+    /// The last parameters and their log-probabilities: L-BFGS asks for the cost and the
+    /// gradient at the same point, and the product with X is most of the work.
+    cache: RefCell<Option<(Array1<f64>, Array2<f64>)>>,
+}
+
+impl Problem<'_> {
+    fn split<'p>(&self, params: &'p Array1<f64>) -> (ArrayView2<'p, f64>, ArrayView2<'p, f64>) {
+        let matrix = params
+            .view()
+            .into_shape_with_order((self.n_features + 1, self.n_classes))
+            .expect("parameter length is (features + 1) * classes");
+        matrix.split_at(Axis(0), self.n_features)
+    }
+
+    /// Log-probabilities, rows × classes.
+    fn log_probabilities(&self, params: &Array1<f64>) -> Array2<f64> {
+        if let Some((cached, log_prob)) = self.cache.borrow().as_ref() {
+            if cached == params {
+                return log_prob.clone();
+            }
+        }
+        let (w, b) = self.split(params);
+        let mut scores = sparse_dot(self.x, w);
+        scores += &b.row(0);
+        for mut row in scores.rows_mut() {
+            let max = row.fold(f64::NEG_INFINITY, |m, &v| m.max(v));
+            let log_sum = max + row.iter().map(|v| (v - max).exp()).sum::<f64>().ln();
+            row -= log_sum;
+        }
+        *self.cache.borrow_mut() = Some((params.clone(), scores.clone()));
+        scores
+    }
+}
+
+impl CostFunction for Problem<'_> {
+    type Param = Array1<f64>;
+    type Output = f64;
+
+    fn cost(&self, params: &Array1<f64>) -> Result<f64, argmin::core::Error> {
+        let log_prob = self.log_probabilities(params);
+        let loss: f64 = log_prob
+            .rows()
+            .into_iter()
+            .zip(self.y.rows())
+            .zip(&self.weights)
+            .map(|((lp, y), w)| -w * lp.dot(&y))
+            .sum();
+        let (w, _) = self.split(params);
+        Ok(loss + 0.5 * self.alpha * w.iter().map(|v| v * v).sum::<f64>())
+    }
+}
+
+impl Gradient for Problem<'_> {
+    type Param = Array1<f64>;
+    type Gradient = Array1<f64>;
+
+    fn gradient(&self, params: &Array1<f64>) -> Result<Array1<f64>, argmin::core::Error> {
+        let mut diff = self.log_probabilities(params).mapv_into(f64::exp);
+        diff -= self.y;
+        diff *= &self.weights.view().insert_axis(Axis(1));
+        let (w, _) = self.split(params);
+        let mut gradient = Array2::zeros((self.n_features + 1, self.n_classes));
+        let dw = sparse_dot(&self.xt, diff.view()) + &(&w * self.alpha);
+        gradient.slice_mut(s![..self.n_features, ..]).assign(&dw);
+        gradient
+            .row_mut(self.n_features)
+            .assign(&diff.sum_axis(Axis(0)));
+        Ok(gradient
+            .into_shape_with_order(params.len())
+            .expect("same length"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    /// A small dense problem, three classes, as a sparse matrix.
+    fn problem() -> (FeatureMatrix, Array2<f64>) {
+        let dense = array![
+            [1.0, 0.0, 0.2],
+            [0.9, 0.1, 0.0],
+            [0.0, 1.0, 0.1],
+            [0.1, 0.8, 0.0],
+            [0.0, 0.1, 1.0],
+            [0.2, 0.0, 0.9],
+            [0.5, 0.5, 0.0],
+            [0.0, 0.4, 0.6],
+        ];
+        let classes = [0, 0, 1, 1, 2, 2, 0, 2];
+        let mut y = Array2::zeros((8, 3));
+        for (row, &class) in classes.iter().enumerate() {
+            y[[row, class]] = 1.0;
+        }
+        let x = FeatureMatrix {
+            matrix: CsMat::csr_from_dense(dense.view(), 0.0),
+        };
+        (x, y)
+    }
+
+    fn objective(model: &LinearModel, x: &FeatureMatrix, y: &Array2<f64>, c: f64) -> f64 {
+        let p = model.probabilities(x);
+        let loss: f64 = (&p.mapv(f64::ln) * y).sum();
+        -loss + 0.5 / c * model.weights.iter().map(|v| v * v).sum::<f64>()
+    }
+
+    #[test]
+    fn sparse_lbfgs_matches_linfa_logistic() {
+        let (x, y) = problem();
+        let params = LogisticParams::default()
+            .c(2.0)
+            .class_weight(ClassWeight::None)
+            .gradient_tolerance(1e-8);
+        let dataset = DatasetBase::new(x.clone(), y.clone());
+        let ours = params.check().unwrap().fit(&dataset).unwrap();
+        let linfa = params
+            .solver(Solver::Linfa)
+            .check()
+            .unwrap()
+            .fit(&dataset)
+            .unwrap();
+        let (a, b) = (
+            objective(&ours, &x, &y, 2.0),
+            objective(&linfa, &x, &y, 2.0),
+        );
+        assert!((a - b).abs() < 1e-4 * a.abs(), "objectives {a} and {b}");
+        let predicted: Array1<usize> = ours.predict(&x);
+        let reference: Array1<usize> = linfa.predict(&x);
+        assert_eq!(predicted, reference);
+        let diff = (&ours.probabilities(&x) - &linfa.probabilities(&x)).mapv(f64::abs);
+        assert!(diff.iter().all(|&d| d < 1e-3), "{diff}");
+        assert!(ours.converged);
+    }
+
+    #[test]
+    fn sparse_dot_matches_sprs() {
+        let (x, _) = problem();
+        let w = Array2::from_shape_fn((3, 2), |(i, j)| (i * 2 + j) as f64 - 2.5);
+        assert_eq!(sparse_dot(&x.matrix, w.view()), &x.matrix * &w);
+        let t = w.t();
+        assert_eq!(
+            sparse_dot(
+                &x.matrix.transpose_view().to_csr(),
+                x.matrix.to_dense().view()
+            )
+            .dim(),
+            (3, 3)
+        );
+        assert_eq!(sparse_dot(&CsMat::zero((0, 2)), t.view()).dim(), (0, 3));
+    }
+
+    #[test]
+    fn gradient_matches_finite_differences() {
+        let (x, y) = problem();
+        let problem = Problem {
+            x: &x.matrix,
+            xt: x.matrix.transpose_view().to_csr(),
+            y: &y,
+            weights: array![1.0, 2.0, 1.0, 0.5, 1.0, 1.0, 3.0, 1.0],
+            alpha: 0.3,
+            n_features: 3,
+            n_classes: 3,
+            cache: RefCell::new(None),
+        };
+        let params = Array1::from_iter((0..12).map(|i| (i as f64 * 0.37).sin()));
+        let gradient = problem.gradient(&params).unwrap();
+        for i in 0..params.len() {
+            let mut plus = params.clone();
+            let mut minus = params.clone();
+            plus[i] += 1e-6;
+            minus[i] -= 1e-6;
+            let numeric = (problem.cost(&plus).unwrap() - problem.cost(&minus).unwrap()) / 2e-6;
+            assert!(
+                (numeric - gradient[i]).abs() < 1e-5,
+                "{i}: {numeric} vs {}",
+                gradient[i]
+            );
+        }
+    }
+
+    #[test]
+    fn balanced_weights_raise_the_minority_class() {
+        let (x, mut y) = problem();
+        // Make class 1 rare: relabel one of its rows as class 0.
+        y.row_mut(3).assign(&array![1.0, 0.0, 0.0]);
+        let dataset = DatasetBase::new(x.clone(), y);
+        let plain = LogisticParams::default()
+            .class_weight(ClassWeight::None)
+            .check()
+            .unwrap()
+            .fit(&dataset)
+            .unwrap();
+        let balanced = LogisticParams::default()
+            .check()
+            .unwrap()
+            .fit(&dataset)
+            .unwrap();
+        let minority = |m: &LinearModel| m.probabilities(&x).column(1).sum();
+        assert!(minority(&balanced) > minority(&plain));
+    }
+
+    #[test]
+    fn invalid_params_are_rejected() {
+        assert!(LogisticParams::default().c(0.0).check().is_err());
+        assert!(LogisticParams::default().c(f64::NAN).check().is_err());
+        assert!(LogisticParams::default().max_iterations(0).check().is_err());
+        assert!(LogisticParams::default()
+            .solver(Solver::Linfa)
+            .check()
+            .is_err());
+    }
+
+    #[test]
+    fn training_is_deterministic() {
+        let (x, y) = problem();
+        let dataset = DatasetBase::new(x, y);
+        let params = LogisticParams::default().check().unwrap();
+        assert_eq!(params.fit(&dataset).unwrap(), params.fit(&dataset).unwrap());
+    }
+}

@@ -1,0 +1,311 @@
+//! Stage 5: sparse features to labels.
+//!
+//! A [`StanceModel`] is the trained whole: the tokeniser, the fitted feature space and one
+//! [`Head`] per label column (stance, sentiment). A head is a multinomial logistic regression
+//! shared by all actors, plus, with `per_actor`, one per actor that has enough rows; actors
+//! without their own fall back to the shared one. [`TrainParams`] hold the settings; the
+//! solver lives in [`logistic`].
+
+pub mod logistic;
+
+use std::collections::BTreeMap;
+
+use linfa::dataset::DatasetBase;
+use linfa::traits::Fit;
+use linfa::ParamGuard;
+use ndarray::Array2;
+use serde::{Deserialize, Serialize};
+
+pub use logistic::{argmax, ClassWeight, LinearModel, LogisticParams, Solver, ValidLogisticParams};
+
+use crate::corpus::{Row, Task};
+use crate::error::Error;
+use crate::features::{Example, FeatureMatrix, FeatureParams, FeatureSpace};
+use crate::text::TextPipeline;
+
+/// Everything `stance train` can set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrainParams {
+    /// Feature settings.
+    pub features: FeatureParams,
+    /// Classifier settings.
+    pub logistic: LogisticParams,
+    /// Also train one model per actor. Default off.
+    pub per_actor: bool,
+    /// An actor gets its own model only with at least this many labelled rows. Default 30.
+    pub min_actor_rows: usize,
+}
+
+impl Default for TrainParams {
+    fn default() -> Self {
+        TrainParams {
+            features: FeatureParams::default(),
+            logistic: LogisticParams::default(),
+            per_actor: false,
+            min_actor_rows: 30,
+        }
+    }
+}
+
+/// The classifier for one label column.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Head {
+    /// Which column it predicts.
+    pub task: Task,
+    /// Its labels, sorted; class `k` of every model is `labels[k]`.
+    pub labels: Vec<String>,
+    /// Rows of each label in the training data (for the majority baseline).
+    pub label_counts: Vec<usize>,
+    /// The model for every actor.
+    pub shared: LinearModel,
+    /// Models for single actors, by actor name.
+    pub per_actor: BTreeMap<String, LinearModel>,
+}
+
+impl Head {
+    /// The most frequent training label.
+    pub fn majority_label(&self) -> usize {
+        argmax(self.label_counts.iter().map(|&c| c as f64))
+    }
+
+    /// The model used for `actor`.
+    pub fn model_for(&self, actor: &str) -> &LinearModel {
+        self.per_actor.get(actor).unwrap_or(&self.shared)
+    }
+}
+
+/// A trained model: tokeniser, features and heads.
+#[derive(Debug, Clone)]
+pub struct StanceModel {
+    /// The tokeniser.
+    pub text: TextPipeline,
+    /// The fitted feature space.
+    pub features: FeatureSpace,
+    /// One head per label column that had labels.
+    pub heads: Vec<Head>,
+}
+
+/// One head's answer for one example.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Prediction {
+    /// Index into the head's labels.
+    pub class: usize,
+    /// Probability of every label, in the head's label order.
+    pub probabilities: Vec<f64>,
+}
+
+/// What training did, for the summary and the metadata.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainSummary {
+    /// Rows read.
+    pub rows: usize,
+    /// Word vocabulary of the tokeniser.
+    pub vocabulary: usize,
+    /// Feature columns.
+    pub features: usize,
+    /// Per head: label counts, iterations, convergence, actors with their own model.
+    pub heads: Vec<HeadSummary>,
+}
+
+/// Training figures of one head.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HeadSummary {
+    /// Which column.
+    pub task: Task,
+    /// Labelled rows.
+    pub rows: usize,
+    /// Rows per label.
+    pub labels: BTreeMap<String, usize>,
+    /// Iterations of the shared model.
+    pub iterations: u64,
+    /// Whether every model of the head converged.
+    pub converged: bool,
+    /// Actors with a model of their own.
+    pub per_actor: Vec<String>,
+}
+
+impl StanceModel {
+    /// Trains the tokeniser, the features and a head for each label column with labels.
+    pub fn train(rows: &[Row], params: &TrainParams) -> Result<(StanceModel, TrainSummary), Error> {
+        if rows.is_empty() {
+            return Err(Error::NoData("no rows to train on".into()));
+        }
+        let logistic = params.logistic.check()?;
+        let texts: Vec<String> = rows.iter().map(Row::model_text).collect();
+        let text = TextPipeline::train(&texts, params.features.vocab_min_frequency)?;
+        let examples: Vec<Example> = rows
+            .iter()
+            .zip(&texts)
+            .map(|(row, text)| Example {
+                text,
+                actor: &row.actor,
+                other_actors: &[],
+            })
+            .collect();
+        let features = params.features.fit(&text, &examples)?;
+        let matrix = features.transform(&text, &examples)?;
+        let mut heads = Vec::new();
+        let mut summaries = Vec::new();
+        for task in Task::ALL {
+            let labelled: Vec<usize> = (0..rows.len())
+                .filter(|&i| rows[i].label(task).is_some())
+                .collect();
+            if labelled.is_empty() {
+                continue;
+            }
+            let (head, summary) = train_head(task, rows, &labelled, &matrix, &logistic, params)?;
+            heads.push(head);
+            summaries.push(summary);
+        }
+        if heads.is_empty() {
+            return Err(Error::NoData(
+                "no row has a stance or sentiment label; name the label columns with \
+                 --stance-column / --sentiment-column"
+                    .into(),
+            ));
+        }
+        let summary = TrainSummary {
+            rows: rows.len(),
+            vocabulary: text.vocab_size(),
+            features: features.len(),
+            heads: summaries,
+        };
+        Ok((
+            StanceModel {
+                text,
+                features,
+                heads,
+            },
+            summary,
+        ))
+    }
+
+    /// The head for a task, if the model has one.
+    pub fn head(&self, task: Task) -> Option<&Head> {
+        self.heads.iter().find(|head| head.task == task)
+    }
+
+    /// Featurises examples with the model's tokeniser and feature space.
+    pub fn featurize(&self, examples: &[Example]) -> Result<FeatureMatrix, Error> {
+        self.features.transform(&self.text, examples)
+    }
+
+    /// Predicts every head for every example: `result[h][i]` is head `h` on example `i`.
+    pub fn predict(&self, examples: &[Example]) -> Result<Vec<Vec<Prediction>>, Error> {
+        let matrix = self.featurize(examples)?;
+        Ok(self
+            .heads
+            .iter()
+            .map(|head| predict_head(head, &matrix, examples))
+            .collect())
+    }
+}
+
+fn predict_head(head: &Head, matrix: &FeatureMatrix, examples: &[Example]) -> Vec<Prediction> {
+    // Group rows by the model that serves them, so each model runs one matrix product.
+    let mut groups: BTreeMap<Option<&str>, Vec<usize>> = BTreeMap::new();
+    for (i, example) in examples.iter().enumerate() {
+        let key = head
+            .per_actor
+            .contains_key(example.actor)
+            .then_some(example.actor);
+        groups.entry(key).or_default().push(i);
+    }
+    let mut predictions = vec![
+        Prediction {
+            class: 0,
+            probabilities: Vec::new(),
+        };
+        examples.len()
+    ];
+    for (actor, indices) in groups {
+        let model = actor.map_or(&head.shared, |actor| head.model_for(actor));
+        let probabilities = model.probabilities(&matrix.select_rows(&indices));
+        for (&i, row) in indices.iter().zip(probabilities.rows()) {
+            predictions[i] = Prediction {
+                class: argmax(row.iter().copied()),
+                probabilities: row.to_vec(),
+            };
+        }
+    }
+    predictions
+}
+
+fn train_head(
+    task: Task,
+    rows: &[Row],
+    labelled: &[usize],
+    matrix: &FeatureMatrix,
+    logistic: &ValidLogisticParams,
+    params: &TrainParams,
+) -> Result<(Head, HeadSummary), Error> {
+    let mut labels: Vec<String> = labelled
+        .iter()
+        .filter_map(|&i| rows[i].label(task))
+        .map(str::to_string)
+        .collect();
+    labels.sort();
+    labels.dedup();
+    if labels.len() < 2 {
+        return Err(Error::UnusableLabels {
+            column: task.name().into(),
+            problem: format!(
+                "every labelled row has the label `{}`; a classifier needs at least two labels",
+                labels.join("")
+            ),
+        });
+    }
+    let class_of = |i: usize| {
+        rows[i]
+            .label(task)
+            .and_then(|label| labels.iter().position(|l| l == label))
+            .unwrap_or(0)
+    };
+    let fit = |indices: &[usize]| -> Result<LinearModel, Error> {
+        let mut targets = Array2::zeros((indices.len(), labels.len()));
+        for (row, &i) in indices.iter().enumerate() {
+            targets[[row, class_of(i)]] = 1.0;
+        }
+        logistic.fit(&DatasetBase::new(matrix.select_rows(indices), targets))
+    };
+    let mut label_counts = vec![0; labels.len()];
+    for &i in labelled {
+        label_counts[class_of(i)] += 1;
+    }
+    let shared = fit(labelled)?;
+    let mut per_actor = BTreeMap::new();
+    if params.per_actor {
+        let mut by_actor: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for &i in labelled {
+            by_actor.entry(rows[i].actor.as_str()).or_default().push(i);
+        }
+        for (actor, indices) in by_actor {
+            let mut classes: Vec<usize> = indices.iter().map(|&i| class_of(i)).collect();
+            classes.sort_unstable();
+            classes.dedup();
+            if indices.len() >= params.min_actor_rows && classes.len() >= 2 {
+                per_actor.insert(actor.to_string(), fit(&indices)?);
+            }
+        }
+    }
+    let summary = HeadSummary {
+        task,
+        rows: labelled.len(),
+        labels: labels
+            .iter()
+            .cloned()
+            .zip(label_counts.iter().copied())
+            .collect(),
+        iterations: shared.iterations,
+        converged: shared.converged && per_actor.values().all(|m| m.converged),
+        per_actor: per_actor.keys().cloned().collect(),
+    };
+    let head = Head {
+        task,
+        labels,
+        label_counts,
+        shared,
+        per_actor,
+    };
+    Ok((head, summary))
+}

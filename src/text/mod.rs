@@ -1,0 +1,194 @@
+//! Stage 3: text to tokens.
+//!
+//! This is the only module that imports the `tokenizers` crate. A [`TextPipeline`] is a
+//! `tokenizers` pipeline (NFKC + lowercase normaliser, BERT-style pre-tokeniser, word-level
+//! vocabulary trained on the training text with a minimum frequency and `[UNK]`) that is saved
+//! as `tokenizer.json` in the model folder and reloaded by `evaluate` and `predict`, so the
+//! words a model was trained on are the words it sees later.
+
+use std::path::Path;
+
+use tokenizers::models::wordlevel::{WordLevel, WordLevelTrainer};
+use tokenizers::models::TrainerWrapper;
+use tokenizers::normalizers::{Lowercase, Sequence, NFKC};
+use tokenizers::pre_tokenizers::bert::BertPreTokenizer;
+use tokenizers::{
+    AddedToken, DecoderWrapper, ModelWrapper, NormalizedString, Normalizer, NormalizerWrapper,
+    PostProcessorWrapper, PreTokenizerWrapper, Tokenizer, TokenizerBuilder,
+};
+
+use crate::error::Error;
+
+/// The token every out-of-vocabulary word maps to.
+pub const UNKNOWN_TOKEN: &str = "[UNK]";
+/// Placeholder that replaces mentions of the actor a row is about.
+pub const TARGET_TOKEN: &str = "[TARGET]";
+/// Placeholder that replaces mentions of any other known actor.
+pub const OTHER_ACTOR_TOKEN: &str = "[OTHER]";
+
+/// A text after the tokeniser: the normalised string and its word tokens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenizedText {
+    /// NFKC-normalised, lowercased text (placeholders lowercased too).
+    pub normalized: String,
+    /// Word tokens in order; out-of-vocabulary words are [`UNKNOWN_TOKEN`], placeholders stay
+    /// whole ([`TARGET_TOKEN`], [`OTHER_ACTOR_TOKEN`]).
+    pub tokens: Vec<String>,
+}
+
+/// A trained `tokenizers` pipeline.
+#[derive(Debug, Clone)]
+pub struct TextPipeline {
+    tokenizer: Tokenizer,
+}
+
+impl TextPipeline {
+    /// Trains the word-level vocabulary on `texts`, keeping words seen at least
+    /// `min_frequency` times.
+    pub fn train<S: AsRef<str> + Send + Sync>(
+        texts: &[S],
+        min_frequency: u64,
+    ) -> Result<Self, Error> {
+        let model = WordLevel::builder()
+            .unk_token(UNKNOWN_TOKEN.to_string())
+            .build()
+            .map_err(tokenizer_error)?;
+        let mut tokenizer: Tokenizer = TokenizerBuilder::<
+            ModelWrapper,
+            NormalizerWrapper,
+            PreTokenizerWrapper,
+            PostProcessorWrapper,
+            DecoderWrapper,
+        >::new()
+        .with_model(model.into())
+        .with_normalizer(Some(
+            Sequence::new(vec![NFKC.into(), Lowercase.into()]).into(),
+        ))
+        .with_pre_tokenizer(Some(BertPreTokenizer.into()))
+        .build()
+        .map_err(tokenizer_error)?
+        .into();
+        // The placeholders are special tokens so the pre-tokeniser never splits them.
+        let special = [UNKNOWN_TOKEN, TARGET_TOKEN, OTHER_ACTOR_TOKEN]
+            .map(|token| AddedToken::from(token, true))
+            .to_vec();
+        let mut trainer: TrainerWrapper = WordLevelTrainer::builder()
+            .min_frequency(min_frequency)
+            .show_progress(false)
+            .special_tokens(special.clone())
+            .build()
+            .map_err(tokenizer_error)?
+            .into();
+        tokenizer
+            .train(&mut trainer, texts.iter().map(AsRef::as_ref))
+            .map_err(tokenizer_error)?;
+        tokenizer.add_special_tokens(&special);
+        Ok(TextPipeline { tokenizer })
+    }
+
+    /// Loads a pipeline saved by [`TextPipeline::save`].
+    pub fn load(path: &Path) -> Result<Self, Error> {
+        let tokenizer = Tokenizer::from_file(path).map_err(|err| Error::CorruptModel {
+            path: path.to_path_buf(),
+            message: err.to_string(),
+        })?;
+        Ok(TextPipeline { tokenizer })
+    }
+
+    /// Writes the pipeline as `tokenizer.json`.
+    pub fn save(&self, path: &Path) -> Result<(), Error> {
+        self.tokenizer.save(path, true).map_err(|err| Error::Io {
+            path: path.to_path_buf(),
+            source: std::io::Error::other(err.to_string()),
+        })
+    }
+
+    /// Number of entries in the word vocabulary, special tokens included.
+    pub fn vocab_size(&self) -> usize {
+        self.tokenizer.get_vocab_size(true)
+    }
+
+    /// Normalises and tokenises one text.
+    pub fn tokenize(&self, text: &str) -> Result<TokenizedText, Error> {
+        let encoding = self
+            .tokenizer
+            .encode(text, false)
+            .map_err(tokenizer_error)?;
+        let mut normalized = NormalizedString::from(text);
+        if let Some(normalizer) = self.tokenizer.get_normalizer() {
+            normalizer
+                .normalize(&mut normalized)
+                .map_err(tokenizer_error)?;
+        }
+        Ok(TokenizedText {
+            normalized: normalized.get().to_string(),
+            tokens: encoding.get_tokens().to_vec(),
+        })
+    }
+}
+
+fn tokenizer_error(err: impl std::fmt::Display) -> Error {
+    Error::Tokenizer {
+        message: err.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pipeline() -> TextPipeline {
+        let texts = [
+            "ICE invited NYPD officers to join",
+            "Trump called Mamdani a communist",
+            "officers join ICE",
+        ];
+        TextPipeline::train(&texts, 2).unwrap()
+    }
+
+    #[test]
+    fn lowercases_and_maps_rare_words_to_unknown() {
+        let tokenized = pipeline().tokenize("ＩＣＥ officers, join!").unwrap();
+        // NFKC folds the full-width letters before lowercasing.
+        assert_eq!(tokenized.normalized, "ice officers, join!");
+        assert_eq!(
+            tokenized.tokens,
+            ["ice", "officers", "[UNK]", "join", "[UNK]"]
+        );
+    }
+
+    #[test]
+    fn placeholders_stay_whole() {
+        let tokenized = pipeline()
+            .tokenize("[TARGET] invited [OTHER] officers")
+            .unwrap();
+        assert_eq!(
+            tokenized.tokens,
+            ["[TARGET]", "[UNK]", "[OTHER]", "officers"]
+        );
+    }
+
+    #[test]
+    fn save_and_load_give_the_same_tokens() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tokenizer.json");
+        let original = pipeline();
+        original.save(&path).unwrap();
+        let loaded = TextPipeline::load(&path).unwrap();
+        let text = "Officers JOIN ice, says [TARGET]";
+        assert_eq!(
+            original.tokenize(text).unwrap(),
+            loaded.tokenize(text).unwrap()
+        );
+        assert_eq!(original.vocab_size(), loaded.vocab_size());
+    }
+
+    #[test]
+    fn training_twice_gives_the_same_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a.json"), dir.path().join("b.json"));
+        pipeline().save(&a).unwrap();
+        pipeline().save(&b).unwrap();
+        assert_eq!(std::fs::read(a).unwrap(), std::fs::read(b).unwrap());
+    }
+}

@@ -1,0 +1,7 @@
+//! Integration tests: each module runs the real `stance` binary in a temporary folder.
+
+mod util;
+
+mod evaluate;
+mod predict;
+mod train;

@@ -1,0 +1,177 @@
+//! `stance train`.
+
+use predicates::str::contains;
+
+use crate::util::{fixture, Workspace};
+
+#[test]
+fn trains_and_prints_a_summary() {
+    let ws = Workspace::new();
+    ws.stance()
+        .args(["train", "--data"])
+        .arg(fixture("labelled.csv"))
+        .args(["--model", "m", "--min-df", "1"])
+        .assert()
+        .success()
+        .stdout(contains("on 36 rows from 1 file(s)"))
+        .stdout(contains(
+            "stance: 36 labelled rows (against 12, favor 12, none 12)",
+        ))
+        .stdout(contains("sentiment: 36 labelled rows"));
+    for file in ["model.json", "tokenizer.json", "metadata.json"] {
+        assert!(ws.path("m").join(file).is_file(), "{file}");
+    }
+    let metadata = std::fs::read_to_string(ws.path("m/metadata.json")).unwrap();
+    assert!(metadata.contains("\"sha256\""), "{metadata}");
+    assert!(metadata.contains("\"training_seconds\""), "{metadata}");
+}
+
+#[test]
+fn same_data_and_flags_give_the_same_bytes() {
+    let ws = Workspace::new();
+    ws.train_fixture("a");
+    ws.train_fixture("b");
+    for file in ["model.json", "tokenizer.json"] {
+        let a = std::fs::read(ws.path("a").join(file)).unwrap();
+        let b = std::fs::read(ws.path("b").join(file)).unwrap();
+        assert!(a == b, "{file} differs between two identical runs");
+    }
+}
+
+#[test]
+fn a_failed_train_leaves_the_previous_model() {
+    let ws = Workspace::new();
+    ws.train_fixture("m");
+    let before = std::fs::read(ws.path("m/model.json")).unwrap();
+    let bad = ws.write("bad.csv", "text,actor,stance\nhello,X,favor\n,X,against\n");
+    ws.stance()
+        .args(["train", "--data"])
+        .arg(&bad)
+        .args(["--model", "m"])
+        .assert()
+        .failure()
+        .stderr(contains("bad.csv:3: column `text` is empty"));
+    assert_eq!(std::fs::read(ws.path("m/model.json")).unwrap(), before);
+}
+
+#[test]
+fn bad_input_names_file_line_and_column() {
+    let ws = Workspace::new();
+    let cases: [(&str, &[u8], &[&str], &str); 6] = [
+        (
+            "missing.csv",
+            b"words,actor,stance\na,X,favor\n",
+            &[],
+            "missing.csv:1: missing column `text`",
+        ),
+        (
+            "latin.csv",
+            b"text,actor,stance\ncaf\xe9,X,favor\n",
+            &[],
+            "latin.csv:2:4: invalid UTF-8 (byte 0xe9)",
+        ),
+        (
+            "one.csv",
+            b"text,actor,stance\na,X,favor\nb,X,FAVOR\n",
+            &[],
+            "stance: every labelled row has the label `favor`",
+        ),
+        (
+            "ragged.csv",
+            b"text,actor\na,X\nb,X,c\n",
+            &[],
+            "ragged.csv:3: expected 2 fields like the header, found 3",
+        ),
+        (
+            "ok.csv",
+            b"text,actor,stance\na,X,favor\n",
+            &["--delimiter", "colon-ish"],
+            "invalid value `colon-ish` for --delimiter",
+        ),
+        (
+            "ok2.csv",
+            b"text,actor,stance\na,X,favor\n",
+            &["--encoding", "ebcdic"],
+            "invalid value `ebcdic` for --encoding",
+        ),
+    ];
+    for (name, contents, flags, expected) in cases {
+        let path = ws.write(name, contents);
+        ws.stance()
+            .args(["train", "--data"])
+            .arg(&path)
+            .args(["--model", "m"])
+            .args(flags)
+            .assert()
+            .failure()
+            .stderr(contains(expected));
+    }
+    ws.stance()
+        .args(["train", "--data", "nowhere.csv", "--model", "m"])
+        .assert()
+        .failure()
+        .stderr(contains("nowhere.csv: No such file"));
+    assert!(!ws.path("m").exists());
+}
+
+#[test]
+fn other_encodings_and_delimiters_load() {
+    let ws = Workspace::new();
+    let mut data = b"ID\tTarget\tTweet\tStance\n".to_vec();
+    for (i, (tweet, stance)) in [
+        (&b"\x93great\x94 work"[..], "FAVOR"),
+        (&b"awful \x96 work"[..], "AGAINST"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        for copy in 0..3 {
+            data.extend(format!("{i}{copy}\tUnion\t").as_bytes());
+            data.extend(*tweet);
+            data.extend(format!(" {copy}\t{stance}\n").as_bytes());
+        }
+    }
+    let path = ws.write("tweets.txt", data);
+    ws.stance()
+        .args(["train", "--data"])
+        .arg(&path)
+        .args(["--model", "m", "--delimiter", "tab", "--encoding", "cp1252"])
+        .args([
+            "--text-column",
+            "Tweet",
+            "--actor-column",
+            "Target",
+            "--stance-column",
+            "Stance",
+        ])
+        .args(["--min-df", "1", "--vocab-min-frequency", "1"])
+        .assert()
+        .success()
+        .stdout(contains("stance: 6 labelled rows (against 3, favor 3)"));
+}
+
+#[test]
+fn linfa_solver_trains_small_vocabularies() {
+    let ws = Workspace::new();
+    ws.stance()
+        .args(["train", "--data"])
+        .arg(fixture("labelled.csv"))
+        .args([
+            "--model",
+            "m",
+            "--solver",
+            "linfa",
+            "--class-weight",
+            "none",
+        ])
+        .args(["--char-ngrams", "0", "--word-ngrams", "1"])
+        .assert()
+        .success();
+    ws.stance()
+        .args(["train", "--data"])
+        .arg(fixture("labelled.csv"))
+        .args(["--model", "m2", "--solver", "linfa"])
+        .assert()
+        .failure()
+        .stderr(contains("linfa-logistic ignores row weights"));
+}
