@@ -129,6 +129,23 @@ pub enum Error {
         message: String,
     },
 
+    /// An actors file (`--actors`) is malformed.
+    #[error(transparent)]
+    ActorFile(#[from] crate::article::ActorFileError),
+
+    /// A gold annotation file is malformed.
+    #[error(transparent)]
+    Gold(#[from] crate::article::gold::GoldError),
+
+    /// An input is not text (a binary file) or holds no text.
+    #[error("{}: {problem}", path.display())]
+    NotText {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        problem: String,
+    },
+
     /// The optimiser failed or the hyperparameters are invalid.
     #[error("model: {message}")]
     Model {

@@ -5,7 +5,9 @@
 //! The pipeline, one module per stage:
 //!
 //! 1. [`corpus`]: labelled CSV rows in, one (text, actor) pair per row, with the user's column
-//!    names, delimiter and encoding.
+//!    names, delimiter and encoding; or
+//!    [`article`]: news articles in, quotes and reported statements out, each with its
+//!    context, speaker and the actors it concerns (one (statement, actor) pair per actor).
 //! 2. [`text`]: a `tokenizers` pipeline (NFKC, lowercase, BERT pre-tokeniser, word vocabulary)
 //!    turns each text into tokens.
 //! 3. [`features`]: mentions of the actor are masked, then word and character n-grams and
@@ -14,16 +16,20 @@
 //!    labels each row, one head per label column, optionally one model per actor.
 //! 5. [`eval`]: accuracy, macro-F1, F_avg, confusion and per-actor figures.
 //! 6. [`persist`]: the model folder, versioned and written atomically.
+//! 7. [`score`]: rows or articles through the whole pipeline to scored (statement, actor)
+//!    pairs.
 //!
 //! The binary (`src/main.rs`, `src/cli/`) wires these into `stance train`, `stance evaluate`
 //! and `stance predict`.
 
+pub mod article;
 pub mod corpus;
 pub mod error;
 pub mod eval;
 pub mod features;
 pub mod model;
 pub mod persist;
+pub mod score;
 pub mod text;
 
 pub use corpus::{Corpus, ReadOptions, Row, Schema, Task};

@@ -102,3 +102,34 @@ fn unlabelled_data_cannot_be_evaluated() {
         .failure()
         .stderr(contains("no row has a label the model predicts"));
 }
+
+#[test]
+fn extraction_report_on_the_gold_set() {
+    let ws = Workspace::new();
+    let gold = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/gold");
+    let output = ws
+        .stance()
+        .args(["evaluate", "--format", "json", "--extraction"])
+        .arg(&gold)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["articles"], 6);
+    assert!(report["overlap"]["f1"].as_f64().unwrap() >= 0.8, "{report}");
+    ws.stance()
+        .args(["evaluate", "--extraction"])
+        .arg(&gold)
+        .assert()
+        .success()
+        .stdout(contains("speaker accuracy"));
+    ws.stance()
+        .args(["evaluate", "--extraction", "nowhere"])
+        .assert()
+        .failure()
+        .stderr(contains("nowhere"));
+}

@@ -94,3 +94,211 @@ fn table_fits_eighty_columns() {
         assert!(line.chars().count() <= 80, "{line}");
     }
 }
+
+/// The seed article shipped in `seeds/`.
+fn seed() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/ice-nypd-mamdani.txt")
+}
+
+/// CSV output as (header, records).
+fn parse_csv(text: &str) -> (csv::StringRecord, Vec<csv::StringRecord>) {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    (header, reader.records().map(Result::unwrap).collect())
+}
+
+#[test]
+fn an_article_gives_one_row_per_statement_and_actor() {
+    let ws = Workspace::new();
+    ws.train_fixture("m");
+    let output = ws
+        .stance()
+        .args(["predict", "--model", "m"])
+        .arg(seed())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let (header, records) = parse_csv(&stdout(&output));
+    let expected = [
+        "article",
+        "quote_id",
+        "start",
+        "end",
+        "speaker",
+        "speaker_confidence",
+        "actor",
+        "stance",
+        "stance_probability",
+        "sentiment",
+        "sentiment_probability",
+        "quote",
+        "context",
+    ];
+    assert_eq!(&header.iter().take(13).collect::<Vec<_>>(), &expected);
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let communist = records
+        .iter()
+        .find(|r| &r[column("quote")] == "communist" && &r[column("actor")] == "Zohran Mamdani")
+        .expect("a row for “communist” toward Mamdani");
+    assert_eq!(&communist[column("speaker")], "Donald Trump");
+    // The offsets point at the quoted word in the original bytes.
+    let text = std::fs::read_to_string(seed()).unwrap();
+    let (start, end): (usize, usize) = (
+        communist[column("start")].parse().unwrap(),
+        communist[column("end")].parse().unwrap(),
+    );
+    assert_eq!(&text[start..end], "communist");
+    assert!(communist[column("context")].contains("calling him a “communist”"));
+    let rogue = records
+        .iter()
+        .find(|r| &r[column("quote")] == "rogue agency")
+        .expect("rogue agency");
+    assert_eq!(&rogue[column("speaker")], "Zohran Mamdani");
+    assert!(records
+        .iter()
+        .any(|r| &r[column("quote")] == "rogue agency" && &r[column("actor")] == "ICE"));
+}
+
+#[test]
+fn the_actors_file_merges_names() {
+    let ws = Workspace::new();
+    ws.train_fixture("m");
+    let actors =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/ice-nypd-mamdani.actors.txt");
+    let output = ws
+        .stance()
+        .args(["predict", "--model", "m", "--format", "jsonl", "--actors"])
+        .arg(actors)
+        .arg(seed())
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let lines: Vec<serde_json::Value> = stdout(&output)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(lines.iter().any(|l| l["quote"]
+        .as_str()
+        .unwrap()
+        .contains("an agency that respects you")
+        && l["speaker"] == "ICE"
+        && l["actor"] == "NYPD"));
+    let bad = ws.write("bad-actors.txt", "NYPD = police | \n");
+    ws.stance()
+        .args(["predict", "--model", "m", "--actors"])
+        .arg(&bad)
+        .arg(seed())
+        .assert()
+        .failure()
+        .stderr(contains("bad-actors.txt:1:"));
+}
+
+#[test]
+fn folders_jsonl_and_stdin_articles() {
+    let ws = Workspace::new();
+    ws.train_fixture("m");
+    std::fs::create_dir(ws.path("news")).unwrap();
+    ws.write(
+        "news/a.txt",
+        "\u{feff}“We are proud of the Nurses Union,” Mayor Elena Ruiz said.\r\n",
+    );
+    ws.write(
+        "news/b.md",
+        "Ruiz has criticized the Transit Authority as “a disgrace.”\n",
+    );
+    ws.write("news/skip.csv", "not,an,article\n");
+    let output = ws
+        .stance()
+        .args(["predict", "--model", "m", "news"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let (header, records) = parse_csv(&stdout(&output));
+    let article = header.iter().position(|h| h == "article").unwrap();
+    let articles: std::collections::BTreeSet<&str> = records.iter().map(|r| &r[article]).collect();
+    assert_eq!(articles.len(), 2, "{articles:?}");
+    let jsonl = ws.write(
+        "a.jsonl",
+        "{\"id\": \"x1\", \"text\": \"“The Nurses Union is right,” Elena Ruiz said.\"}\n",
+    );
+    let output = ws
+        .stance()
+        .args(["predict", "--model", "m", "--format", "jsonl"])
+        .arg(jsonl)
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    assert!(stdout(&output).contains("\"article\":\"x1\""));
+    let output = ws
+        .stance()
+        .args(["predict", "--model", "m", "--format", "jsonl", "-"])
+        .write_stdin("“Ruiz has failed this city,” Governor Alan Brandt said on Monday.")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    assert!(
+        stdout(&output).contains("\"speaker\":\"Alan Brandt\""),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn bad_inputs_are_reported_and_the_rest_is_processed() {
+    let ws = Workspace::new();
+    ws.train_fixture("m");
+    let binary = ws.write("binary.txt", b"\x00\x01\x02ELF");
+    let empty = ws.write("empty.txt", "  \n");
+    let bad_json = ws.write(
+        "bad.jsonl",
+        "{\"id\": 1, \"text\": \"ok\"}\n{\"text\": 5}\n",
+    );
+    ws.stance()
+        .args(["predict", "--model", "m"])
+        .args([&binary, &empty, &bad_json])
+        .arg("unreadable.txt")
+        .arg(seed())
+        .assert()
+        .failure()
+        .stderr(contains("binary.txt: a binary file"))
+        .stderr(contains("empty.txt: the input is empty"))
+        .stderr(contains("bad.jsonl:2: column"))
+        .stderr(contains("unreadable.txt"))
+        .stdout(contains("communist"));
+}
+
+#[test]
+fn min_confidence_drops_unattributed_statements() {
+    let ws = Workspace::new();
+    ws.train_fixture("m");
+    let all = ws
+        .stance()
+        .args(["predict", "--model", "m"])
+        .arg(seed())
+        .output()
+        .unwrap();
+    let sure = ws
+        .stance()
+        .args(["predict", "--model", "m", "--min-confidence", "0.5"])
+        .arg(seed())
+        .output()
+        .unwrap();
+    let (header, all) = parse_csv(&stdout(&all));
+    let (_, sure) = parse_csv(&stdout(&sure));
+    let confidence = header
+        .iter()
+        .position(|h| h == "speaker_confidence")
+        .unwrap();
+    assert!(sure.len() < all.len());
+    assert!(sure
+        .iter()
+        .all(|r| r[confidence].parse::<f64>().unwrap() >= 0.5));
+}

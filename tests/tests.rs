@@ -2,6 +2,7 @@
 
 mod util;
 
+mod article;
 mod evaluate;
 mod predict;
 mod train;

@@ -7,10 +7,12 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 use serde_json::json;
 
-use stance::corpus::{read_bytes, Row};
+use serde::Deserialize;
+
+use stance::article::ActorList;
+use stance::corpus::{decode_utf8, read_bytes, ReadOptions};
 use stance::eval::report::truncate;
-use stance::features::Example;
-use stance::model::Prediction;
+use stance::score::{score_article, score_rows, Scored};
 use stance::{persist, StanceModel};
 
 use super::{CsvArgs, ModelArg};
@@ -25,6 +27,16 @@ pub struct PredictArgs {
     pub inputs: Vec<PathBuf>,
     #[command(flatten)]
     pub csv: CsvArgs,
+    /// What the inputs hold.
+    #[arg(long, value_enum, default_value_t = InputKind::Auto)]
+    pub input: InputKind,
+    /// Actors file: one actor per line, `Canonical Name = alias | alias`; adds and merges
+    /// actors found in articles.
+    #[arg(long, value_name = "FILE")]
+    pub actors: Option<PathBuf>,
+    /// Drop article statements whose speaker attribution is less sure than this (0-1).
+    #[arg(long, default_value_t = 0.0, value_name = "P")]
+    pub min_confidence: f64,
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Csv)]
     pub format: OutputFormat,
@@ -41,56 +53,66 @@ pub enum OutputFormat {
     Table,
 }
 
-/// One labelled (statement, actor) pair, ready to write.
-#[derive(Debug, Clone)]
-pub struct Labelled {
-    /// The article or file it came from.
-    pub article: String,
-    /// Quote number in the article, or the row's id (or line).
-    pub quote_id: String,
-    /// Byte offsets of the quote in the article, where known.
-    pub span: Option<(usize, usize)>,
-    /// The speaker, where known.
-    pub speaker: Option<String>,
-    /// Confidence of the speaker attribution, where known.
-    pub speaker_confidence: Option<f64>,
-    /// The actor.
-    pub actor: String,
-    /// The quote or row text.
-    pub quote: String,
-    /// Its context.
-    pub context: Option<String>,
-    /// One prediction per head of the model.
-    pub predictions: Vec<Prediction>,
+/// What kind of input a file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputKind {
+    /// From the extension: .csv/.tsv rows, .jsonl articles, .md articles; .txt, stdin and
+    /// others are rows if their first line is a header naming the text and actor columns,
+    /// else an article.
+    Auto,
+    /// Plain-text news articles.
+    Article,
+    /// Labelled-CSV-shaped rows (text and actor columns).
+    Rows,
+    /// JSON lines, one article per line: {"id": …, "text": …}.
+    Jsonl,
 }
 
 /// Runs `stance predict`.
 pub fn run(args: PredictArgs) -> anyhow::Result<ExitCode> {
     let options = args.csv.read_options()?;
+    let actors = match &args.actors {
+        Some(path) => ActorList::from_file(path).map_err(stance::Error::from)?,
+        None => ActorList::new(),
+    };
     let model = persist::load(&args.model.model)?;
     let inputs = if args.inputs.is_empty() {
         vec![PathBuf::from("-")]
     } else {
         args.inputs.clone()
     };
-    let mut labelled = Vec::new();
+    let mut scored = Vec::new();
     let mut failed = 0;
-    for input in &inputs {
-        let result = read_input(input).and_then(|bytes| {
-            let rows = read_bytes(&bytes, input, &options)?;
-            label_rows(&model, input, &rows)
+    for input in expand_folders(&inputs, &mut failed) {
+        let result = read_input(&input).and_then(|bytes| {
+            let kind = resolve_kind(args.input, &input, &bytes, &options);
+            match kind {
+                InputKind::Rows | InputKind::Auto => {
+                    let rows = read_bytes(&bytes, &input, &options)?;
+                    score_rows(&model, &input.display().to_string(), &rows)
+                }
+                InputKind::Article => {
+                    let text = article_text(&bytes, &input, &options)?;
+                    score_article(&model, &input.display().to_string(), &text, &actors)
+                }
+                InputKind::Jsonl => score_jsonl(&model, &bytes, &input, &actors),
+            }
         });
         match result {
-            Ok(rows) => labelled.extend(rows),
+            Ok(rows) => scored.extend(rows),
             Err(err) => {
                 failed += 1;
                 eprintln!("stance: error: {err}");
             }
         }
     }
+    scored.retain(|s| {
+        s.speaker_confidence
+            .is_none_or(|c| c >= args.min_confidence)
+    });
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    write_output(&mut out, &model, &labelled, args.format)?;
+    write_output(&mut out, &model, &scored, args.format)?;
     out.flush()?;
     Ok(if failed > 0 {
         ExitCode::FAILURE
@@ -99,85 +121,142 @@ pub fn run(args: PredictArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
+/// Replaces each folder by the `.txt` and `.md` files inside it, sorted; an unreadable folder
+/// is reported and counted as failed.
+fn expand_folders(inputs: &[PathBuf], failed: &mut usize) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for input in inputs {
+        if !input.is_dir() {
+            files.push(input.clone());
+            continue;
+        }
+        match std::fs::read_dir(input) {
+            Ok(entries) => {
+                let mut found: Vec<PathBuf> = entries
+                    .filter_map(Result::ok)
+                    .map(|entry| entry.path())
+                    .filter(|path| path.is_file() && has_extension(path, &["txt", "md"]))
+                    .collect();
+                found.sort();
+                files.extend(found);
+            }
+            Err(err) => {
+                *failed += 1;
+                eprintln!("stance: error: {}", stance::Error::io(input, err));
+            }
+        }
+    }
+    files
+}
+
+fn has_extension(path: &Path, extensions: &[&str]) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| extensions.iter().any(|x| e.eq_ignore_ascii_case(x)))
+}
+
+fn resolve_kind(kind: InputKind, path: &Path, bytes: &[u8], options: &ReadOptions) -> InputKind {
+    if kind != InputKind::Auto {
+        return kind;
+    }
+    if has_extension(path, &["csv", "tsv", "tab"]) {
+        return InputKind::Rows;
+    }
+    if has_extension(path, &["jsonl", "ndjson"]) {
+        return InputKind::Jsonl;
+    }
+    if has_extension(path, &["md"]) {
+        return InputKind::Article;
+    }
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    let first_line = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+    let first_line = String::from_utf8_lossy(first_line);
+    let fields: Vec<&str> = first_line
+        .trim_end()
+        .split(char::from(options.delimiter))
+        .map(str::trim)
+        .collect();
+    let schema = &options.schema;
+    if fields.contains(&schema.text.as_str()) && fields.contains(&schema.actor.as_str()) {
+        InputKind::Rows
+    } else if first_line.trim_start().starts_with('{') {
+        InputKind::Jsonl
+    } else {
+        InputKind::Article
+    }
+}
+
 fn read_input(path: &Path) -> Result<Vec<u8>, stance::Error> {
-    if path == Path::new("-") {
+    let bytes = if path == Path::new("-") {
         let mut bytes = Vec::new();
         io::stdin()
             .read_to_end(&mut bytes)
             .map_err(|err| stance::Error::io("<stdin>", err))?;
-        Ok(bytes)
+        bytes
     } else {
-        std::fs::read(path).map_err(|err| stance::Error::io(path, err))
+        std::fs::read(path).map_err(|err| stance::Error::io(path, err))?
+    };
+    let not_text = |problem: &str| stance::Error::NotText {
+        path: path.to_path_buf(),
+        problem: problem.into(),
+    };
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(not_text("the input is empty"));
     }
+    if bytes.iter().take(8192).any(|&b| b == 0) {
+        return Err(not_text("a binary file (it holds NUL bytes), not text"));
+    }
+    Ok(bytes)
 }
 
-fn label_rows(
+/// Decodes an article with `--encoding`.
+fn article_text(bytes: &[u8], path: &Path, options: &ReadOptions) -> Result<String, stance::Error> {
+    Ok(options.encoding.decode(bytes, path)?.into_owned())
+}
+
+/// One article per line: `{"id": …, "text": …}`.
+#[derive(Debug, Deserialize)]
+struct JsonArticle {
+    id: Option<serde_json::Value>,
+    text: String,
+}
+
+fn score_jsonl(
     model: &StanceModel,
+    bytes: &[u8],
     path: &Path,
-    rows: &[Row],
-) -> Result<Vec<Labelled>, stance::Error> {
-    let texts: Vec<String> = rows.iter().map(Row::model_text).collect();
-    let examples: Vec<Example> = rows
-        .iter()
-        .zip(&texts)
-        .map(|(row, text)| Example {
-            text,
-            actor: &row.actor,
-            other_actors: &[],
-        })
-        .collect();
-    let mut predictions = model.predict(&examples)?;
-    let file = path.display().to_string();
-    Ok(rows
-        .iter()
-        .enumerate()
-        .map(|(i, row)| Labelled {
-            article: row.article.clone().unwrap_or_else(|| file.clone()),
-            quote_id: row.id.clone().unwrap_or_else(|| row.line.to_string()),
-            span: None,
-            speaker: row.speaker.clone(),
-            speaker_confidence: None,
-            actor: row.actor.clone(),
-            quote: row.text.clone(),
-            context: row.context.clone(),
-            predictions: predictions
-                .iter_mut()
-                .map(|head| std::mem::replace(&mut head[i], empty_prediction()))
-                .collect(),
-        })
-        .collect())
-}
-
-fn empty_prediction() -> Prediction {
-    Prediction {
-        class: 0,
-        probabilities: Vec::new(),
+    actors: &ActorList,
+) -> Result<Vec<Scored>, stance::Error> {
+    let text = decode_utf8(bytes, path)?;
+    let mut scored = Vec::new();
+    for (number, line) in text.lines().enumerate() {
+        let line_number = number + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let article: JsonArticle =
+            serde_json::from_str(line).map_err(|err| stance::Error::Csv {
+                path: path.to_path_buf(),
+                line: line_number as u64,
+                message: format!(
+                    "column {}: expected an object {{\"id\": …, \"text\": …}}: {err}",
+                    err.column()
+                ),
+            })?;
+        let name = match article.id {
+            Some(serde_json::Value::String(id)) => id,
+            Some(id) => id.to_string(),
+            None => format!("{}:{line_number}", path.display()),
+        };
+        scored.extend(score_article(model, &name, &article.text, actors)?);
     }
-}
-
-/// The label and its probability of head `h` for a row, or blanks if the model has no such head.
-fn label_of<'m>(
-    model: &'m StanceModel,
-    row: &Labelled,
-    task: stance::Task,
-) -> Option<(&'m str, f64)> {
-    let h = model.heads.iter().position(|head| head.task == task)?;
-    let prediction = row.predictions.get(h)?;
-    let label = model.heads[h].labels.get(prediction.class)?;
-    Some((
-        label,
-        prediction
-            .probabilities
-            .get(prediction.class)
-            .copied()
-            .unwrap_or(0.0),
-    ))
+    Ok(scored)
 }
 
 fn write_output(
     out: &mut impl Write,
     model: &StanceModel,
-    rows: &[Labelled],
+    rows: &[Scored],
     format: OutputFormat,
 ) -> anyhow::Result<()> {
     use stance::Task::{Sentiment, Stance};
@@ -210,8 +289,8 @@ fn write_output(
             }
             writer.write_record(&header)?;
             for row in rows {
-                let (stance, stance_p) = label_of(model, row, Stance).unzip();
-                let (sentiment, sentiment_p) = label_of(model, row, Sentiment).unzip();
+                let (stance, stance_p) = row.label(model, Stance).unzip();
+                let (sentiment, sentiment_p) = row.label(model, Sentiment).unzip();
                 let mut record = vec![
                     row.article.clone(),
                     row.quote_id.clone(),
@@ -283,8 +362,8 @@ fn write_output(
                     truncate(&row.quote_id, 4),
                     truncate(row.speaker.as_deref().unwrap_or("-"), 14),
                     truncate(&row.actor, 14),
-                    cell(label_of(model, row, Stance)),
-                    cell(label_of(model, row, Sentiment)),
+                    cell(row.label(model, Stance)),
+                    cell(row.label(model, Sentiment)),
                     truncate(&row.quote, 16)
                 )?;
             }

@@ -1,8 +1,10 @@
 //! Stage 6: labels to figures.
 //!
 //! [`metrics`] scores predicted labels against gold ones; [`report`] runs a model over labelled
-//! rows and builds the report `stance evaluate` prints.
+//! rows and builds the report `stance evaluate` prints; [`extraction`] scores the article
+//! stage's quotes, speakers and actors against gold annotations.
 
+pub mod extraction;
 pub mod metrics;
 pub mod report;
 

@@ -1,0 +1,366 @@
+//! Paragraphs, sentences and word tokens of an article, all as byte spans of the original text.
+//!
+//! A paragraph is a non-blank line (`\n` ends a line, a `\r` before it and a leading BOM are
+//! treated as white space). Sentences end at `.`, `!` or `?` (and any closing quote marks or
+//! brackets right after) when white space and then a capital, a digit or an opening mark
+//! follow, except after abbreviations (`Sen.`, `Dr.`, `Jan.`, `U.S.`) and single initials.
+
+use super::Span;
+
+/// Abbreviations after which a period does not end a sentence (lower case, without the dot).
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "sen", "gov", "rep", "gen", "lt", "col", "capt", "sgt", "prof", "rev",
+    "st", "jr", "sr", "mt", "ft", "vs", "etc", "inc", "corp", "co", "ltd", "jan", "feb", "mar",
+    "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "sens", "reps", "atty", "supt",
+    "det", "insp", "cmdr", "adm", "hon", "messrs", "approx", "dept", "est",
+];
+
+/// A word or a single punctuation character.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    /// Letters and digits, with inner `'`, `’`, `-`, `.`, `&` (`don't`, `ICE’s`, `U.S`).
+    Word,
+    /// Any other character that is not white space.
+    Punct,
+}
+
+/// One token of the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    /// Where the token is.
+    pub span: Span,
+    /// Word or punctuation.
+    pub kind: TokenKind,
+    /// Index of the sentence holding it.
+    pub sentence: usize,
+}
+
+/// One sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sentence {
+    /// The sentence, without surrounding white space.
+    pub span: Span,
+    /// Index of its paragraph (0-based, blank lines not counted).
+    pub paragraph: usize,
+    /// Its tokens: `tokens.start..tokens.end` in [`Document::tokens`].
+    pub tokens: std::ops::Range<usize>,
+}
+
+/// An article cut into paragraphs, sentences and tokens.
+#[derive(Debug, Clone)]
+pub struct Document<'t> {
+    /// The original text.
+    pub text: &'t str,
+    /// Paragraph spans, trimmed.
+    pub paragraphs: Vec<Span>,
+    /// Sentences in text order.
+    pub sentences: Vec<Sentence>,
+    /// Tokens of all sentences in text order.
+    pub tokens: Vec<Token>,
+}
+
+/// True for white space, including the byte-order mark.
+pub fn is_space(c: char) -> bool {
+    c.is_whitespace() || c == '\u{feff}'
+}
+
+/// True for opening quote marks and brackets.
+pub fn is_opening(c: char) -> bool {
+    matches!(c, '“' | '‘' | '"' | '\'' | '(' | '[' | '«')
+}
+
+fn is_closing(c: char) -> bool {
+    matches!(c, '”' | '’' | '"' | '\'' | ')' | ']' | '»')
+}
+
+fn is_joiner(c: char) -> bool {
+    matches!(c, '\'' | '’' | '-' | '.' | '&' | '_')
+}
+
+impl<'t> Document<'t> {
+    /// Cuts `text` into paragraphs, sentences and tokens.
+    pub fn new(text: &'t str) -> Self {
+        let paragraphs = paragraphs(text);
+        let mut sentences = Vec::new();
+        let mut tokens = Vec::new();
+        for (p, para) in paragraphs.iter().enumerate() {
+            for span in split_sentences(text, *para) {
+                let first = tokens.len();
+                tokenize(text, span, sentences.len(), &mut tokens);
+                sentences.push(Sentence {
+                    span,
+                    paragraph: p,
+                    tokens: first..tokens.len(),
+                });
+            }
+        }
+        Document {
+            text,
+            paragraphs,
+            sentences,
+            tokens,
+        }
+    }
+
+    /// The text of token `i` (`""` when out of range).
+    pub fn token_text(&self, i: usize) -> &'t str {
+        self.tokens.get(i).map_or("", |t| t.span.slice(self.text))
+    }
+
+    /// True when token `i` is a word.
+    pub fn is_word(&self, i: usize) -> bool {
+        self.tokens
+            .get(i)
+            .is_some_and(|t| t.kind == TokenKind::Word)
+    }
+
+    /// The sentence holding token `i`.
+    pub fn sentence_of(&self, i: usize) -> Option<&Sentence> {
+        self.tokens
+            .get(i)
+            .and_then(|t| self.sentences.get(t.sentence))
+    }
+
+    /// Indices of the sentences that overlap `span`.
+    pub fn sentences_overlapping(&self, span: Span) -> std::ops::Range<usize> {
+        let first = self
+            .sentences
+            .iter()
+            .position(|s| s.span.end > span.start)
+            .unwrap_or(self.sentences.len());
+        let mut last = first;
+        while last < self.sentences.len()
+            && self.sentences[last].span.start < span.end.max(span.start + 1)
+        {
+            last += 1;
+        }
+        first..last
+    }
+
+    /// Index of the first token starting at or after byte `pos`.
+    pub fn token_at_or_after(&self, pos: usize) -> usize {
+        self.tokens.partition_point(|t| t.span.start < pos)
+    }
+}
+
+/// Trimmed non-blank lines.
+fn paragraphs(text: &str) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut line_start = 0;
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), '\n')))
+    {
+        if c == '\n' {
+            if let Some(span) = trim(text, Span::new(line_start, i)) {
+                out.push(span);
+            }
+            line_start = i + 1;
+        }
+    }
+    out
+}
+
+/// `span` without white space at either end, or `None` when nothing is left.
+pub fn trim(text: &str, span: Span) -> Option<Span> {
+    let slice = text.get(span.start..span.end)?;
+    let left = slice.len() - slice.trim_start_matches(is_space).len();
+    let right = slice.trim_end_matches(is_space).len();
+    if right <= left {
+        None
+    } else {
+        Some(Span::new(span.start + left, span.start + right))
+    }
+}
+
+/// The word that ends right before byte `end` (letters, digits and inner dots).
+fn word_before(text: &str, end: usize) -> &str {
+    let head = text.get(..end).unwrap_or("");
+    let start = head
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphanumeric() || *c == '.')
+        .last()
+        .map_or(end, |(i, _)| i);
+    head.get(start..).unwrap_or("")
+}
+
+fn is_abbreviation(word: &str) -> bool {
+    let word = word.trim_start_matches('.');
+    if word.is_empty() {
+        return false;
+    }
+    let lower = word.to_lowercase();
+    if word.contains('.') {
+        return true; // U.S, a.m
+    }
+    let mut chars = word.chars();
+    let single_letter =
+        matches!((chars.next(), chars.next()), (Some(c), None) if c.is_alphabetic());
+    single_letter || ABBREVIATIONS.contains(&lower.as_str())
+}
+
+/// Splits one paragraph into sentence spans.
+fn split_sentences(text: &str, para: Span) -> Vec<Span> {
+    let mut out = Vec::new();
+    let slice = para.slice(text);
+    let mut start = para.start;
+    let chars: Vec<(usize, char)> = slice.char_indices().collect();
+    let mut k = 0;
+    while k < chars.len() {
+        let (offset, c) = chars[k];
+        if matches!(c, '.' | '!' | '?') {
+            // Swallow more end marks and closing marks: `?!`, `.”`, `.)`.
+            let mut j = k + 1;
+            while j < chars.len()
+                && (matches!(chars[j].1, '.' | '!' | '?') || is_closing(chars[j].1))
+            {
+                j += 1;
+            }
+            let mut next = j;
+            while next < chars.len() && is_space(chars[next].1) {
+                next += 1;
+            }
+            let has_space = next > j;
+            let starts_new = chars
+                .get(next)
+                .is_some_and(|&(_, n)| n.is_uppercase() || n.is_ascii_digit() || is_opening(n));
+            let ellipsis = c == '.' && j > k + 1 && chars[k + 1].1 == '.';
+            let abbreviation =
+                c == '.' && !ellipsis && is_abbreviation(word_before(text, para.start + offset));
+            if has_space && starts_new && !abbreviation {
+                let end = para.start + chars.get(j).map_or(slice.len(), |&(o, _)| o);
+                if let Some(span) = trim(text, Span::new(start, end)) {
+                    out.push(span);
+                }
+                start = para.start + chars.get(next).map_or(slice.len(), |&(o, _)| o);
+            }
+            k = j;
+            continue;
+        }
+        k += 1;
+    }
+    if let Some(span) = trim(text, Span::new(start, para.end)) {
+        out.push(span);
+    }
+    out
+}
+
+/// Appends the tokens of `span` to `out`.
+fn tokenize(text: &str, span: Span, sentence: usize, out: &mut Vec<Token>) {
+    let slice = span.slice(text);
+    let chars: Vec<(usize, char)> = slice.char_indices().collect();
+    let end_of = |k: usize| chars.get(k).map_or(slice.len(), |&(o, _)| o);
+    let mut k = 0;
+    while k < chars.len() {
+        let (offset, c) = chars[k];
+        if is_space(c) {
+            k += 1;
+            continue;
+        }
+        if c.is_alphanumeric() {
+            let mut j = k + 1;
+            loop {
+                match chars.get(j) {
+                    Some(&(_, n)) if n.is_alphanumeric() => j += 1,
+                    Some(&(_, n))
+                        if is_joiner(n)
+                            && chars.get(j + 1).is_some_and(|&(_, m)| m.is_alphanumeric()) =>
+                    {
+                        j += 2
+                    }
+                    _ => break,
+                }
+            }
+            out.push(Token {
+                span: Span::new(span.start + offset, span.start + end_of(j)),
+                kind: TokenKind::Word,
+                sentence,
+            });
+            k = j;
+        } else {
+            out.push(Token {
+                span: Span::new(span.start + offset, span.start + end_of(k + 1)),
+                kind: TokenKind::Punct,
+                sentence,
+            });
+            k += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sentences(text: &str) -> Vec<&str> {
+        let doc = Document::new(text);
+        doc.sentences.iter().map(|s| s.span.slice(text)).collect()
+    }
+
+    #[test]
+    fn splits_on_end_marks_but_not_abbreviations() {
+        let text = "Sen. Ann Lee met Gov. Bo Park in the U.S. Senate on Jan. 5. Dr. Kim left. Was it J. R. Smith? Yes!";
+        assert_eq!(
+            sentences(text),
+            vec![
+                "Sen. Ann Lee met Gov. Bo Park in the U.S. Senate on Jan. 5.",
+                "Dr. Kim left.",
+                "Was it J. R. Smith?",
+                "Yes!"
+            ]
+        );
+    }
+
+    #[test]
+    fn quote_ending_in_punctuation_ends_sentence() {
+        let text = "He said “we will win.” Then he left. “Why?” she asked.";
+        assert_eq!(
+            sentences(text),
+            vec![
+                "He said “we will win.”",
+                "Then he left.",
+                "“Why?” she asked."
+            ]
+        );
+    }
+
+    #[test]
+    fn paragraphs_handle_crlf_and_bom() {
+        let text = "\u{feff}One line.\r\n\r\nTwo line.\r\n";
+        let doc = Document::new(text);
+        assert_eq!(doc.paragraphs.len(), 2);
+        assert_eq!(doc.paragraphs[0].slice(text), "One line.");
+        assert_eq!(doc.paragraphs[1].slice(text), "Two line.");
+        assert_eq!(doc.sentences[1].paragraph, 1);
+    }
+
+    #[test]
+    fn tokens_keep_inner_apostrophes_and_dots() {
+        let text = "ICE’s agents don't see U.S. rules, Mayor-elect.";
+        let doc = Document::new(text);
+        let words: Vec<&str> = (0..doc.tokens.len()).map(|i| doc.token_text(i)).collect();
+        assert_eq!(
+            words,
+            vec![
+                "ICE’s",
+                "agents",
+                "don't",
+                "see",
+                "U.S",
+                ".",
+                "rules",
+                ",",
+                "Mayor-elect",
+                "."
+            ]
+        );
+    }
+
+    #[test]
+    fn odd_text_gives_no_sentences() {
+        assert!(Document::new("").sentences.is_empty());
+        assert!(Document::new(" \r\n\u{feff} ").sentences.is_empty());
+        assert_eq!(Document::new("...").sentences.len(), 1);
+    }
+}

@@ -1,0 +1,378 @@
+//! Speaker attribution: who said each quote or reported statement, and how sure we are.
+//!
+//! For a quote, the cue verb nearest to it in its sentence(s) (outside any quote; ties go to
+//! the cue before the quote) is looked up, then its subject:
+//! - `“…,” said Pruitt`: the name right after a cue that follows the quote ([`INVERTED`]);
+//! - `Okafor said`, `Mamdani has criticized`, `DHS officials have promised`,
+//!   `Samuel Tran, told`, `ICE (ICE) invited`: the mention right before the cue, skipping
+//!   auxiliaries, adverbs, group nouns and a comma ([`ADJACENT`]);
+//! - otherwise, and always for `…, calling him a “communist”` (a participle after a comma,
+//!   whose subject is the main clause's), the first mention in subject position of the
+//!   sentence ([`CLAUSE_SUBJECT`]);
+//! - a mention after `of`/`at` right before the cue (`Economists at Calder University
+//!   warned`) only as a last resort ([`PREPOSITIONAL`]).
+//!
+//! A quote with no usable cue takes the speaker of the previous quote in its paragraph
+//! ([`PREVIOUS_QUOTE`]), else of a cue in the previous or next sentence of the paragraph
+//! ([`NEIGHBOUR`]); the context then grows to hold that sentence. Scare quotes take only a
+//! cue of their own sentence: a journalist's scare quote has no speaker. Pronouns count
+//! through their resolved actor.
+
+use super::actors::{FoundActors, Mention, MentionKind};
+use super::coref::{is_subject, is_verbish, GROUP_NOUNS};
+use super::quotes::{is_active_cue, RawQuote};
+use super::segment::Document;
+use super::{QuoteKind, Span};
+
+/// Confidence of `“…,” said X`.
+pub const INVERTED: f64 = 0.9;
+/// Confidence of `X said` right before the cue.
+pub const ADJACENT: f64 = 0.9;
+/// Confidence of `according to X`.
+pub const ACCORDING_TO: f64 = 0.85;
+/// Confidence of the sentence subject when the cue has no adjacent subject.
+pub const CLAUSE_SUBJECT: f64 = 0.7;
+/// Confidence of the previous quote's speaker.
+pub const PREVIOUS_QUOTE: f64 = 0.65;
+/// Confidence of a cue in a neighbouring sentence.
+pub const NEIGHBOUR: f64 = 0.55;
+/// Confidence of a subject found after a preposition.
+pub const PREPOSITIONAL: f64 = 0.5;
+
+/// How many tokens before or after a quote are searched for its cue.
+const CUE_WINDOW: usize = 60;
+
+/// Words skipped when walking back from a cue to its subject.
+const SKIPPABLE: &[&str] = &[
+    ",",
+    ")",
+    "(",
+    "which",
+    "who",
+    "that",
+    "also",
+    "has",
+    "have",
+    "had",
+    "previously",
+    "again",
+    "recently",
+    "repeatedly",
+    "once",
+    "later",
+    "then",
+    "both",
+    "all",
+    "not",
+    "never",
+    "had",
+    "long",
+    "first",
+    "further",
+    "but",
+    "would",
+    "will",
+    "could",
+    "did",
+    "does",
+    "do",
+];
+
+/// Prepositions that mark a mention before a cue as a modifier, not the subject.
+const MODIFIER_PREPOSITIONS: &[&str] = &["of", "at", "in", "from", "for", "with", "on", "to"];
+
+/// A statement with its speaker and context.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Statement {
+    /// The quote or reported statement.
+    pub quote: RawQuote,
+    /// Its sentence(s), and the sentence of the attribution when that is a neighbour.
+    pub context: Span,
+    /// Index of the speaker in [`FoundActors::actors`].
+    pub speaker: Option<usize>,
+    /// Confidence of the attribution, 0 to 1.
+    pub confidence: f64,
+}
+
+/// Attributes every quote and statement.
+pub fn attribute(doc: &Document, found: &FoundActors, quotes: &[RawQuote]) -> Vec<Statement> {
+    let mut marks: Vec<Span> = quotes
+        .iter()
+        .filter(|q| q.kind != QuoteKind::Reported)
+        .map(|q| q.outer)
+        .collect();
+    marks.sort();
+    let inside_marks = |pos: usize| {
+        let after = marks.partition_point(|m| m.start <= pos);
+        after > 0 && pos < marks[after - 1].end
+    };
+    let mut out: Vec<Statement> = Vec::with_capacity(quotes.len());
+    for quote in quotes {
+        let sentences = doc.sentences_overlapping(quote.outer);
+        let mut context = sentences
+            .clone()
+            .filter_map(|s| doc.sentences.get(s))
+            .map(|s| s.span)
+            .reduce(|a, b| a.cover(b))
+            .unwrap_or(quote.outer)
+            .cover(quote.span);
+        let mut attribution: Option<(usize, f64)> = None;
+        if let Some(cue) = quote.cue {
+            attribution = cue_subject(doc, found, cue, &inside_marks);
+        } else {
+            let first = doc.token_at_or_after(quote.outer.start);
+            let last = doc.token_at_or_after(quote.outer.end);
+            // Cues by distance to the quote; on a tie the cue before the quote wins.
+            let mut ranked: Vec<(usize, usize, usize)> = Vec::new();
+            for s in sentences.clone().filter_map(|s| doc.sentences.get(s)) {
+                // Only cues near the quote: a run-on "sentence" must not cost quadratic time.
+                let window = first.saturating_sub(CUE_WINDOW).max(s.tokens.start)
+                    ..(last + CUE_WINDOW).min(s.tokens.end);
+                for t in window {
+                    if inside_marks(doc.tokens[t].span.start) || !is_active_cue(doc, t) {
+                        continue;
+                    }
+                    let (distance, after) = if t < first {
+                        (first - t, 0)
+                    } else {
+                        (t.saturating_sub(last) + 1, 1)
+                    };
+                    ranked.push((distance, after, t));
+                }
+            }
+            ranked.sort();
+            for &(_, _, cue) in &ranked {
+                attribution = inverted_subject(doc, found, cue, quote.outer)
+                    .or_else(|| cue_subject(doc, found, cue, &inside_marks));
+                if attribution.is_some() {
+                    break;
+                }
+            }
+            if attribution.is_none() && quote.kind == QuoteKind::Direct {
+                if let Some((actor, confidence, extra)) =
+                    from_neighbours(doc, found, quote, &out, &inside_marks)
+                {
+                    attribution = Some((actor, confidence));
+                    if let Some(extra) = extra {
+                        context = context.cover(extra);
+                    }
+                }
+            }
+        }
+        let (speaker, confidence) = match attribution {
+            Some((a, c)) => (Some(a), c),
+            None => (None, 0.0),
+        };
+        out.push(Statement {
+            quote: quote.clone(),
+            context,
+            speaker,
+            confidence,
+        });
+    }
+    out
+}
+
+/// The mention whose last token is `t`, preferring names.
+fn mention_ending_at(found: &FoundActors, t: usize) -> Option<&Mention> {
+    found
+        .mentions
+        .iter()
+        .filter(|m| m.last_token == t)
+        .min_by_key(|m| m.kind != MentionKind::Name)
+}
+
+/// `“…,” said Pruitt`: a mention right after a cue that right follows the quote.
+fn inverted_subject(
+    doc: &Document,
+    found: &FoundActors,
+    cue: usize,
+    outer: Span,
+) -> Option<(usize, f64)> {
+    let between_ok = (doc.token_at_or_after(outer.end)..cue).all(|t| !doc.is_word(t));
+    if doc.tokens.get(cue)?.span.start < outer.end || !between_ok {
+        return None;
+    }
+    found
+        .mentions
+        .iter()
+        .find(|m| m.first_token == cue + 1 && m.kind != MentionKind::Pronoun)
+        .map(|m| (m.actor, INVERTED))
+}
+
+/// The subject of the cue at token `cue`.
+fn cue_subject(
+    doc: &Document,
+    found: &FoundActors,
+    cue: usize,
+    inside_marks: &dyn Fn(usize) -> bool,
+) -> Option<(usize, f64)> {
+    let sentence = doc.sentence_of(cue)?;
+    let word = doc.token_text(cue).to_lowercase();
+    if word == "according" {
+        return found
+            .mentions
+            .iter()
+            .find(|m| {
+                m.first_token == cue + 2
+                    || (m.first_token == cue + 3
+                        && doc.token_text(cue + 2).eq_ignore_ascii_case("the"))
+            })
+            .map(|m| (m.actor, ACCORDING_TO));
+    }
+    let participle = word.ends_with("ing") && cue > 0 && doc.token_text(cue - 1) == ",";
+    let mut modifier: Option<usize> = None;
+    if !participle {
+        let mut t = cue;
+        while t > sentence.tokens.start {
+            t -= 1;
+            if inside_marks(doc.tokens[t].span.start) {
+                break;
+            }
+            if let Some(m) = mention_ending_at(found, t) {
+                let mut before = m.first_token;
+                if before > sentence.tokens.start
+                    && doc.token_text(before - 1).eq_ignore_ascii_case("the")
+                {
+                    before -= 1;
+                }
+                let preposition = before > sentence.tokens.start
+                    && MODIFIER_PREPOSITIONS
+                        .contains(&doc.token_text(before - 1).to_lowercase().as_str());
+                if preposition {
+                    modifier = Some(m.actor);
+                    break;
+                }
+                return Some((m.actor, ADJACENT));
+            }
+            let text = doc.token_text(t).to_lowercase();
+            let adverb = text.ends_with("ly") && text.len() > 3;
+            let skippable = SKIPPABLE.contains(&text.as_str())
+                || GROUP_NOUNS.contains(&text.as_str())
+                || adverb
+                || (is_verbish(&text) && !is_active_cue(doc, t) && text != "and");
+            if !skippable {
+                break;
+            }
+        }
+    }
+    let from = found
+        .mentions
+        .partition_point(|m| m.first_token < sentence.tokens.start);
+    let subject = found.mentions[from..]
+        .iter()
+        .take_while(|m| m.last_token < cue)
+        .take(CUE_WINDOW)
+        .filter(|m| !inside_marks(m.span.start))
+        .find(|m| is_subject(doc, &found.mentions, m));
+    if let Some(m) = subject {
+        return Some((m.actor, CLAUSE_SUBJECT));
+    }
+    modifier.map(|a| (a, PREPOSITIONAL))
+}
+
+/// Speaker from the previous quote of the paragraph or a cue in a neighbouring sentence.
+fn from_neighbours(
+    doc: &Document,
+    found: &FoundActors,
+    quote: &RawQuote,
+    earlier: &[Statement],
+    inside_marks: &dyn Fn(usize) -> bool,
+) -> Option<(usize, f64, Option<Span>)> {
+    let here = doc.sentences_overlapping(quote.outer);
+    let paragraph = doc.sentences.get(here.start)?.paragraph;
+    if let Some(previous) = earlier
+        .iter()
+        .rev()
+        .find(|s| s.quote.kind != QuoteKind::Reported)
+    {
+        let previous_paragraph = doc
+            .sentences_overlapping(previous.quote.outer)
+            .last()
+            .and_then(|s| doc.sentences.get(s))
+            .map(|s| s.paragraph);
+        let opens_paragraph = doc
+            .paragraphs
+            .get(paragraph)
+            .is_some_and(|p| p.start + 4 > quote.outer.start);
+        let near = previous_paragraph == Some(paragraph)
+            || (opens_paragraph && previous_paragraph.is_some_and(|p| p + 1 == paragraph));
+        if near {
+            if let Some(speaker) = previous.speaker {
+                return Some((speaker, PREVIOUS_QUOTE, None));
+            }
+        }
+    }
+    let neighbours = [here.start.checked_sub(1), Some(here.end)];
+    for s in neighbours.into_iter().flatten() {
+        let Some(sentence) = doc.sentences.get(s) else {
+            continue;
+        };
+        if sentence.paragraph != paragraph || inside_marks(sentence.span.start) {
+            continue;
+        }
+        for t in sentence.tokens.clone() {
+            if inside_marks(doc.tokens[t].span.start) || !is_active_cue(doc, t) {
+                continue;
+            }
+            if let Some((actor, _)) = cue_subject(doc, found, t, inside_marks) {
+                return Some((actor, NEIGHBOUR, Some(sentence.span)));
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::article::{analyse, ActorList};
+
+    fn speakers(text: &str) -> Vec<(String, Option<String>, f64)> {
+        analyse(text, &ActorList::new())
+            .quotes
+            .into_iter()
+            .map(|q| (q.text, q.speaker, q.speaker_confidence))
+            .collect()
+    }
+
+    #[test]
+    fn after_quote_and_inverted() {
+        let got = speakers("“We will win,” Ann Lee said. “We will lose,” said Bob Park.");
+        assert_eq!(got[0].1.as_deref(), Some("Ann Lee"));
+        assert_eq!(got[1].1.as_deref(), Some("Bob Park"));
+        assert_eq!(got[1].2, INVERTED);
+    }
+
+    #[test]
+    fn pronoun_and_previous_quote() {
+        let got = speakers(
+            "Mayor Ann Lee spoke on Monday. “We will win,” she said. “And we will not stop.”",
+        );
+        assert_eq!(got[0].1.as_deref(), Some("Ann Lee"));
+        assert_eq!(got[1].1.as_deref(), Some("Ann Lee"));
+        assert_eq!(got[1].2, PREVIOUS_QUOTE);
+    }
+
+    #[test]
+    fn participle_takes_main_subject() {
+        let got = speakers(
+            "President Bo Park has been critical of Ann Lee, calling her a “communist” again.",
+        );
+        assert_eq!(got[0].1.as_deref(), Some("Bo Park"));
+    }
+
+    #[test]
+    fn scare_quote_without_cue_has_no_speaker() {
+        let got = speakers("The so-called “reform” passed on Monday.");
+        assert_eq!(got, vec![("reform".to_string(), None, 0.0)]);
+    }
+
+    #[test]
+    fn prepositional_subject_is_last_resort() {
+        let got = speakers("Mayor Tom Brandt of Marrow Falls said the town would shrink. Economists at Calder University warned that jobs would go.");
+        assert_eq!(got[0].1.as_deref(), Some("Tom Brandt"));
+        assert_eq!(got[1].1.as_deref(), Some("Calder University"));
+        assert!(got[1].2 < ADJACENT);
+    }
+}
