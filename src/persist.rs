@@ -233,6 +233,7 @@ mod tests {
         assert_eq!(load_metadata(&path).unwrap(), metadata);
         let examples = [crate::features::Example {
             text: "the union betrayed us",
+            quote: None,
             actor: "union",
             other_actors: &[],
         }];

@@ -53,11 +53,7 @@ pub fn score_rows(model: &StanceModel, source: &str, rows: &[Row]) -> Result<Vec
     let examples: Vec<Example> = rows
         .iter()
         .zip(&texts)
-        .map(|(row, text)| Example {
-            text,
-            actor: &row.actor,
-            other_actors: &[],
-        })
+        .map(|(row, text)| Example::of_row(row, text))
         .collect();
     let predictions = transpose(model.predict(&examples)?, rows.len());
     Ok(rows
@@ -101,8 +97,9 @@ pub fn score_article(
     }
     let examples: Vec<Example> = pairs
         .iter()
-        .map(|(_, actor, text, others)| Example {
+        .map(|(quote, actor, text, others)| Example {
             text,
+            quote: Some(&quote.text),
             actor,
             other_actors: others,
         })

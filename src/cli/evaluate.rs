@@ -1,6 +1,7 @@
 //! `stance evaluate`: a model's accuracy on labelled CSV, or the article stage's extraction
 //! quality on gold annotations.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -53,10 +54,18 @@ pub fn run(args: EvaluateArgs) -> anyhow::Result<ExitCode> {
     let model = persist::load(&args.model.model)?;
     let corpus = Corpus::read(&args.data, &options)?;
     let report = evaluate(&model, &corpus.rows)?;
-    match args.format {
-        ReportFormat::Table => print!("{}", report.to_table()),
-        ReportFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
-    }
+    let text = match args.format {
+        ReportFormat::Table => report.to_table(),
+        ReportFormat::Json => serde_json::to_string_pretty(&report)? + "\n",
+    };
+    write_stdout(&text)
+}
+
+/// Writes a report; a closed pipe surfaces as an error `main` treats as a clean exit.
+fn write_stdout(text: &str) -> anyhow::Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -86,9 +95,9 @@ fn run_extraction(args: &EvaluateArgs) -> anyhow::Result<ExitCode> {
         })
         .collect();
     let report = evaluate_extraction(&pairs);
-    match args.format {
-        ReportFormat::Table => print!("{}", report.to_table()),
-        ReportFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
-    }
-    Ok(ExitCode::SUCCESS)
+    let text = match args.format {
+        ReportFormat::Table => report.to_table(),
+        ReportFormat::Json => serde_json::to_string_pretty(&report)? + "\n",
+    };
+    write_stdout(&text)
 }

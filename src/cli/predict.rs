@@ -347,24 +347,24 @@ fn write_output(
         OutputFormat::Table => {
             writeln!(
                 out,
-                "{:<4} {:<14} {:<14} {:<13} {:<12} quote",
+                "{:<4} {:<14} {:<14} {:<13} {:<13} quote",
                 "id", "speaker", "actor", "stance", "sentiment"
             )?;
             for row in rows {
                 let cell = |label: Option<(&str, f64)>| {
                     label.map_or("-".to_string(), |(l, p)| {
-                        format!("{} {:.0}%", truncate(l, 7), 100.0 * p)
+                        format!("{} {:.0}%", truncate(l, 8), 100.0 * p)
                     })
                 };
                 writeln!(
                     out,
-                    "{:<4} {:<14} {:<14} {:<13} {:<12} {}",
+                    "{:<4} {:<14} {:<14} {:<13} {:<13} {}",
                     truncate(&row.quote_id, 4),
                     truncate(row.speaker.as_deref().unwrap_or("-"), 14),
                     truncate(&row.actor, 14),
                     cell(row.label(model, Stance)),
                     cell(row.label(model, Sentiment)),
-                    truncate(&row.quote, 16)
+                    truncate(&row.quote, 15)
                 )?;
             }
         }

@@ -62,6 +62,9 @@ pub struct TrainArgs {
     /// Keep words seen at least N times in the tokeniser's vocabulary.
     #[arg(long, default_value_t = 2, value_name = "N")]
     pub vocab_min_frequency: u64,
+    /// Word n-gram lengths of a quote's own words, apart from its context (0 turns them off).
+    #[arg(long, default_value = "1-2", value_name = "RANGE")]
+    pub quote_ngrams: String,
     /// Words at most N tokens from a mention of the actor get position-marked features
     /// (0 turns them off).
     #[arg(long, default_value_t = 3, value_name = "N")]
@@ -113,6 +116,7 @@ impl TrainArgs {
                 terms: TermSettings {
                     word_ngrams: parse_range("--word-ngrams", &self.word_ngrams)?,
                     char_ngrams: parse_range("--char-ngrams", &self.char_ngrams)?,
+                    quote_ngrams: parse_range("--quote-ngrams", &self.quote_ngrams)?,
                     target_window: self.target_window,
                     actor_term: !self.no_actor_feature,
                 },

@@ -109,6 +109,27 @@ impl Metrics {
     }
 }
 
+/// Expected calibration error of the predicted label's probability, over `bins` equal-width
+/// bins: the row-weighted mean gap between confidence and accuracy. 0 is perfectly calibrated.
+pub fn expected_calibration_error(confidence: &[f64], correct: &[bool], bins: usize) -> f64 {
+    let bins = bins.max(1);
+    let mut sums = vec![(0usize, 0.0f64, 0usize); bins];
+    for (&p, &right) in confidence.iter().zip(correct) {
+        let bin = ((p.clamp(0.0, 1.0) * bins as f64) as usize).min(bins - 1);
+        sums[bin].0 += 1;
+        sums[bin].1 += p;
+        sums[bin].2 += usize::from(right);
+    }
+    let n = confidence.len().min(correct.len());
+    if n == 0 {
+        return 0.0;
+    }
+    sums.iter()
+        .filter(|(count, _, _)| *count > 0)
+        .map(|&(_, p_sum, right)| (p_sum - right as f64).abs() / n as f64)
+        .sum()
+}
+
 fn ratio(part: usize, whole: usize) -> f64 {
     if whole == 0 {
         0.0
@@ -155,6 +176,20 @@ mod tests {
         assert!(Metrics::compute(&labels, &[0], &[0]).f_avg.is_some());
         let labels: Vec<String> = ["x", "y"].map(String::from).to_vec();
         assert_eq!(Metrics::compute(&labels, &[0], &[1]).f_avg, None);
+    }
+
+    #[test]
+    fn calibration_error_by_hand() {
+        // Bin [0.9, 1.0): confidences 0.9 and 0.95, one right: |1.85 - 1| / 4 = 0.2125.
+        // Bin [0.6, 0.7): confidences 0.6 and 0.6, both right: |1.2 - 2| / 4 = 0.2.
+        let ece =
+            expected_calibration_error(&[0.9, 0.95, 0.6, 0.6], &[true, false, true, true], 10);
+        assert!((ece - 0.4125).abs() < 1e-12, "{ece}");
+        assert_eq!(expected_calibration_error(&[], &[], 10), 0.0);
+        assert_eq!(
+            expected_calibration_error(&[1.0, 0.0], &[true, false], 10),
+            0.0
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use serde::{Deserialize, Serialize};
 
-use super::metrics::Metrics;
+use super::metrics::{expected_calibration_error, Metrics};
 use crate::corpus::{Row, Task};
 use crate::error::Error;
 use crate::features::Example;
@@ -41,6 +41,8 @@ pub struct TaskReport {
     /// The model's scores.
     #[serde(flatten)]
     pub metrics: Metrics,
+    /// Expected calibration error of the predicted label's probability (15 bins).
+    pub calibration_error: f64,
     /// Always predicting the training data's most frequent label.
     pub baseline: Baseline,
     /// The model's scores for each actor's rows.
@@ -73,11 +75,7 @@ pub fn evaluate(model: &StanceModel, rows: &[Row]) -> Result<EvalReport, Error> 
     let examples: Vec<Example> = rows
         .iter()
         .zip(&texts)
-        .map(|(row, text)| Example {
-            text,
-            actor: &row.actor,
-            other_actors: &[],
-        })
+        .map(|(row, text)| Example::of_row(row, text))
         .collect();
     let predictions = model.predict(&examples)?;
     let mut tasks = BTreeMap::new();
@@ -104,6 +102,12 @@ pub fn evaluate(model: &StanceModel, rows: &[Row]) -> Result<EvalReport, Error> 
         }
         let guessed: Vec<usize> = labelled.iter().map(|&i| predicted[i].class).collect();
         let metrics = Metrics::compute(&labels, &gold, &guessed);
+        let confidence: Vec<f64> = labelled
+            .iter()
+            .map(|&i| predicted[i].probabilities[predicted[i].class])
+            .collect();
+        let correct: Vec<bool> = gold.iter().zip(&guessed).map(|(g, p)| g == p).collect();
+        let calibration_error = expected_calibration_error(&confidence, &correct, 15);
         let majority = head.majority_label();
         let baseline = Baseline {
             label: labels[majority].clone(),
@@ -135,6 +139,7 @@ pub fn evaluate(model: &StanceModel, rows: &[Row]) -> Result<EvalReport, Error> 
             head.task,
             TaskReport {
                 metrics,
+                calibration_error,
                 baseline,
                 per_actor,
             },
@@ -185,6 +190,11 @@ impl EvalReport {
                 percent(b.accuracy),
                 percent(b.macro_f1),
                 maybe(b.f_avg)
+            );
+            let _ = writeln!(
+                out,
+                "  expected calibration error: {:.3}",
+                report.calibration_error
             );
             let _ = writeln!(
                 out,

@@ -18,6 +18,7 @@ use sprs::{CsMat, TriMat};
 pub use target::{mask_mentions, MentionMatcher};
 pub use terms::{NgramRange, TermSettings};
 
+use crate::corpus::Row;
 use crate::error::Error;
 use crate::text::TextPipeline;
 
@@ -26,10 +27,25 @@ use crate::text::TextPipeline;
 pub struct Example<'a> {
     /// What the model reads (quote with its context).
     pub text: &'a str,
+    /// The quoted words alone, where `text` is a quote in its context: they get features of
+    /// their own, so the model can tell the speaker's words from the reporter's framing.
+    pub quote: Option<&'a str>,
     /// The actor whose stance and sentiment are asked for.
     pub actor: &'a str,
     /// Other actors the text is known to concern (masked as "other actor").
     pub other_actors: &'a [String],
+}
+
+impl<'a> Example<'a> {
+    /// The example of a labelled row; `text` is [`Row::model_text`] of it.
+    pub fn of_row(row: &'a Row, text: &'a str) -> Self {
+        Example {
+            text,
+            quote: row.context.as_ref().map(|_| row.text.as_str()),
+            actor: &row.actor,
+            other_actors: &[],
+        }
+    }
 }
 
 /// Feature settings, before fitting.
@@ -51,6 +67,7 @@ impl Default for FeatureParams {
             terms: TermSettings {
                 word_ngrams: NgramRange::new(1, 3),
                 char_ngrams: NgramRange::new(2, 5),
+                quote_ngrams: NgramRange::new(1, 2),
                 target_window: 3,
                 actor_term: true,
             },
@@ -262,18 +279,25 @@ impl FeatureSpace {
     }
 
     fn terms_of(&self, pipeline: &TextPipeline, example: &Example) -> Result<Vec<String>, Error> {
-        let text = if self.params.target_mask {
-            self.mask(example)
-        } else {
-            example.text.to_string()
-        };
-        let tokenized = pipeline.tokenize(&text)?;
+        let tokenized = pipeline.tokenize(&self.mask(example, example.text))?;
         let mut terms = Vec::new();
         terms::extract(&tokenized, example.actor, &self.params.terms, &mut terms);
+        if let Some(quote) = example.quote.filter(|quote| *quote != example.text) {
+            let tokenized = pipeline.tokenize(&self.mask(example, quote))?;
+            terms::quote_ngrams(
+                &tokenized.tokens,
+                self.params.terms.quote_ngrams,
+                &mut terms,
+            );
+        }
         Ok(terms)
     }
 
-    fn mask(&self, example: &Example) -> String {
+    /// `text` with the example's target and the other actors masked, if masking is on.
+    fn mask(&self, example: &Example, text: &str) -> String {
+        if !self.params.target_mask {
+            return text.to_string();
+        }
         let built;
         let target = match self.matchers.get(example.actor) {
             Some(matcher) => matcher,
@@ -295,7 +319,7 @@ impl FeatureSpace {
             .map(|(_, matcher)| matcher)
             .chain(extra.iter())
             .collect();
-        mask_mentions(example.text, target, &others)
+        mask_mentions(text, target, &others)
     }
 
     /// Sublinear TF-IDF, L2-normalised, columns ascending.
@@ -327,6 +351,7 @@ mod tests {
             .iter()
             .map(|text| Example {
                 text,
+                quote: None,
                 actor,
                 other_actors: &[],
             })
@@ -338,6 +363,7 @@ mod tests {
             terms: TermSettings {
                 word_ngrams: NgramRange::new(1, 1),
                 char_ngrams: NgramRange::new(0, 0),
+                quote_ngrams: NgramRange::new(0, 0),
                 target_window: 0,
                 actor_term: false,
             },
@@ -412,11 +438,13 @@ mod tests {
         let training = [
             Example {
                 text: texts[0],
+                quote: None,
                 actor: "Donald Trump",
                 other_actors: &[],
             },
             Example {
                 text: texts[0],
+                quote: None,
                 actor: "Zohran Mamdani",
                 other_actors: &[],
             },

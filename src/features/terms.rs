@@ -32,6 +32,8 @@ pub struct TermSettings {
     pub word_ngrams: NgramRange,
     /// Character n-grams over the normalised text (white space collapsed).
     pub char_ngrams: NgramRange,
+    /// Word n-grams of the quoted words alone, where an example has a quote in a context.
+    pub quote_ngrams: NgramRange,
     /// Words at most this many tokens from a target mention get an extra `near` term; 0 is off.
     pub target_window: usize,
     /// Add a term naming the row's actor, so one shared model can learn each actor's prior.
@@ -54,12 +56,21 @@ pub fn extract(
 }
 
 fn word_ngrams(tokens: &[String], range: NgramRange, terms: &mut Vec<String>) {
+    prefixed_ngrams("w:", tokens, range, terms);
+}
+
+/// Appends the word n-grams of a quote's own words, marked apart from the context's.
+pub fn quote_ngrams(tokens: &[String], range: NgramRange, terms: &mut Vec<String>) {
+    prefixed_ngrams("q:", tokens, range, terms);
+}
+
+fn prefixed_ngrams(prefix: &str, tokens: &[String], range: NgramRange, terms: &mut Vec<String>) {
     if range.is_off() {
         return;
     }
     for n in range.min.max(1)..=range.max {
         for window in tokens.windows(n) {
-            terms.push(format!("w:{}", window.join(" ")));
+            terms.push(format!("{prefix}{}", window.join(" ")));
         }
     }
 }
@@ -117,6 +128,7 @@ mod tests {
         TermSettings {
             word_ngrams: NgramRange::new(1, 2),
             char_ngrams: NgramRange::new(0, 0),
+            quote_ngrams: NgramRange::new(0, 0),
             target_window: 0,
             actor_term: false,
         }

@@ -136,11 +136,7 @@ impl StanceModel {
         let examples: Vec<Example> = rows
             .iter()
             .zip(&texts)
-            .map(|(row, text)| Example {
-                text,
-                actor: &row.actor,
-                other_actors: &[],
-            })
+            .map(|(row, text)| Example::of_row(row, text))
             .collect();
         let features = params.features.fit(&text, &examples)?;
         let matrix = features.transform(&text, &examples)?;

@@ -1,0 +1,214 @@
+//! How long each stage of the stance pipeline takes as the input grows.
+//!
+//! Four groups, each over input sizes in rows (criterion reports rows per second too):
+//!
+//! - `tokenize` (300 to 10,000 rows): training the word vocabulary on the rows' texts, and
+//!   tokenising every text with a vocabulary trained beforehand;
+//! - `featurize` (100 to 1,000): fitting a [`FeatureSpace`](stance::FeatureSpace) with the
+//!   default [`FeatureParams`] and transforming the same rows into sparse TF-IDF rows;
+//! - `train` (100 to 1,000): [`StanceModel::train`] with the default [`TrainParams`]
+//!   (tokeniser, features and both heads, stance and sentiment);
+//! - `predict` (100 to 1,000): [`StanceModel::predict`] with a model trained once, before
+//!   timing, on the whole corpus.
+//!
+//! The input is the project's own labelled corpus, `data/quotes.csv`. A size takes the
+//! corpus's first rows in file order, so a larger size brings more actors as well as more rows,
+//! as more data does; sizes beyond the corpus repeat it, each copy with a numbered word
+//! appended to its context so the copies are different texts (and bring no new actors).
+//! Nothing is random, so figures can be compared between runs. Featurising and training run
+//! on rayon's thread pool, so their figures depend on the number of cores.
+//!
+//! Run it from the crate's folder with
+//!
+//! ```text
+//! cargo bench --bench pipeline                 # every group, a few minutes
+//! cargo bench --bench pipeline -- --quick      # a rough figure, faster
+//! cargo bench --bench pipeline -- featurize    # one group
+//! ```
+//!
+//! A single run at the largest sizes takes seconds, so every group takes ten samples of equal
+//! iteration counts; criterion's warning that it could not finish ten samples in the target
+//! time is expected there, and only means those benchmarks take longer than the target.
+
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use criterion::measurement::WallTime;
+use criterion::{
+    criterion_group, criterion_main, BenchmarkGroup, BenchmarkId, Criterion, SamplingMode,
+    Throughput,
+};
+use stance::text::TextPipeline;
+use stance::{Corpus, Example, FeatureParams, ReadOptions, Row, StanceModel, TrainParams};
+
+/// Row counts tokenising is measured at; the last is larger than the corpus, so it measures
+/// repeated rows.
+const TOKENIZE_SIZES: [usize; 4] = [300, 1_000, 3_000, 10_000];
+
+/// Row counts featurising, training and predicting are measured at: featurising or training
+/// 3,000 rows takes 5 to 20 s a run on two cores, too long to repeat ten times in a routine
+/// run.
+const SIZES: [usize; 3] = [100, 300, 1_000];
+
+/// Reads `data/quotes.csv` from the crate's folder.
+fn corpus_rows() -> Vec<Row> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/quotes.csv");
+    let corpus = Corpus::read(std::slice::from_ref(&path), &ReadOptions::default())
+        .unwrap_or_else(|err| panic!("reading {}: {err}", path.display()));
+    assert!(!corpus.rows.is_empty(), "{} has no rows", path.display());
+    corpus.rows
+}
+
+/// The first `size` rows of the corpus, in file order; past its end the corpus repeats, each
+/// repeated row with `copy<N>` appended to its context (or its text, without a context), so
+/// the input is always the same for a given size.
+fn rows_of_size(corpus: &[Row], size: usize) -> Vec<Row> {
+    (0..size)
+        .map(|i| {
+            let mut row = corpus[i % corpus.len()].clone();
+            let copy = i / corpus.len();
+            if copy > 0 {
+                // Appended to the context, not the text: the context holds the text, and
+                // breaking that would make the model read text and context twice over.
+                match &mut row.context {
+                    Some(context) => context.push_str(&format!(" copy{copy}")),
+                    None => row.text.push_str(&format!(" copy{copy}")),
+                }
+            }
+            row
+        })
+        .collect()
+}
+
+/// What the model reads for each row ([`Row::model_text`]).
+fn model_texts(rows: &[Row]) -> Vec<String> {
+    rows.iter().map(Row::model_text).collect()
+}
+
+/// The examples of `rows`, whose model texts are `texts`, as `StanceModel::train` builds them.
+fn examples<'a>(rows: &'a [Row], texts: &'a [String]) -> Vec<Example<'a>> {
+    rows.iter()
+        .zip(texts)
+        .map(|(row, text)| Example::of_row(row, text))
+        .collect()
+}
+
+/// A benchmark group sized for runs of milliseconds to seconds: ten samples, one second of
+/// warm-up and `target` of measurement, each sample the same number of iterations (criterion's
+/// default, linear sampling, would run a one-second benchmark at least 55 times).
+fn group<'a>(c: &'a mut Criterion, name: &str, target: Duration) -> BenchmarkGroup<'a, WallTime> {
+    let mut group = c.benchmark_group(name);
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(target)
+        .sampling_mode(SamplingMode::Flat);
+    group
+}
+
+/// Trains the vocabulary on `size` rows, and tokenises them with a vocabulary trained already.
+fn bench_tokenize(c: &mut Criterion) {
+    let corpus = corpus_rows();
+    let min_frequency = FeatureParams::default().vocab_min_frequency;
+    let mut group = group(c, "tokenize", Duration::from_secs(3));
+    for size in TOKENIZE_SIZES {
+        let texts = model_texts(&rows_of_size(&corpus, size));
+        group.throughput(Throughput::Elements(size as u64));
+        group.bench_with_input(
+            BenchmarkId::new("train_vocabulary", size),
+            &texts,
+            |b, texts| b.iter(|| TextPipeline::train(texts, min_frequency).unwrap()),
+        );
+        let pipeline = TextPipeline::train(&texts, min_frequency).unwrap();
+        group.bench_with_input(BenchmarkId::new("encode", size), &texts, |b, texts| {
+            b.iter(|| {
+                for text in texts {
+                    black_box(pipeline.tokenize(text).unwrap());
+                }
+            })
+        });
+    }
+    group.finish();
+}
+
+/// Fits the default feature space on `size` rows and transforms them.
+fn bench_featurize(c: &mut Criterion) {
+    let corpus = corpus_rows();
+    let params = FeatureParams::default();
+    let mut group = group(c, "featurize", Duration::from_secs(5));
+    for size in SIZES {
+        let rows = rows_of_size(&corpus, size);
+        let texts = model_texts(&rows);
+        let examples = examples(&rows, &texts);
+        let pipeline = TextPipeline::train(&texts, params.vocab_min_frequency).unwrap();
+        group.throughput(Throughput::Elements(size as u64));
+        group.bench_with_input(
+            BenchmarkId::new("fit_transform", size),
+            &examples,
+            |b, examples| {
+                b.iter(|| {
+                    let space = params.fit(&pipeline, examples).unwrap();
+                    space.transform(&pipeline, examples).unwrap()
+                })
+            },
+        );
+    }
+    group.finish();
+}
+
+/// Trains a model with the default parameters on `size` rows.
+fn bench_train(c: &mut Criterion) {
+    let corpus = corpus_rows();
+    let params = TrainParams::default();
+    let mut group = group(c, "train", Duration::from_secs(5));
+    for size in SIZES {
+        let rows = rows_of_size(&corpus, size);
+        group.throughput(Throughput::Elements(size as u64));
+        group.bench_with_input(BenchmarkId::new("default", size), &rows, |b, rows| {
+            b.iter(|| StanceModel::train(rows, &params).unwrap())
+        });
+    }
+    group.finish();
+}
+
+/// Predicts both heads for `size` rows with a model trained once on the whole corpus.
+fn bench_predict(c: &mut Criterion) {
+    let corpus = corpus_rows();
+    // Trained on first use, not here: training on the whole corpus takes about 25 s on two
+    // cores, wasted when a filter such as `-- tokenize` leaves this group out.
+    let trained = OnceLock::new();
+    let model = || -> &StanceModel {
+        trained.get_or_init(|| {
+            StanceModel::train(&corpus, &TrainParams::default())
+                .unwrap()
+                .0
+        })
+    };
+    let mut group = group(c, "predict", Duration::from_secs(5));
+    for size in SIZES {
+        let rows = rows_of_size(&corpus, size);
+        let texts = model_texts(&rows);
+        let examples = examples(&rows, &texts);
+        group.throughput(Throughput::Elements(size as u64));
+        group.bench_with_input(
+            BenchmarkId::new("default", size),
+            &examples,
+            |b, examples| {
+                let model = model();
+                b.iter(|| model.predict(examples).unwrap())
+            },
+        );
+    }
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    bench_tokenize,
+    bench_featurize,
+    bench_train,
+    bench_predict
+);
+criterion_main!(benches);

@@ -1,0 +1,221 @@
+//! The shipped corpus `data/quotes.csv` and the shipped model `models/default`.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use stance::{Corpus, ReadOptions, Row};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn rows() -> Vec<Row> {
+    Corpus::read(&[root().join("data/quotes.csv")], &ReadOptions::default())
+        .expect("data/quotes.csv loads")
+        .rows
+}
+
+/// `q0001.2` → `q0001`: rows of one quote share the part before the dot.
+fn quote_id(row: &Row) -> String {
+    let id = row.id.as_deref().expect("every row has an id");
+    id.split('.').next().unwrap_or(id).to_string()
+}
+
+#[test]
+fn size_and_label_balance() {
+    let rows = rows();
+    let quotes: BTreeSet<String> = rows.iter().map(quote_id).collect();
+    assert!(rows.len() >= 3000, "{} rows", rows.len());
+    assert!(quotes.len() >= 600, "{} quotes", quotes.len());
+    for task in stance::Task::ALL {
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        for row in &rows {
+            *counts
+                .entry(row.label(task).expect("every row is labelled"))
+                .or_default() += 1;
+        }
+        assert_eq!(counts.len(), 3, "{counts:?}");
+        for (label, count) in counts {
+            let share = count as f64 / rows.len() as f64;
+            assert!(
+                share >= 0.2,
+                "{} `{label}` is {:.1}% of rows",
+                task.name(),
+                100.0 * share
+            );
+        }
+    }
+}
+
+#[test]
+fn hard_cases_in_numbers() {
+    let rows = rows();
+    let mut stances: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
+    for row in &rows {
+        stances
+            .entry(quote_id(row))
+            .or_default()
+            .insert(row.stance.as_deref().unwrap());
+    }
+    let mixed = stances.values().filter(|s| s.len() >= 2).count();
+    assert!(
+        mixed >= 400,
+        "{mixed} quotes concern actors with different stances"
+    );
+}
+
+/// Word trigrams of a text, lowercased.
+fn trigrams(text: &str) -> HashSet<[String; 3]> {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    words
+        .windows(3)
+        .map(|w| [w[0].clone(), w[1].clone(), w[2].clone()])
+        .collect()
+}
+
+#[test]
+fn no_near_duplicates() {
+    let rows = rows();
+    // One text per quote: the context (the quote in its sentence), else the quote.
+    let mut texts: BTreeMap<String, &str> = BTreeMap::new();
+    for row in &rows {
+        texts
+            .entry(quote_id(row))
+            .or_insert(row.context.as_deref().unwrap_or(&row.text));
+    }
+    let texts: Vec<(&String, HashSet<[String; 3]>)> =
+        texts.iter().map(|(id, t)| (id, trigrams(t))).collect();
+    let mut index: HashMap<&[String; 3], Vec<usize>> = HashMap::new();
+    for (i, (_, grams)) in texts.iter().enumerate() {
+        for gram in grams {
+            index.entry(gram).or_default().push(i);
+        }
+    }
+    let mut duplicates = Vec::new();
+    for (i, (id, grams)) in texts.iter().enumerate() {
+        let mut shared: HashMap<usize, usize> = HashMap::new();
+        for gram in grams {
+            for &j in &index[gram] {
+                if j > i {
+                    *shared.entry(j).or_default() += 1;
+                }
+            }
+        }
+        for (j, count) in shared {
+            let smaller = grams.len().min(texts[j].1.len());
+            if count as f64 > 0.8 * smaller as f64 {
+                duplicates.push(format!("{id} ~ {}", texts[j].0));
+            }
+        }
+    }
+    assert!(
+        duplicates.is_empty(),
+        "near-duplicate quotes: {duplicates:?}"
+    );
+}
+
+#[test]
+fn the_split_keeps_quotes_and_articles_apart() {
+    let rows = rows();
+    let options = |split: &str| ReadOptions {
+        split: Some(split.into()),
+        ..ReadOptions::default()
+    };
+    let path = [root().join("data/quotes.csv")];
+    let train = Corpus::read(&path, &options("train")).unwrap().rows;
+    let test = Corpus::read(&path, &options("test")).unwrap().rows;
+    assert_eq!(
+        train.len() + test.len(),
+        rows.len(),
+        "every row is in train or test"
+    );
+    let ids = |rows: &[Row]| rows.iter().map(quote_id).collect::<HashSet<_>>();
+    let texts = |rows: &[Row]| rows.iter().map(|r| r.text.clone()).collect::<HashSet<_>>();
+    let articles = |rows: &[Row]| {
+        rows.iter()
+            .map(|r| r.article.clone())
+            .collect::<HashSet<_>>()
+    };
+    assert!(ids(&train).is_disjoint(&ids(&test)));
+    assert!(texts(&train).is_disjoint(&texts(&test)));
+    assert!(articles(&train).is_disjoint(&articles(&test)));
+    let share = test.len() as f64 / rows.len() as f64;
+    assert!((0.15..0.3).contains(&share), "test share {share}");
+}
+
+/// The committed model must be what the documented command makes from the committed data.
+#[test]
+fn the_default_model_is_reproducible_from_the_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let model: PathBuf = dir.path().join("default");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_stance"))
+        .current_dir(root())
+        .args([
+            "train",
+            "--data",
+            "data/quotes.csv",
+            "--split",
+            "train",
+            "--model",
+        ])
+        .arg(&model)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    for file in ["model.json", "tokenizer.json"] {
+        let shipped = std::fs::read(root().join("models/default").join(file))
+            .expect("models/default is committed");
+        let retrained = std::fs::read(model.join(file)).unwrap();
+        assert!(
+            shipped == retrained,
+            "models/default/{file} differs from a retrain on data/quotes.csv: retrain it with \
+             `cargo run --release -- train --data data/quotes.csv --split train --model models/default`"
+        );
+    }
+}
+
+/// The README's first command: the default model on the seed article.
+#[test]
+fn the_default_model_on_the_seed_article() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_stance"))
+        .current_dir(root())
+        .args(["predict", "seeds/ice-nypd-mamdani.txt", "--format", "jsonl"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let rows: Vec<serde_json::Value> = String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let stance = |quote: &str, actor: &str| {
+        rows.iter()
+            .find(|r| r["quote"].as_str().unwrap().contains(quote) && r["actor"] == actor)
+            .map(|r| r["stance"].as_str().unwrap().to_string())
+            .unwrap_or_else(|| panic!("no row for {quote:?} toward {actor}"))
+    };
+    assert_eq!(stance("communist", "Zohran Mamdani"), "against");
+    assert_eq!(stance("rogue agency", "ICE"), "against");
+    // ICE's pitch to the NYPD is still labelled `against` (a reader says favor): see the
+    // README's "Known limits". The row must exist, with the pitch's speaker.
+    let pitch = rows
+        .iter()
+        .find(|r| {
+            r["quote"]
+                .as_str()
+                .unwrap()
+                .contains("an agency that respects you")
+                && r["actor"] == "NYPD"
+        })
+        .expect("the pitch toward the NYPD");
+    assert_eq!(pitch["speaker"], "ICE");
+}
