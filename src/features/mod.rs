@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sprs::{CsMat, TriMat};
 
-pub use target::{mask_mentions, MentionMatcher};
+pub use target::{mask_mentions, ActorMatchers, MentionMatcher};
 pub use terms::{NgramRange, TermSettings};
 
 use crate::corpus::Row;
@@ -92,7 +92,7 @@ pub struct FeatureSpace {
     #[serde(skip)]
     index: HashMap<String, u32>,
     #[serde(skip)]
-    matchers: BTreeMap<String, MentionMatcher>,
+    matchers: ActorMatchers,
 }
 
 impl PartialEq for FeatureSpace {
@@ -154,7 +154,7 @@ impl FeatureParams {
             idf: Vec::new(),
             actors,
             index: HashMap::new(),
-            matchers: BTreeMap::new(),
+            matchers: ActorMatchers::default(),
         };
         space.build_matchers();
         let documents = space.terms_of_all(pipeline, examples)?;
@@ -229,11 +229,7 @@ impl FeatureSpace {
     }
 
     fn build_matchers(&mut self) {
-        self.matchers = self
-            .actors
-            .iter()
-            .map(|actor| (actor.clone(), MentionMatcher::new(actor)))
-            .collect();
+        self.matchers = ActorMatchers::new(&self.actors);
     }
 
     /// Featurises examples (in parallel; the rows keep the examples' order).
@@ -309,16 +305,11 @@ impl FeatureSpace {
         let extra: Vec<MentionMatcher> = example
             .other_actors
             .iter()
-            .filter(|actor| !self.matchers.contains_key(actor.as_str()) && *actor != example.actor)
+            .filter(|actor| self.matchers.get(actor).is_none() && *actor != example.actor)
             .map(|actor| MentionMatcher::new(actor))
             .collect();
-        let others: Vec<&MentionMatcher> = self
-            .matchers
-            .iter()
-            .filter(|(actor, _)| actor.as_str() != example.actor)
-            .map(|(_, matcher)| matcher)
-            .chain(extra.iter())
-            .collect();
+        let mut others = self.matchers.mentioned_in(text, example.actor);
+        others.extend(extra.iter());
         mask_mentions(text, target, &others)
     }
 

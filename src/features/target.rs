@@ -4,6 +4,9 @@
 //! The same quote can favour one actor and oppose another ("A attacks B to defend C"); masking
 //! lets one model learn "praise near the target" instead of "praise near the word Clinton".
 
+use std::collections::{BTreeMap, BTreeSet};
+
+use aho_corasick::AhoCorasick;
 use regex::{Regex, RegexBuilder};
 
 use crate::text::{OTHER_ACTOR_TOKEN, TARGET_TOKEN};
@@ -35,6 +38,8 @@ const STOPWORDS: &[&str] = &[
 #[derive(Debug, Clone)]
 pub struct MentionMatcher {
     regex: Option<Regex>,
+    /// The literal forms a mention takes, lowercased: a cheap test that one may occur.
+    literals: Vec<String>,
 }
 
 impl MentionMatcher {
@@ -45,7 +50,10 @@ impl MentionMatcher {
     pub fn new(actor: &str) -> Self {
         let words: Vec<&str> = actor.split_whitespace().collect();
         if words.is_empty() {
-            return MentionMatcher { regex: None };
+            return MentionMatcher {
+                regex: None,
+                literals: Vec::new(),
+            };
         }
         let mut insensitive = vec![words.join(" "), words.concat()];
         if words.len() <= 3 {
@@ -84,7 +92,22 @@ impl MentionMatcher {
             .collect();
         let pattern = format!(r"\b(?:{})\b", alternatives.join("|"));
         let regex = RegexBuilder::new(&pattern).build().ok();
-        MentionMatcher { regex }
+        let literals = insensitive
+            .iter()
+            .chain(&sensitive)
+            .map(|w| w.to_lowercase())
+            .collect();
+        MentionMatcher { regex, literals }
+    }
+
+    /// Lowercased strings one of which occurs in the lowercased text wherever the matcher
+    /// matches (none if the actor has no name).
+    fn literals(&self) -> &[String] {
+        if self.regex.is_some() {
+            &self.literals
+        } else {
+            &[]
+        }
     }
 
     /// Byte ranges of the mentions in `text`, in order, not overlapping.
@@ -98,6 +121,66 @@ impl MentionMatcher {
                     .collect()
             })
             .unwrap_or_default()
+    }
+}
+
+/// The matchers of many actors, with one combined scan that says which of them a text
+/// mentions, so masking costs one pass over the text rather than one per known actor.
+#[derive(Debug, Clone, Default)]
+pub struct ActorMatchers {
+    matchers: BTreeMap<String, MentionMatcher>,
+    /// Every actor's literals; `names[i]` is the actor of literal `i`.
+    literals: Option<AhoCorasick>,
+    names: Vec<String>,
+}
+
+impl ActorMatchers {
+    /// Builds the matchers of `actors`.
+    pub fn new(actors: &[String]) -> Self {
+        let matchers: BTreeMap<String, MentionMatcher> = actors
+            .iter()
+            .map(|actor| (actor.clone(), MentionMatcher::new(actor)))
+            .collect();
+        let (names, literals): (Vec<String>, Vec<&String>) = matchers
+            .iter()
+            .flat_map(|(name, matcher)| matcher.literals().iter().map(move |l| (name.clone(), l)))
+            .unzip();
+        // Without the combined scan (should it fail to build) every matcher runs in turn.
+        let literals = AhoCorasick::new(literals).ok();
+        ActorMatchers {
+            matchers,
+            literals,
+            names,
+        }
+    }
+
+    /// The matcher of a known actor.
+    pub fn get(&self, actor: &str) -> Option<&MentionMatcher> {
+        self.matchers.get(actor)
+    }
+
+    /// The known actors that may be mentioned in `text`, other than `except`, in name order:
+    /// every actor a matcher finds in `text` is among them (a few more may be, whose matchers
+    /// then find nothing).
+    pub fn mentioned_in<'s>(&'s self, text: &str, except: &str) -> Vec<&'s MentionMatcher> {
+        let found: Vec<(&String, &MentionMatcher)> = match &self.literals {
+            Some(literals) => {
+                let candidates: BTreeSet<&String> = literals
+                    .find_overlapping_iter(&text.to_lowercase())
+                    .map(|m| &self.names[m.pattern().as_usize()])
+                    .collect();
+                candidates
+                    .into_iter()
+                    .filter_map(|name| self.matchers.get_key_value(name))
+                    .collect()
+            }
+            None => self.matchers.iter().collect(),
+        };
+        found
+            .into_iter()
+            .filter(|(name, _)| name.as_str() != except)
+            .map(|(_, matcher)| matcher)
+            .collect()
     }
 }
 
@@ -191,6 +274,34 @@ mod tests {
             mask("climate change is real", name, &[]),
             "climate change is real"
         );
+    }
+
+    #[test]
+    fn the_combined_scan_finds_the_same_actors_as_each_matcher() {
+        let actors: Vec<String> = ["Donald Trump", "ICE", "Zohran Mamdani", "Nurses Union"]
+            .map(String::from)
+            .to_vec();
+        let all = ActorMatchers::new(&actors);
+        for text in [
+            "Trump called Mamdani a communist; ice cream for the NURSES",
+            "ICE agents, TRUMP’s “union” and Zohran",
+            "",
+        ] {
+            let scanned: Vec<Vec<(usize, usize)>> = all
+                .mentioned_in(text, "Zohran Mamdani")
+                .iter()
+                .map(|m| m.find(text))
+                .filter(|found| !found.is_empty())
+                .collect();
+            let each: Vec<Vec<(usize, usize)>> = actors
+                .iter()
+                .filter(|a| a.as_str() != "Zohran Mamdani")
+                .map(|a| MentionMatcher::new(a).find(text))
+                .filter(|found| !found.is_empty())
+                .collect();
+            assert_eq!(scanned, each, "{text}");
+        }
+        assert!(all.get("ICE").is_some() && all.get("DHS").is_none());
     }
 
     #[test]
