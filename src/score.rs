@@ -49,13 +49,7 @@ impl Scored {
 
 /// Scores labelled-CSV-shaped rows; `source` names them where a row has no `article`.
 pub fn score_rows(model: &StanceModel, source: &str, rows: &[Row]) -> Result<Vec<Scored>, Error> {
-    let texts: Vec<String> = rows.iter().map(Row::model_text).collect();
-    let examples: Vec<Example> = rows
-        .iter()
-        .zip(&texts)
-        .map(|(row, text)| Example::of_row(row, text))
-        .collect();
-    let predictions = transpose(model.predict(&examples)?, rows.len());
+    let predictions = transpose(model.predict_rows(rows)?, rows.len());
     Ok(rows
         .iter()
         .zip(predictions)

@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 use super::metrics::{expected_calibration_error, Metrics};
 use crate::corpus::{Row, Task};
 use crate::error::Error;
-use crate::features::Example;
 use crate::model::StanceModel;
 
 /// Headline figures, for the baseline and the per-actor breakdown.
@@ -71,13 +70,7 @@ pub struct EvalReport {
 
 /// Scores `model` on the labelled `rows`.
 pub fn evaluate(model: &StanceModel, rows: &[Row]) -> Result<EvalReport, Error> {
-    let texts: Vec<String> = rows.iter().map(Row::model_text).collect();
-    let examples: Vec<Example> = rows
-        .iter()
-        .zip(&texts)
-        .map(|(row, text)| Example::of_row(row, text))
-        .collect();
-    let predictions = model.predict(&examples)?;
+    let predictions = model.predict_rows(rows)?;
     let mut tasks = BTreeMap::new();
     for (head, predicted) in model.heads.iter().zip(&predictions) {
         let labelled: Vec<usize> = (0..rows.len())

@@ -186,6 +186,18 @@ impl StanceModel {
         self.features.transform(&self.text, examples)
     }
 
+    /// Predicts every head for labelled-CSV-shaped rows, reading each row's
+    /// [`Row::model_text`]: `result[h][i]` is head `h` on row `i`.
+    pub fn predict_rows(&self, rows: &[Row]) -> Result<Vec<Vec<Prediction>>, Error> {
+        let texts: Vec<String> = rows.iter().map(Row::model_text).collect();
+        let examples: Vec<Example> = rows
+            .iter()
+            .zip(&texts)
+            .map(|(row, text)| Example::of_row(row, text))
+            .collect();
+        self.predict(&examples)
+    }
+
     /// Predicts every head for every example: `result[h][i]` is head `h` on example `i`.
     pub fn predict(&self, examples: &[Example]) -> Result<Vec<Vec<Prediction>>, Error> {
         let matrix = self.featurize(examples)?;
