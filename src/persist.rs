@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::corpus::SourceFile;
 use crate::error::Error;
+use crate::eval::Tuning;
 use crate::features::FeatureSpace;
 use crate::model::{Head, StanceModel, TrainSummary};
 use crate::text::TextPipeline;
@@ -56,6 +57,9 @@ pub struct Metadata {
     pub summary: TrainSummary,
     /// Wall-clock seconds spent training.
     pub training_seconds: f64,
+    /// With `train --cv`: the settings cross-validation tried, their scores and the choice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tuning: Option<Tuning>,
 }
 
 /// Writes the model folder atomically.
@@ -217,6 +221,7 @@ mod tests {
             flags: serde_json::json!({}),
             summary,
             training_seconds: 0.0,
+            tuning: None,
         };
         (model, metadata)
     }

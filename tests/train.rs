@@ -175,3 +175,98 @@ fn linfa_solver_trains_small_vocabularies() {
         .failure()
         .stderr(contains("linfa-logistic ignores row weights"));
 }
+
+#[test]
+fn cv_picks_the_best_mean_records_it_and_trains_with_it() {
+    let ws = Workspace::new();
+    let cv_flags = [
+        "--min-df",
+        "1",
+        "--cv",
+        "3",
+        "--grid-c",
+        "0.01,10",
+        "--grid-class-weight",
+        "balanced",
+        "--grid-per-actor",
+        "no",
+        "--grid-word-ngrams",
+        "1,1-2",
+    ];
+    ws.stance()
+        .args(["train", "--data"])
+        .arg(fixture("labelled.csv"))
+        .args(["--model", "tuned"])
+        .args(cv_flags)
+        .assert()
+        .success()
+        .stdout(contains("3-fold cross-validation, stance-macro-f1"));
+    let metadata: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(ws.path("tuned/metadata.json")).unwrap())
+            .unwrap();
+    let tuning = &metadata["tuning"];
+    let candidates = tuning["candidates"].as_array().unwrap();
+    assert_eq!(candidates.len(), 4, "2 word ranges x 2 values of C");
+    let means: Vec<f64> = candidates
+        .iter()
+        .map(|c| c["mean"].as_f64().unwrap())
+        .collect();
+    let chosen = tuning["chosen"].as_u64().unwrap() as usize;
+    assert!(means.iter().all(|&m| m <= means[chosen]), "{means:?}");
+    for candidate in candidates {
+        assert_eq!(candidate["folds"].as_array().unwrap().len(), 3);
+    }
+    // The recorded flags are the chosen setting: training with them, without --cv, gives the
+    // same model.
+    let setting = &candidates[chosen]["setting"];
+    let flags = &metadata["flags"];
+    assert_eq!(flags["c"], setting["c"]);
+    let word = flags["word_ngrams"].as_str().unwrap().to_string();
+    let c = flags["c"].as_f64().unwrap().to_string();
+    ws.stance()
+        .args(["train", "--data"])
+        .arg(fixture("labelled.csv"))
+        .args([
+            "--model",
+            "plain",
+            "--min-df",
+            "1",
+            "--word-ngrams",
+            &word,
+            "--c",
+            &c,
+        ])
+        .assert()
+        .success();
+    let tuned = std::fs::read(ws.path("tuned/model.json")).unwrap();
+    let plain = std::fs::read(ws.path("plain/model.json")).unwrap();
+    assert!(
+        tuned == plain,
+        "the tuned model is not the one its flags train"
+    );
+}
+
+#[test]
+fn cv_flags_are_checked() {
+    let ws = Workspace::new();
+    let cases: [(&[&str], &str); 4] = [
+        (&["--cv", "3", "--c", "5"], "cannot be used with"),
+        (&["--grid-c", "1,10"], "--cv"),
+        (&["--cv", "1"], "at least 2 folds"),
+        (
+            &["--cv", "3", "--grid-word-ngrams", "3-1"],
+            "--grid-word-ngrams",
+        ),
+    ];
+    for (flags, message) in cases {
+        ws.stance()
+            .args(["train", "--data"])
+            .arg(fixture("labelled.csv"))
+            .args(["--model", "m"])
+            .args(flags)
+            .assert()
+            .failure()
+            .stderr(contains(message));
+    }
+    assert!(!ws.path("m").exists());
+}

@@ -26,7 +26,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Train a model on labelled CSV.
-    Train(train::TrainArgs),
+    Train(Box<train::TrainArgs>),
     /// Measure a model on labelled CSV.
     Evaluate(evaluate::EvaluateArgs),
     /// Label new rows or articles.
@@ -36,7 +36,7 @@ pub enum Command {
 /// Runs the parsed command.
 pub fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
     match cli.command {
-        Command::Train(args) => train::run(args),
+        Command::Train(args) => train::run(*args),
         Command::Evaluate(args) => evaluate::run(args),
         Command::Predict(args) => predict::run(args),
     }

@@ -1,14 +1,17 @@
 //! `stance train`: labelled CSV in, model folder out.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::Context;
+use clap::builder::BoolishValueParser;
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 
+use stance::eval::tune::Setting;
+use stance::eval::{tune, CvMetric, Grid, Tuning};
 use stance::features::{FeatureParams, NgramRange, TermSettings};
 use stance::model::{ClassWeight, LogisticParams, Solver, TrainParams};
 use stance::persist::{self, Metadata};
@@ -29,32 +32,42 @@ pub struct TrainArgs {
     #[serde(flatten)]
     pub csv: CsvArgs,
     /// Inverse regularisation strength C (alpha = 1/C).
-    #[arg(long, default_value_t = 10.0)]
+    #[arg(long, default_value_t = 10.0, conflicts_with = "cv")]
     pub c: f64,
     /// Most L-BFGS iterations per model.
     #[arg(long, default_value_t = 300)]
     pub max_iter: u64,
-    /// Seed recorded with the model; training itself has no randomness.
+    /// Seed of `--cv`'s fold assignment; training itself has no randomness.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
     /// Weight rows so every label counts equally (balanced) or not (none).
-    #[arg(long, value_enum, default_value_t = ClassWeightArg::Balanced)]
+    #[arg(long, value_enum, default_value_t = ClassWeightArg::Balanced, conflicts_with = "cv")]
     pub class_weight: ClassWeightArg,
     /// Optimiser: lbfgs on sparse features, or linfa (linfa-logistic, dense; small
     /// vocabularies, needs --class-weight none).
     #[arg(long, value_enum, default_value_t = SolverArg::Lbfgs)]
     pub solver: SolverArg,
     /// Also train one model per actor; unseen actors use the shared model.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "cv")]
     pub per_actor: bool,
     /// Fewest labelled rows an actor needs for a model of its own.
     #[arg(long, default_value_t = 30, value_name = "N")]
     pub min_actor_rows: usize,
     /// Word n-gram lengths, MIN-MAX (0 turns them off).
-    #[arg(long, default_value = "1-3", value_name = "RANGE")]
+    #[arg(
+        long,
+        default_value = "1-3",
+        value_name = "RANGE",
+        conflicts_with = "cv"
+    )]
     pub word_ngrams: String,
     /// Character n-gram lengths, MIN-MAX (0 turns them off).
-    #[arg(long, default_value = "2-5", value_name = "RANGE")]
+    #[arg(
+        long,
+        default_value = "2-5",
+        value_name = "RANGE",
+        conflicts_with = "cv"
+    )]
     pub char_ngrams: String,
     /// Keep features seen in at least N training rows.
     #[arg(long, default_value_t = 2, value_name = "N")]
@@ -70,11 +83,52 @@ pub struct TrainArgs {
     #[arg(long, default_value_t = 3, value_name = "N")]
     pub target_window: usize,
     /// Do not replace mentions of the actor and other actors with placeholders.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "cv")]
     pub no_target_mask: bool,
     /// Do not add a feature naming the row's actor.
     #[arg(long)]
     pub no_actor_feature: bool,
+    /// Choose C, class weighting, per-actor models, n-gram ranges (and, if asked, masking) by
+    /// K-fold cross-validation on the training rows, then train on all of them with the best
+    /// setting. The `--grid-*` flags list the values tried; the choice and every score go to
+    /// `metadata.json`.
+    #[arg(long, value_name = "K")]
+    pub cv: Option<usize>,
+    /// The score `--cv` maximises (mean over the held-out folds).
+    #[arg(long, value_enum, default_value_t = CvMetricArg::StanceMacroF1, requires = "cv")]
+    pub cv_metric: CvMetricArg,
+    /// Values of C `--cv` tries [default: 1,10,100].
+    #[arg(long, value_delimiter = ',', value_name = "C,...", requires = "cv")]
+    pub grid_c: Option<Vec<f64>>,
+    /// Class weightings `--cv` tries [default: balanced,none].
+    #[arg(long, value_enum, value_delimiter = ',', requires = "cv")]
+    pub grid_class_weight: Option<Vec<ClassWeightArg>>,
+    /// Whether `--cv` tries per-actor models: no, yes or both [default: no,yes].
+    #[arg(long, value_delimiter = ',', value_parser = BoolishValueParser::new(), requires = "cv")]
+    pub grid_per_actor: Option<Vec<bool>>,
+    /// Word n-gram ranges `--cv` tries [default: 1-2,1-3].
+    #[arg(long, value_delimiter = ',', value_name = "RANGES", requires = "cv")]
+    pub grid_word_ngrams: Option<Vec<String>>,
+    /// Character n-gram ranges `--cv` tries [default: 2-5].
+    #[arg(long, value_delimiter = ',', value_name = "RANGES", requires = "cv")]
+    pub grid_char_ngrams: Option<Vec<String>>,
+    /// Whether `--cv` masks the actors: yes, no or both [default: yes].
+    #[arg(long, value_delimiter = ',', value_parser = BoolishValueParser::new(), requires = "cv")]
+    pub grid_target_mask: Option<Vec<bool>>,
+}
+
+/// `--cv-metric` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CvMetricArg {
+    /// Macro-F1 of the stance labels.
+    StanceMacroF1,
+    /// F_avg of the stance labels (mean F1 of favor and against; SemEval-2016's metric).
+    StanceFavg,
+    /// Macro-F1 of the sentiment labels.
+    SentimentMacroF1,
+    /// Mean macro-F1 of stance and sentiment.
+    MeanMacroF1,
 }
 
 /// `--class-weight` values.
@@ -85,6 +139,35 @@ pub enum ClassWeightArg {
     None,
     /// Rows weighted inversely to their label's frequency.
     Balanced,
+}
+
+impl From<ClassWeightArg> for ClassWeight {
+    fn from(arg: ClassWeightArg) -> ClassWeight {
+        match arg {
+            ClassWeightArg::None => ClassWeight::None,
+            ClassWeightArg::Balanced => ClassWeight::Balanced,
+        }
+    }
+}
+
+impl From<ClassWeight> for ClassWeightArg {
+    fn from(weight: ClassWeight) -> ClassWeightArg {
+        match weight {
+            ClassWeight::None => ClassWeightArg::None,
+            ClassWeight::Balanced => ClassWeightArg::Balanced,
+        }
+    }
+}
+
+impl From<CvMetricArg> for CvMetric {
+    fn from(arg: CvMetricArg) -> CvMetric {
+        match arg {
+            CvMetricArg::StanceMacroF1 => CvMetric::StanceMacroF1,
+            CvMetricArg::StanceFavg => CvMetric::StanceFavg,
+            CvMetricArg::SentimentMacroF1 => CvMetric::SentimentMacroF1,
+            CvMetricArg::MeanMacroF1 => CvMetric::MeanMacroF1,
+        }
+    }
 }
 
 /// `--solver` values.
@@ -103,10 +186,7 @@ impl TrainArgs {
         let logistic = LogisticParams::default()
             .c(self.c)
             .max_iterations(self.max_iter)
-            .class_weight(match self.class_weight {
-                ClassWeightArg::None => ClassWeight::None,
-                ClassWeightArg::Balanced => ClassWeight::Balanced,
-            })
+            .class_weight(self.class_weight.into())
             .solver(match self.solver {
                 SolverArg::Lbfgs => Solver::Lbfgs,
                 SolverArg::Linfa => Solver::Linfa,
@@ -128,6 +208,59 @@ impl TrainArgs {
             per_actor: self.per_actor,
             min_actor_rows: self.min_actor_rows,
         })
+    }
+
+    /// The settings `--cv` tries: the `--grid-*` values, or [`Grid::default`]'s.
+    pub fn grid(&self) -> Result<Grid, Error> {
+        let default = Grid::default();
+        let ranges = |flag: &str, values: &Option<Vec<String>>, default: Vec<NgramRange>| {
+            values.as_ref().map_or(Ok(default), |values| {
+                values
+                    .iter()
+                    .map(|value| parse_range(flag, value))
+                    .collect()
+            })
+        };
+        Ok(Grid {
+            c: self.grid_c.clone().unwrap_or(default.c),
+            class_weight: self
+                .grid_class_weight
+                .as_ref()
+                .map_or(default.class_weight, |weights| {
+                    weights.iter().map(|&w| w.into()).collect()
+                }),
+            per_actor: self.grid_per_actor.clone().unwrap_or(default.per_actor),
+            word_ngrams: ranges(
+                "--grid-word-ngrams",
+                &self.grid_word_ngrams,
+                default.word_ngrams,
+            )?,
+            char_ngrams: ranges(
+                "--grid-char-ngrams",
+                &self.grid_char_ngrams,
+                default.char_ngrams,
+            )?,
+            target_mask: self.grid_target_mask.clone().unwrap_or(default.target_mask),
+        })
+    }
+
+    /// Sets the flags `--cv` chose, so the recorded flags retrain the same model without it.
+    fn adopt(&mut self, setting: &Setting) {
+        self.c = setting.c;
+        self.class_weight = setting.class_weight.into();
+        self.per_actor = setting.per_actor;
+        self.word_ngrams = range_flag(setting.word_ngrams);
+        self.char_ngrams = range_flag(setting.char_ngrams);
+        self.no_target_mask = !setting.target_mask;
+    }
+}
+
+/// Writes a range the way `parse_range` reads it.
+fn range_flag(range: NgramRange) -> String {
+    if range.is_off() {
+        "0".into()
+    } else {
+        format!("{}-{}", range.min, range.max)
     }
 }
 
@@ -156,11 +289,29 @@ pub fn parse_range(flag: &str, value: &str) -> Result<NgramRange, Error> {
 }
 
 /// Runs `stance train`.
-pub fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
-    let params = args.params()?;
+pub fn run(mut args: TrainArgs) -> anyhow::Result<ExitCode> {
+    let mut params = args.params()?;
     let options = args.csv.read_options()?;
     let started = Instant::now();
     let corpus = Corpus::read(&args.data, &options)?;
+    let tuning = match args.cv {
+        Some(k) => {
+            let grid = args.grid()?;
+            let (tuned, tuning) = tune(
+                &corpus.rows,
+                &params,
+                &grid,
+                k,
+                args.seed,
+                args.cv_metric.into(),
+                show_progress,
+            )?;
+            params = tuned;
+            args.adopt(&tuning.best().setting);
+            Some(tuning)
+        }
+        None => None,
+    };
     let (model, summary) = StanceModel::train(&corpus.rows, &params)?;
     let seconds = started.elapsed().as_secs_f64();
     let metadata = Metadata {
@@ -169,9 +320,13 @@ pub fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
         flags: serde_json::to_value(&args).context("recording the flags")?,
         summary: summary.clone(),
         training_seconds: seconds,
+        tuning: tuning.clone(),
     };
     persist::save(&args.model.model, &model, &metadata)?;
     let mut out = std::io::stdout().lock();
+    if let Some(tuning) = &tuning {
+        write!(out, "{}", tuning_table(tuning))?;
+    }
     writeln!(
         out,
         "trained {} on {} rows from {} file(s) in {seconds:.1} s",
@@ -213,6 +368,51 @@ pub fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Counts finished fits on a terminal; silent otherwise.
+fn show_progress(done: usize, total: usize) {
+    let mut err = std::io::stderr();
+    if err.is_terminal() {
+        let end = if done == total { "\n" } else { "" };
+        let _ = write!(err, "\rcross-validation: {done}/{total} fits{end}");
+    }
+}
+
+/// Every setting `--cv` tried with its mean and spread, the chosen one marked.
+fn tuning_table(tuning: &Tuning) -> String {
+    let mut table = format!(
+        "{}-fold cross-validation, {} (mean ± sd over folds):\n  {:>5} {:>9} {:>5} {:>5} {:>5} {:>7} {:>15}\n",
+        tuning.folds,
+        tuning.metric.name(),
+        "word",
+        "char",
+        "mask",
+        "C",
+        "class",
+        "actors",
+        "score",
+    );
+    for (n, candidate) in tuning.candidates.iter().enumerate() {
+        let setting = &candidate.setting;
+        let class_weight = match setting.class_weight {
+            ClassWeight::None => "none",
+            ClassWeight::Balanced => "bal",
+        };
+        table.push_str(&format!(
+            "{} {:>5} {:>9} {:>5} {:>5} {:>5} {:>7} {:>8.2} ± {:>4.2}\n",
+            if n == tuning.chosen { "*" } else { " " },
+            range_flag(setting.word_ngrams),
+            range_flag(setting.char_ngrams),
+            if setting.target_mask { "yes" } else { "no" },
+            setting.c,
+            class_weight,
+            if setting.per_actor { "own" } else { "shared" },
+            100.0 * candidate.mean,
+            100.0 * candidate.sd,
+        ));
+    }
+    table
 }
 
 #[cfg(test)]

@@ -7,6 +7,8 @@
 pub mod extraction;
 pub mod metrics;
 pub mod report;
+pub mod tune;
 
 pub use metrics::{Confusion, LabelScores, Metrics};
 pub use report::{evaluate, Baseline, EvalReport, Summary, TaskReport};
+pub use tune::{tune, CvMetric, Grid, Tuning};

@@ -72,6 +72,39 @@ impl Head {
     pub fn model_for(&self, actor: &str) -> &LinearModel {
         self.per_actor.get(actor).unwrap_or(&self.shared)
     }
+
+    /// Predicts every row of `matrix`; `actor_of(i)` is row `i`'s actor, which picks its model.
+    pub fn predict<'a>(
+        &self,
+        matrix: &FeatureMatrix,
+        actor_of: impl Fn(usize) -> &'a str,
+    ) -> Vec<Prediction> {
+        // Group rows by the model that serves them, so each model runs one matrix product.
+        let mut groups: BTreeMap<Option<&str>, Vec<usize>> = BTreeMap::new();
+        for i in 0..matrix.rows() {
+            let actor = actor_of(i);
+            let key = self.per_actor.contains_key(actor).then_some(actor);
+            groups.entry(key).or_default().push(i);
+        }
+        let mut predictions = vec![
+            Prediction {
+                class: 0,
+                probabilities: Vec::new(),
+            };
+            matrix.rows()
+        ];
+        for (actor, indices) in groups {
+            let model = actor.map_or(&self.shared, |actor| self.model_for(actor));
+            let probabilities = model.probabilities(&matrix.select_rows(&indices));
+            for (&i, row) in indices.iter().zip(probabilities.rows()) {
+                predictions[i] = Prediction {
+                    class: argmax(row.iter().copied()),
+                    probabilities: row.to_vec(),
+                };
+            }
+        }
+        predictions
+    }
 }
 
 /// A trained model: tokeniser, features and heads.
@@ -124,52 +157,99 @@ pub struct HeadSummary {
     pub per_actor: Vec<String>,
 }
 
-impl StanceModel {
-    /// Trains the tokeniser, the features and a head for each label column with labels.
-    pub fn train(rows: &[Row], params: &TrainParams) -> Result<(StanceModel, TrainSummary), Error> {
+/// Training's first half: the tokeniser and feature space fitted to some rows, and those rows'
+/// feature matrix. Settings of the classifier can share it (see [`crate::eval::tune`]).
+#[derive(Debug, Clone)]
+pub struct FittedFeatures {
+    /// The tokeniser.
+    pub text: TextPipeline,
+    /// The fitted feature space.
+    pub features: FeatureSpace,
+    /// The training rows' features.
+    pub matrix: FeatureMatrix,
+}
+
+impl FittedFeatures {
+    /// Trains the tokeniser and the feature space on `rows` and featurises them.
+    pub fn fit(rows: &[Row], params: &FeatureParams) -> Result<FittedFeatures, Error> {
         if rows.is_empty() {
             return Err(Error::NoData("no rows to train on".into()));
         }
-        let logistic = params.logistic.check()?;
         let texts: Vec<String> = rows.iter().map(Row::model_text).collect();
-        let text = TextPipeline::train(&texts, params.features.vocab_min_frequency)?;
+        let text = TextPipeline::train(&texts, params.vocab_min_frequency)?;
         let examples: Vec<Example> = rows
             .iter()
             .zip(&texts)
             .map(|(row, text)| Example::of_row(row, text))
             .collect();
-        let features = params.features.fit(&text, &examples)?;
+        let features = params.fit(&text, &examples)?;
         let matrix = features.transform(&text, &examples)?;
-        let mut heads = Vec::new();
-        let mut summaries = Vec::new();
-        for task in Task::ALL {
-            let labelled: Vec<usize> = (0..rows.len())
-                .filter(|&i| rows[i].label(task).is_some())
-                .collect();
-            if labelled.is_empty() {
-                continue;
-            }
-            let (head, summary) = train_head(task, rows, &labelled, &matrix, &logistic, params)?;
-            heads.push(head);
-            summaries.push(summary);
+        Ok(FittedFeatures {
+            text,
+            features,
+            matrix,
+        })
+    }
+
+    /// Featurises other rows in the same space.
+    pub fn transform(&self, rows: &[Row]) -> Result<FeatureMatrix, Error> {
+        let texts: Vec<String> = rows.iter().map(Row::model_text).collect();
+        let examples: Vec<Example> = rows
+            .iter()
+            .zip(&texts)
+            .map(|(row, text)| Example::of_row(row, text))
+            .collect();
+        self.features.transform(&self.text, &examples)
+    }
+}
+
+/// Training's second half: a head for each label column with labels, fitted on the features of
+/// `rows` (`matrix` row `i` is `rows[i]`). Only `params`' classifier settings are read.
+pub fn fit_heads(
+    rows: &[Row],
+    matrix: &FeatureMatrix,
+    params: &TrainParams,
+) -> Result<(Vec<Head>, Vec<HeadSummary>), Error> {
+    let logistic = params.logistic.check()?;
+    let mut heads = Vec::new();
+    let mut summaries = Vec::new();
+    for task in Task::ALL {
+        let labelled: Vec<usize> = (0..rows.len())
+            .filter(|&i| rows[i].label(task).is_some())
+            .collect();
+        if labelled.is_empty() {
+            continue;
         }
-        if heads.is_empty() {
-            return Err(Error::NoData(
-                "no row has a stance or sentiment label; name the label columns with \
-                 --stance-column / --sentiment-column"
-                    .into(),
-            ));
-        }
+        let (head, summary) = train_head(task, rows, &labelled, matrix, &logistic, params)?;
+        heads.push(head);
+        summaries.push(summary);
+    }
+    if heads.is_empty() {
+        return Err(Error::NoData(
+            "no row has a stance or sentiment label; name the label columns with \
+             --stance-column / --sentiment-column"
+                .into(),
+        ));
+    }
+    Ok((heads, summaries))
+}
+
+impl StanceModel {
+    /// Trains the tokeniser, the features and a head for each label column with labels.
+    pub fn train(rows: &[Row], params: &TrainParams) -> Result<(StanceModel, TrainSummary), Error> {
+        params.logistic.check()?;
+        let fitted = FittedFeatures::fit(rows, &params.features)?;
+        let (heads, summaries) = fit_heads(rows, &fitted.matrix, params)?;
         let summary = TrainSummary {
             rows: rows.len(),
-            vocabulary: text.vocab_size(),
-            features: features.len(),
+            vocabulary: fitted.text.vocab_size(),
+            features: fitted.features.len(),
             heads: summaries,
         };
         Ok((
             StanceModel {
-                text,
-                features,
+                text: fitted.text,
+                features: fitted.features,
                 heads,
             },
             summary,
@@ -204,39 +284,9 @@ impl StanceModel {
         Ok(self
             .heads
             .iter()
-            .map(|head| predict_head(head, &matrix, examples))
+            .map(|head| head.predict(&matrix, |i| examples[i].actor))
             .collect())
     }
-}
-
-fn predict_head(head: &Head, matrix: &FeatureMatrix, examples: &[Example]) -> Vec<Prediction> {
-    // Group rows by the model that serves them, so each model runs one matrix product.
-    let mut groups: BTreeMap<Option<&str>, Vec<usize>> = BTreeMap::new();
-    for (i, example) in examples.iter().enumerate() {
-        let key = head
-            .per_actor
-            .contains_key(example.actor)
-            .then_some(example.actor);
-        groups.entry(key).or_default().push(i);
-    }
-    let mut predictions = vec![
-        Prediction {
-            class: 0,
-            probabilities: Vec::new(),
-        };
-        examples.len()
-    ];
-    for (actor, indices) in groups {
-        let model = actor.map_or(&head.shared, |actor| head.model_for(actor));
-        let probabilities = model.probabilities(&matrix.select_rows(&indices));
-        for (&i, row) in indices.iter().zip(probabilities.rows()) {
-            predictions[i] = Prediction {
-                class: argmax(row.iter().copied()),
-                probabilities: row.to_vec(),
-            };
-        }
-    }
-    predictions
 }
 
 fn train_head(

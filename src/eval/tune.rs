@@ -1,0 +1,414 @@
+//! Choosing training settings by k-fold cross-validation on the training rows alone.
+//!
+//! Rows are grouped by article (or, without one, by text) so the rows of one quote, and the
+//! quotes of one story, never straddle folds. Groups are dealt to the folds round-robin in an
+//! order fixed by the SHA-256 of the seed and the group's key: the same rows and seed give the
+//! same folds on every machine. For each fold and each feature setting of the [`Grid`], the
+//! tokeniser and features are fitted once on the other folds; every classifier setting is then
+//! fitted on them and scored on the held-out fold. The candidate with the best mean score wins;
+//! a tie goes to the candidate listed first.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::metrics::Metrics;
+use crate::corpus::{Row, Task};
+use crate::error::Error;
+use crate::features::{FeatureMatrix, NgramRange};
+use crate::model::{fit_heads, ClassWeight, FittedFeatures, TrainParams};
+
+/// The settings cross-validation tries: every combination of the values listed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Grid {
+    /// Inverse regularisation strengths. Default 1, 10, 100.
+    pub c: Vec<f64>,
+    /// Row weightings. Default balanced, none.
+    pub class_weight: Vec<ClassWeight>,
+    /// Without and with models per actor. Default both.
+    pub per_actor: Vec<bool>,
+    /// Word n-gram ranges. Default 1-2, 1-3.
+    pub word_ngrams: Vec<NgramRange>,
+    /// Character n-gram ranges. Default 2-5.
+    pub char_ngrams: Vec<NgramRange>,
+    /// With and without masking the actors. Default with.
+    pub target_mask: Vec<bool>,
+}
+
+impl Default for Grid {
+    fn default() -> Self {
+        Grid {
+            c: vec![1.0, 10.0, 100.0],
+            class_weight: vec![ClassWeight::Balanced, ClassWeight::None],
+            per_actor: vec![false, true],
+            word_ngrams: vec![NgramRange::new(1, 2), NgramRange::new(1, 3)],
+            char_ngrams: vec![NgramRange::new(2, 5)],
+            target_mask: vec![true],
+        }
+    }
+}
+
+/// One point of the grid.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Setting {
+    /// Word n-gram range.
+    pub word_ngrams: NgramRange,
+    /// Character n-gram range.
+    pub char_ngrams: NgramRange,
+    /// Whether actors are masked.
+    pub target_mask: bool,
+    /// Inverse regularisation strength.
+    pub c: f64,
+    /// Row weighting.
+    pub class_weight: ClassWeight,
+    /// Whether actors with enough rows get their own model.
+    pub per_actor: bool,
+}
+
+impl Setting {
+    /// `base` with this setting's values.
+    pub fn apply(&self, base: &TrainParams) -> TrainParams {
+        let mut params = self.apply_features(base);
+        params.logistic = params.logistic.c(self.c).class_weight(self.class_weight);
+        params.per_actor = self.per_actor;
+        params
+    }
+
+    fn apply_features(&self, base: &TrainParams) -> TrainParams {
+        let mut params = base.clone();
+        params.features.terms.word_ngrams = self.word_ngrams;
+        params.features.terms.char_ngrams = self.char_ngrams;
+        params.features.target_mask = self.target_mask;
+        params
+    }
+
+    /// Whether two settings share their features (and so one fitted feature space).
+    fn same_features(&self, other: &Setting) -> bool {
+        (self.word_ngrams, self.char_ngrams, self.target_mask)
+            == (other.word_ngrams, other.char_ngrams, other.target_mask)
+    }
+}
+
+impl Grid {
+    /// Every combination, those sharing features next to each other.
+    pub fn settings(&self) -> Vec<Setting> {
+        let mut settings = Vec::new();
+        for &word_ngrams in &self.word_ngrams {
+            for &char_ngrams in &self.char_ngrams {
+                for &target_mask in &self.target_mask {
+                    for &c in &self.c {
+                        for &class_weight in &self.class_weight {
+                            for &per_actor in &self.per_actor {
+                                settings.push(Setting {
+                                    word_ngrams,
+                                    char_ngrams,
+                                    target_mask,
+                                    c,
+                                    class_weight,
+                                    per_actor,
+                                });
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        settings
+    }
+}
+
+/// The score cross-validation maximises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CvMetric {
+    /// Macro-F1 of the stance head.
+    StanceMacroF1,
+    /// F_avg (mean F1 of favor and against) of the stance head, the SemEval-2016 metric.
+    StanceFavg,
+    /// Macro-F1 of the sentiment head.
+    SentimentMacroF1,
+    /// Mean of the heads' macro-F1.
+    MeanMacroF1,
+}
+
+impl CvMetric {
+    fn score(self, per_task: &BTreeMap<Task, Metrics>) -> Option<f64> {
+        let macro_f1 = |task| per_task.get(&task).map(|m: &Metrics| m.macro_f1);
+        match self {
+            CvMetric::StanceMacroF1 => macro_f1(Task::Stance),
+            CvMetric::StanceFavg => per_task.get(&Task::Stance)?.f_avg,
+            CvMetric::SentimentMacroF1 => macro_f1(Task::Sentiment),
+            CvMetric::MeanMacroF1 => {
+                let scores: Vec<f64> = per_task.values().map(|m| m.macro_f1).collect();
+                (!scores.is_empty()).then(|| scores.iter().sum::<f64>() / scores.len() as f64)
+            }
+        }
+    }
+
+    /// The name `--cv-metric` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            CvMetric::StanceMacroF1 => "stance-macro-f1",
+            CvMetric::StanceFavg => "stance-favg",
+            CvMetric::SentimentMacroF1 => "sentiment-macro-f1",
+            CvMetric::MeanMacroF1 => "mean-macro-f1",
+        }
+    }
+}
+
+/// How one setting did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CandidateScore {
+    /// The setting.
+    pub setting: Setting,
+    /// Its score on each held-out fold.
+    pub folds: Vec<f64>,
+    /// Mean over the folds.
+    pub mean: f64,
+    /// Sample standard deviation over the folds.
+    pub sd: f64,
+}
+
+/// What cross-validation tried and chose; recorded in the model's metadata.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tuning {
+    /// Number of folds.
+    pub folds: usize,
+    /// Seed of the fold assignment.
+    pub seed: u64,
+    /// The score maximised.
+    pub metric: CvMetric,
+    /// Every setting tried, in grid order.
+    pub candidates: Vec<CandidateScore>,
+    /// Index of the chosen one.
+    pub chosen: usize,
+}
+
+impl Tuning {
+    /// The chosen setting.
+    pub fn best(&self) -> &CandidateScore {
+        &self.candidates[self.chosen]
+    }
+}
+
+/// The fold (`0..k`) of every row: rows sharing an article (or, without one, a text) share a
+/// fold; folds differ in size by at most one group.
+pub fn assign_folds(rows: &[Row], k: usize, seed: u64) -> Vec<usize> {
+    let mut groups: Vec<([u8; 32], String)> = group_keys(rows)
+        .into_iter()
+        .map(|key| {
+            let mut hasher = Sha256::new();
+            hasher.update(seed.to_le_bytes());
+            hasher.update(key.as_bytes());
+            (hasher.finalize().into(), key)
+        })
+        .collect();
+    groups.sort();
+    let fold_of: BTreeMap<String, usize> = groups
+        .into_iter()
+        .enumerate()
+        .map(|(n, (_, key))| (key, n % k))
+        .collect();
+    rows.iter().map(|row| fold_of[&group_key(row)]).collect()
+}
+
+fn group_key(row: &Row) -> String {
+    match &row.article {
+        Some(article) => format!("article\u{0}{article}"),
+        None => format!("text\u{0}{}", row.text),
+    }
+}
+
+fn group_keys(rows: &[Row]) -> BTreeSet<String> {
+    rows.iter().map(group_key).collect()
+}
+
+/// Scores every setting of `grid` (on top of `base`) by `k`-fold cross-validation over `rows`
+/// and returns the best setting applied to `base`. `progress` hears each finished fit as
+/// (done, total).
+pub fn tune(
+    rows: &[Row],
+    base: &TrainParams,
+    grid: &Grid,
+    k: usize,
+    seed: u64,
+    metric: CvMetric,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<(TrainParams, Tuning), Error> {
+    let groups = group_keys(rows).len();
+    if k < 2 || groups < k {
+        return Err(Error::InvalidValue {
+            flag: "--cv".into(),
+            value: k.to_string(),
+            expected: format!(
+                "at least 2 folds and at most one per article (or distinct text); the rows have {}",
+                groups
+            ),
+        });
+    }
+    let folds = assign_folds(rows, k, seed);
+    let settings = grid.settings();
+    if settings.is_empty() {
+        return Err(Error::NoData("the cross-validation grid is empty".into()));
+    }
+    let mut scores = vec![Vec::with_capacity(k); settings.len()];
+    let total = settings.len() * k;
+    let mut done = 0;
+    for fold in 0..k {
+        let (mut train, mut held_out) = (Vec::new(), Vec::new());
+        for (row, &f) in rows.iter().zip(&folds) {
+            if f == fold { &mut held_out } else { &mut train }.push(row.clone());
+        }
+        // The features of the last setting, reused while the next ones share them.
+        let mut fitted: Option<(Setting, FittedFeatures, FeatureMatrix)> = None;
+        for (n, setting) in settings.iter().enumerate() {
+            if !matches!(&fitted, Some((s, _, _)) if s.same_features(setting)) {
+                let features = FittedFeatures::fit(&train, &setting.apply_features(base).features)?;
+                let held_out_matrix = features.transform(&held_out)?;
+                fitted = Some((*setting, features, held_out_matrix));
+            }
+            let (_, features, matrix) = fitted.as_ref().expect("fitted above");
+            let (heads, _) = fit_heads(&train, &features.matrix, &setting.apply(base))?;
+            let mut per_task = BTreeMap::new();
+            for head in &heads {
+                let predictions = head.predict(matrix, |i| held_out[i].actor.as_str());
+                let (gold, predicted): (Vec<usize>, Vec<usize>) = held_out
+                    .iter()
+                    .zip(&predictions)
+                    .filter_map(|(row, prediction)| {
+                        let label = row.label(head.task)?;
+                        let gold = head.labels.iter().position(|l| l == label)?;
+                        Some((gold, prediction.class))
+                    })
+                    .unzip();
+                if !gold.is_empty() {
+                    per_task.insert(head.task, Metrics::compute(&head.labels, &gold, &predicted));
+                }
+            }
+            let score = metric.score(&per_task).ok_or_else(|| {
+                Error::NoData(format!(
+                    "--cv-metric {} needs labels the rows of fold {} do not have",
+                    metric.name(),
+                    fold + 1
+                ))
+            })?;
+            scores[n].push(score);
+            done += 1;
+            progress(done, total);
+        }
+    }
+    let candidates: Vec<CandidateScore> = settings
+        .iter()
+        .zip(scores)
+        .map(|(setting, folds)| {
+            let (mean, sd) = mean_and_sd(&folds);
+            CandidateScore {
+                setting: *setting,
+                folds,
+                mean,
+                sd,
+            }
+        })
+        .collect();
+    let chosen = candidates
+        .iter()
+        .enumerate()
+        .fold(0, |best, (n, candidate)| {
+            if candidate.mean > candidates[best].mean {
+                n
+            } else {
+                best
+            }
+        });
+    let tuning = Tuning {
+        folds: k,
+        seed,
+        metric,
+        candidates,
+        chosen,
+    };
+    Ok((tuning.best().setting.apply(base), tuning))
+}
+
+fn mean_and_sd(values: &[f64]) -> (f64, f64) {
+    let n = values.len() as f64;
+    let mean = values.iter().sum::<f64>() / n;
+    let variance = if values.len() > 1 {
+        values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0)
+    } else {
+        0.0
+    };
+    (mean, variance.sqrt())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(article: Option<&str>, text: &str) -> Row {
+        Row {
+            id: None,
+            text: text.into(),
+            context: None,
+            actor: "A".into(),
+            speaker: None,
+            article: article.map(str::to_string),
+            stance: Some("favor".into()),
+            sentiment: None,
+            line: 2,
+        }
+    }
+
+    #[test]
+    fn folds_keep_groups_together_and_are_balanced() {
+        let mut rows = Vec::new();
+        for story in 0..10 {
+            for quote in 0..3 {
+                rows.push(row(Some(&format!("story {story}")), &format!("q{quote}")));
+            }
+        }
+        let folds = assign_folds(&rows, 5, 42);
+        for chunk in folds.chunks(3) {
+            assert!(chunk.iter().all(|&f| f == chunk[0]), "{folds:?}");
+        }
+        let mut sizes = [0; 5];
+        folds.iter().for_each(|&f| sizes[f] += 1);
+        assert_eq!(sizes, [6; 5]);
+        assert_eq!(folds, assign_folds(&rows, 5, 42), "same seed, same folds");
+        assert_ne!(
+            folds,
+            assign_folds(&rows, 5, 7),
+            "another seed deals differently"
+        );
+    }
+
+    #[test]
+    fn without_articles_rows_of_one_text_share_a_fold() {
+        let rows: Vec<Row> = (0..20)
+            .map(|n| row(None, &format!("text {}", n / 2)))
+            .collect();
+        let folds = assign_folds(&rows, 3, 1);
+        for pair in folds.chunks(2) {
+            assert_eq!(pair[0], pair[1]);
+        }
+    }
+
+    #[test]
+    fn the_grid_lists_settings_sharing_features_together() {
+        let settings = Grid::default().settings();
+        assert_eq!(settings.len(), 3 * 2 * 2 * 2);
+        let feature_runs = settings
+            .windows(2)
+            .filter(|pair| !pair[0].same_features(&pair[1]))
+            .count();
+        assert_eq!(feature_runs + 1, 2, "one run per word n-gram range");
+    }
+
+    #[test]
+    fn mean_and_sample_sd() {
+        let (mean, sd) = mean_and_sd(&[1.0, 2.0, 3.0]);
+        assert_eq!(mean, 2.0);
+        assert!((sd - 1.0).abs() < 1e-12);
+    }
+}
