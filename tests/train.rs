@@ -238,8 +238,24 @@ fn cv_picks_the_best_mean_records_it_and_trains_with_it() {
         ])
         .assert()
         .success();
-    let tuned = std::fs::read(ws.path("tuned/model.json")).unwrap();
-    let plain = std::fs::read(ws.path("plain/model.json")).unwrap();
+    // ... apart from the temperatures fitted to the chosen setting's out-of-fold predictions.
+    let read = |dir: &str| -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(ws.path(dir).join("model.json")).unwrap()).unwrap()
+    };
+    let (mut tuned, plain) = (read("tuned"), read("plain"));
+    let calibration = tuning["calibration"].as_array().unwrap();
+    assert_eq!(calibration.len(), 2, "one temperature per head");
+    for (head, fitted) in tuned["heads"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .zip(calibration)
+    {
+        assert_eq!(head["task"], fitted["task"]);
+        assert_eq!(head["temperature"], fitted["temperature"]);
+        assert!(fitted["temperature"].as_f64().unwrap() > 0.0);
+        head["temperature"] = serde_json::json!(1.0);
+    }
     assert!(
         tuned == plain,
         "the tuned model is not the one its flags train"

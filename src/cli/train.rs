@@ -1,5 +1,6 @@
 //! `stance train`: labelled CSV in, model folder out.
 
+use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -312,7 +313,12 @@ pub fn run(mut args: TrainArgs) -> anyhow::Result<ExitCode> {
         }
         None => None,
     };
-    let (model, summary) = StanceModel::train(&corpus.rows, &params)?;
+    let (mut model, summary) = StanceModel::train(&corpus.rows, &params)?;
+    if let Some(tuning) = &tuning {
+        for head in &mut model.heads {
+            head.temperature = tuning.temperature(head.task);
+        }
+    }
     let seconds = started.elapsed().as_secs_f64();
     let metadata = Metadata {
         crate_version: env!("CARGO_PKG_VERSION").into(),
@@ -399,8 +405,9 @@ fn tuning_table(tuning: &Tuning) -> String {
             ClassWeight::None => "none",
             ClassWeight::Balanced => "bal",
         };
-        table.push_str(&format!(
-            "{} {:>5} {:>9} {:>5} {:>5} {:>5} {:>7} {:>8.2} ± {:>4.2}\n",
+        let _ = writeln!(
+            table,
+            "{} {:>5} {:>9} {:>5} {:>5} {:>5} {:>7} {:>8.2} ± {:>4.2}",
             if n == tuning.chosen { "*" } else { " " },
             range_flag(setting.word_ngrams),
             range_flag(setting.char_ngrams),
@@ -410,7 +417,17 @@ fn tuning_table(tuning: &Tuning) -> String {
             if setting.per_actor { "own" } else { "shared" },
             100.0 * candidate.mean,
             100.0 * candidate.sd,
-        ));
+        );
+    }
+    for calibration in &tuning.calibration {
+        let _ = writeln!(
+            table,
+            "{} temperature {:.3}: out-of-fold calibration error {:.3} -> {:.3}",
+            calibration.task.name(),
+            calibration.temperature,
+            calibration.error_before,
+            calibration.error_after,
+        );
     }
     table
 }

@@ -130,6 +130,23 @@ pub fn expected_calibration_error(confidence: &[f64], correct: &[bool], bins: us
         .sum()
 }
 
+/// Bins of the calibration error `stance` reports.
+pub const CALIBRATION_BINS: usize = 15;
+
+/// Expected calibration error (over [`CALIBRATION_BINS`] bins) of probability rows against
+/// gold label indices, taking each row's most probable label as its prediction.
+pub fn calibration_error_of_rows(probabilities: &[Vec<f64>], gold: &[usize]) -> f64 {
+    let (confidence, correct): (Vec<f64>, Vec<bool>) = probabilities
+        .iter()
+        .zip(gold)
+        .map(|(row, &gold)| {
+            let predicted = crate::model::argmax(row.iter().copied());
+            (row[predicted], predicted == gold)
+        })
+        .unzip();
+    expected_calibration_error(&confidence, &correct, CALIBRATION_BINS)
+}
+
 fn ratio(part: usize, whole: usize) -> f64 {
     if whole == 0 {
         0.0

@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use serde::{Deserialize, Serialize};
 
-use super::metrics::{expected_calibration_error, Metrics};
+use super::metrics::{expected_calibration_error, Metrics, CALIBRATION_BINS};
 use crate::corpus::{Row, Task};
 use crate::error::Error;
 use crate::model::StanceModel;
@@ -40,7 +40,8 @@ pub struct TaskReport {
     /// The model's scores.
     #[serde(flatten)]
     pub metrics: Metrics,
-    /// Expected calibration error of the predicted label's probability (15 bins).
+    /// Expected calibration error of the predicted label's probability
+    /// ([`CALIBRATION_BINS`] bins).
     pub calibration_error: f64,
     /// Always predicting the training data's most frequent label.
     pub baseline: Baseline,
@@ -100,7 +101,7 @@ pub fn evaluate(model: &StanceModel, rows: &[Row]) -> Result<EvalReport, Error> 
             .map(|&i| predicted[i].probabilities[predicted[i].class])
             .collect();
         let correct: Vec<bool> = gold.iter().zip(&guessed).map(|(g, p)| g == p).collect();
-        let calibration_error = expected_calibration_error(&confidence, &correct, 15);
+        let calibration_error = expected_calibration_error(&confidence, &correct, CALIBRATION_BINS);
         let majority = head.majority_label();
         let baseline = Baseline {
             label: labels[majority].clone(),

@@ -6,17 +6,19 @@
 //! same folds on every machine. For each fold and each feature setting of the [`Grid`], the
 //! tokeniser and features are fitted once on the other folds; every classifier setting is then
 //! fitted on them and scored on the held-out fold. The candidate with the best mean score wins;
-//! a tie goes to the candidate listed first.
+//! a tie goes to the candidate listed first. Its held-out predictions, one per training row,
+//! then fit each head's softmax temperature ([`crate::model::calibrate`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::metrics::Metrics;
+use super::metrics::{calibration_error_of_rows, Metrics};
 use crate::corpus::{Row, Task};
 use crate::error::Error;
 use crate::features::{FeatureMatrix, NgramRange};
+use crate::model::calibrate::{apply_temperature, fit_temperature};
 use crate::model::{fit_heads, ClassWeight, FittedFeatures, TrainParams};
 
 /// The settings cross-validation tries: every combination of the values listed.
@@ -170,6 +172,19 @@ pub struct CandidateScore {
     pub sd: f64,
 }
 
+/// The temperature fitted to one head's out-of-fold predictions under the chosen setting.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Calibration {
+    /// The head.
+    pub task: Task,
+    /// Softmax temperature (above 1 softens over-confident probabilities).
+    pub temperature: f64,
+    /// Out-of-fold expected calibration error before scaling.
+    pub error_before: f64,
+    /// The same after scaling (fitted on these rows, so optimistic).
+    pub error_after: f64,
+}
+
 /// What cross-validation tried and chose; recorded in the model's metadata.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Tuning {
@@ -183,12 +198,22 @@ pub struct Tuning {
     pub candidates: Vec<CandidateScore>,
     /// Index of the chosen one.
     pub chosen: usize,
+    /// Per head, the temperature fitted to the chosen setting's out-of-fold predictions.
+    pub calibration: Vec<Calibration>,
 }
 
 impl Tuning {
     /// The chosen setting.
     pub fn best(&self) -> &CandidateScore {
         &self.candidates[self.chosen]
+    }
+
+    /// The temperature fitted for a head, 1 if none was.
+    pub fn temperature(&self, task: Task) -> f64 {
+        self.calibration
+            .iter()
+            .find(|c| c.task == task)
+            .map_or(1.0, |c| c.temperature)
     }
 }
 
@@ -253,6 +278,8 @@ pub fn tune(
         return Err(Error::NoData("the cross-validation grid is empty".into()));
     }
     let mut scores = vec![Vec::with_capacity(k); settings.len()];
+    // Every setting's held-out probabilities and gold labels, per head, for calibration.
+    let mut out_of_fold: Vec<BTreeMap<Task, OutOfFold>> = vec![BTreeMap::new(); settings.len()];
     let total = settings.len() * k;
     let mut done = 0;
     for fold in 0..k {
@@ -284,6 +311,16 @@ pub fn tune(
                     .unzip();
                 if !gold.is_empty() {
                     per_task.insert(head.task, Metrics::compute(&head.labels, &gold, &predicted));
+                }
+                let kept = out_of_fold[n].entry(head.task).or_default();
+                for (row, prediction) in held_out.iter().zip(predictions) {
+                    if let Some(gold) = row
+                        .label(head.task)
+                        .and_then(|label| head.labels.iter().position(|l| l == label))
+                    {
+                        kept.probabilities.push(prediction.probabilities);
+                        kept.gold.push(gold);
+                    }
                 }
             }
             let score = metric.score(&per_task).ok_or_else(|| {
@@ -321,14 +358,40 @@ pub fn tune(
                 best
             }
         });
+    let calibration = out_of_fold
+        .swap_remove(chosen)
+        .into_iter()
+        .map(|(task, kept)| {
+            let temperature = fit_temperature(&kept.probabilities, &kept.gold)?;
+            let error_before = calibration_error_of_rows(&kept.probabilities, &kept.gold);
+            let mut scaled = kept.probabilities;
+            scaled
+                .iter_mut()
+                .for_each(|row| apply_temperature(row, temperature));
+            Ok(Calibration {
+                task,
+                temperature,
+                error_before,
+                error_after: calibration_error_of_rows(&scaled, &kept.gold),
+            })
+        })
+        .collect::<Result<_, Error>>()?;
     let tuning = Tuning {
         folds: k,
         seed,
         metric,
         candidates,
         chosen,
+        calibration,
     };
     Ok((tuning.best().setting.apply(base), tuning))
+}
+
+/// One head's held-out predictions across the folds.
+#[derive(Debug, Clone, Default)]
+struct OutOfFold {
+    probabilities: Vec<Vec<f64>>,
+    gold: Vec<usize>,
 }
 
 fn mean_and_sd(values: &[f64]) -> (f64, f64) {

@@ -6,6 +6,7 @@
 //! without their own fall back to the shared one. [`TrainParams`] hold the settings; the
 //! solver lives in [`logistic`].
 
+pub mod calibrate;
 pub mod logistic;
 
 use std::collections::BTreeMap;
@@ -60,6 +61,14 @@ pub struct Head {
     pub shared: LinearModel,
     /// Models for single actors, by actor name.
     pub per_actor: BTreeMap<String, LinearModel>,
+    /// Softmax temperature fitted by `train --cv` (see [`calibrate`]); 1 leaves the
+    /// probabilities as the logistic regression gives them.
+    #[serde(default = "no_scaling")]
+    pub temperature: f64,
+}
+
+fn no_scaling() -> f64 {
+    1.0
 }
 
 impl Head {
@@ -97,9 +106,11 @@ impl Head {
             let model = actor.map_or(&self.shared, |actor| self.model_for(actor));
             let probabilities = model.probabilities(&matrix.select_rows(&indices));
             for (&i, row) in indices.iter().zip(probabilities.rows()) {
+                let mut probabilities = row.to_vec();
+                calibrate::apply_temperature(&mut probabilities, self.temperature);
                 predictions[i] = Prediction {
-                    class: argmax(row.iter().copied()),
-                    probabilities: row.to_vec(),
+                    class: argmax(probabilities.iter().copied()),
+                    probabilities,
                 };
             }
         }
@@ -364,6 +375,7 @@ fn train_head(
         label_counts,
         shared,
         per_actor,
+        temperature: 1.0,
     };
     Ok((head, summary))
 }
