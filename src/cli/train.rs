@@ -105,7 +105,7 @@ pub struct TrainArgs {
     #[arg(long, value_enum, value_delimiter = ',', requires = "cv")]
     pub grid_class_weight: Option<Vec<ClassWeightArg>>,
     /// Whether `--cv` tries per-actor models: no, yes or both [default: no,yes].
-    #[arg(long, value_delimiter = ',', value_parser = BoolishValueParser::new(), requires = "cv")]
+    #[arg(long, value_delimiter = ',', value_parser = BoolishValueParser::new(), value_name = "yes|no,...", hide_possible_values = true, requires = "cv")]
     pub grid_per_actor: Option<Vec<bool>>,
     /// Word n-gram ranges `--cv` tries [default: 1-2,1-3].
     #[arg(long, value_delimiter = ',', value_name = "RANGES", requires = "cv")]
@@ -114,7 +114,7 @@ pub struct TrainArgs {
     #[arg(long, value_delimiter = ',', value_name = "RANGES", requires = "cv")]
     pub grid_char_ngrams: Option<Vec<String>>,
     /// Whether `--cv` masks the actors: yes, no or both [default: yes].
-    #[arg(long, value_delimiter = ',', value_parser = BoolishValueParser::new(), requires = "cv")]
+    #[arg(long, value_delimiter = ',', value_parser = BoolishValueParser::new(), value_name = "yes|no,...", hide_possible_values = true, requires = "cv")]
     pub grid_target_mask: Option<Vec<bool>>,
 }
 
