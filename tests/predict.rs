@@ -484,3 +484,44 @@ fn articles_in_batches_keep_their_order() {
         (0..6).map(|i| format!("\"j{i}\"")).collect();
     assert_eq!(articles, expected);
 }
+
+#[test]
+fn a_closed_pipe_is_a_clean_exit() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+
+    let ws = Workspace::new();
+    ws.train_fixture("m");
+    // Far more output than a pipe holds, so `stance` is still writing when the pipe closes.
+    let rows = ws.write("rows.csv", numbered_rows(2000, &[]));
+    for format in ["csv", "jsonl"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_stance"))
+            .current_dir(ws.dir.path())
+            .args([
+                "predict",
+                "--model",
+                "m",
+                "--chunk-size",
+                "50",
+                "--format",
+                format,
+            ])
+            .arg(&rows)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        assert!(!first.is_empty());
+        let output = child.wait_with_output().unwrap();
+        assert!(
+            output.status.success(),
+            "{format}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(output.stderr.is_empty(), "{format}");
+    }
+}

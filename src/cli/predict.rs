@@ -526,7 +526,9 @@ impl<'m, W: Write> Output<'m, W> {
         let sink = match format {
             OutputFormat::Csv => {
                 let mut writer = csv::Writer::from_writer(out);
-                writer.write_record(csv_header(model))?;
+                writer
+                    .write_record(csv_header(model))
+                    .map_err(csv_write_error)?;
                 Sink::Csv(Box::new(writer))
             }
             OutputFormat::Jsonl => Sink::Lines(out),
@@ -559,7 +561,9 @@ impl<'m, W: Write> Output<'m, W> {
         match &mut self.sink {
             Sink::Csv(writer) => {
                 for row in kept {
-                    writer.write_record(csv_record(model, row))?;
+                    writer
+                        .write_record(csv_record(model, row))
+                        .map_err(csv_write_error)?;
                 }
                 writer.flush()?;
             }
@@ -583,6 +587,15 @@ impl<'m, W: Write> Output<'m, W> {
             Sink::Lines(out) => out.flush()?,
         }
         Ok(())
+    }
+}
+
+/// A CSV writer's error as the [`io::Error`] it wraps, so that `main` sees a closed pipe as
+/// one (the CSV error does not give its cause as its `source`).
+fn csv_write_error(err: csv::Error) -> anyhow::Error {
+    match err.into_kind() {
+        csv::ErrorKind::Io(err) => err.into(),
+        kind => anyhow::anyhow!("writing CSV: {kind:?}"),
     }
 }
 
