@@ -4,7 +4,13 @@
 //! articles alike. For articles, each statement found by [`crate::article::analyse`] is paired
 //! with every actor it concerns; the model reads the statement with its context (the framing
 //! often carries the stance), with the other actors of the statement masked as such.
+//!
+//! Inputs of any size are scored in bounded memory: [`ScoredChunks`] scores a stream of rows
+//! a chunk at a time (featurising and the model run in parallel inside a chunk), and
+//! [`score_articles`] scores a batch of articles in parallel, one article per task. Both keep
+//! the input order.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::article::{analyse, ActorList};
@@ -67,6 +73,105 @@ pub fn score_rows(model: &StanceModel, source: &str, rows: &[Row]) -> Result<Vec
         .collect())
 }
 
+/// Rows scored together by [`ScoredChunks`] unless told otherwise.
+///
+/// Large enough that featurising a chunk keeps every core busy and the per-chunk overhead is
+/// negligible; small enough that a chunk's features (about a thousand n-gram strings per row
+/// while it is featurised) take tens of megabytes, not gigabytes.
+pub const DEFAULT_CHUNK_ROWS: usize = 1024;
+
+/// Scores a stream of rows `chunk_rows` at a time (at least one), in input order; see
+/// [`ScoredChunks`].
+pub fn score_row_chunks<'m, I>(
+    model: &'m StanceModel,
+    source: &str,
+    rows: I,
+    chunk_rows: usize,
+) -> ScoredChunks<'m, I::IntoIter>
+where
+    I: IntoIterator<Item = Result<Row, Error>>,
+{
+    ScoredChunks {
+        model,
+        source: source.to_string(),
+        rows: rows.into_iter(),
+        chunk_rows: chunk_rows.max(1),
+        error: None,
+        finished: false,
+    }
+}
+
+/// An iterator of scored chunks: each item is the [`Scored`] pairs of the next `chunk_rows`
+/// rows of the stream, as [`score_rows`] scores them.
+///
+/// Only one chunk is held at a time. A bad row (an `Err` in the stream) ends the stream: the
+/// rows before it are scored and given first, whatever the chunk size, then the error, then
+/// nothing; so the concatenated output never depends on the chunk size.
+pub struct ScoredChunks<'m, I> {
+    model: &'m StanceModel,
+    source: String,
+    rows: I,
+    chunk_rows: usize,
+    /// The stream's error, given after the rows before it.
+    error: Option<Error>,
+    finished: bool,
+}
+
+impl<I: Iterator<Item = Result<Row, Error>>> Iterator for ScoredChunks<'_, I> {
+    type Item = Result<Vec<Scored>, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if let Some(err) = self.error.take() {
+            return Some(Err(err));
+        }
+        if self.finished {
+            return None;
+        }
+        let mut chunk = Vec::with_capacity(self.chunk_rows.min(DEFAULT_CHUNK_ROWS));
+        while chunk.len() < self.chunk_rows {
+            match self.rows.next() {
+                Some(Ok(row)) => chunk.push(row),
+                Some(Err(err)) => {
+                    self.error = Some(err);
+                    self.finished = true;
+                    break;
+                }
+                None => {
+                    self.finished = true;
+                    break;
+                }
+            }
+        }
+        if chunk.is_empty() {
+            return self.error.take().map(Err);
+        }
+        let scored = score_rows(self.model, &self.source, &chunk);
+        if scored.is_err() {
+            self.finished = true;
+            self.error = None;
+        }
+        Some(scored)
+    }
+}
+
+/// Scores several articles, given as (name, text) pairs, in parallel, each as
+/// [`score_article`] does: one result per article, in the articles' order.
+///
+/// One task per article. Featurising an article is itself a parallel loop, but over a
+/// handful of statements, so it mostly stays on the thread that runs the article: the
+/// parallelism that pays is across articles.
+pub fn score_articles(
+    model: &StanceModel,
+    articles: &[(&str, &str)],
+    actors: &ActorList,
+) -> Vec<Result<Vec<Scored>, Error>> {
+    articles
+        .par_iter()
+        .with_max_len(1)
+        .map(|(name, text)| score_article(model, name, text, actors))
+        .collect()
+}
+
 /// Finds the statements of one article and scores each against each actor it concerns.
 pub fn score_article(
     model: &StanceModel,
@@ -125,4 +230,92 @@ fn transpose(by_head: Vec<Vec<Prediction>>, examples: usize) -> Vec<Vec<Predicti
         }
     }
     by_example
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::corpus::{read_bytes, ReadOptions};
+    use crate::model::TrainParams;
+
+    /// The integration tests' labelled fixture.
+    const LABELLED: &str = include_str!("../tests/fixtures/labelled.csv");
+
+    fn rows() -> Vec<Row> {
+        read_bytes(
+            LABELLED.as_bytes(),
+            Path::new("labelled.csv"),
+            &ReadOptions::default(),
+        )
+        .unwrap()
+    }
+
+    fn model() -> StanceModel {
+        let mut params = TrainParams::default();
+        params.features.min_df = 1;
+        params.features.vocab_min_frequency = 1;
+        StanceModel::train(&rows(), &params).unwrap().0
+    }
+
+    #[test]
+    fn chunks_of_any_size_give_the_rows_of_one_chunk_in_order() {
+        let model = model();
+        let rows = rows();
+        let whole = score_rows(&model, "x", &rows).unwrap();
+        for chunk_rows in [1, 2, 5, rows.len(), 10 * rows.len()] {
+            let chunks: Vec<Vec<Scored>> =
+                score_row_chunks(&model, "x", rows.iter().cloned().map(Ok), chunk_rows)
+                    .collect::<Result<_, _>>()
+                    .unwrap();
+            assert_eq!(chunks.len(), rows.len().div_ceil(chunk_rows));
+            assert_eq!(chunks.concat(), whole, "chunks of {chunk_rows}");
+        }
+    }
+
+    #[test]
+    fn a_bad_row_comes_after_the_rows_before_it_whatever_the_chunk_size() {
+        let model = model();
+        let rows = rows();
+        let whole = score_rows(&model, "x", &rows[..7]).unwrap();
+        for chunk_rows in [1, 3, 7, 100] {
+            let stream = rows
+                .iter()
+                .cloned()
+                .map(Ok)
+                .take(7)
+                .chain([Err(Error::NoData("row 8".into())), Ok(rows[8].clone())]);
+            let mut chunks = score_row_chunks(&model, "x", stream, chunk_rows);
+            let mut scored = Vec::new();
+            let err = loop {
+                match chunks.next().expect("the error comes before the end") {
+                    Ok(chunk) => scored.extend(chunk),
+                    Err(err) => break err,
+                }
+            };
+            assert_eq!(err.to_string(), "row 8");
+            assert!(chunks.next().is_none(), "nothing after the error");
+            assert_eq!(scored, whole, "chunks of {chunk_rows}");
+        }
+    }
+
+    #[test]
+    fn articles_scored_together_come_back_in_their_order() {
+        let model = model();
+        let texts = [
+            "“We are proud of the Nurses Union,” Mayor Elena Ruiz said.",
+            "Ruiz has criticized the Transit Authority as “a disgrace.”",
+            "No quotes here at all.",
+            "“The Transit Authority has failed riders,” Governor Alan Brandt said.",
+        ];
+        let names: Vec<String> = (0..texts.len()).map(|i| format!("a{i}")).collect();
+        let articles: Vec<(&str, &str)> = names.iter().map(String::as_str).zip(texts).collect();
+        let together = score_articles(&model, &articles, &ActorList::new());
+        assert_eq!(together.len(), texts.len());
+        for ((name, text), scored) in articles.iter().zip(together) {
+            let alone = score_article(&model, name, text, &ActorList::new()).unwrap();
+            assert_eq!(scored.unwrap(), alone);
+        }
+    }
 }

@@ -1,5 +1,7 @@
 //! `stance predict` on labelled-CSV-shaped rows.
 
+use std::path::Path;
+
 use predicates::str::contains;
 
 use crate::util::{fixture, stdout, Workspace};
@@ -301,4 +303,225 @@ fn min_confidence_drops_unattributed_statements() {
     assert!(sure
         .iter()
         .all(|r| r[confidence].parse::<f64>().unwrap() >= 0.5));
+}
+
+/// `count` rows with ids `r0`, `r1`, … cycling through the labelled fixture's texts and
+/// actors, each text numbered so no two are the same; `bad` rows get an empty text.
+fn numbered_rows(count: usize, bad: &[usize]) -> String {
+    let fixture = std::fs::read_to_string(fixture("labelled.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(fixture.as_bytes());
+    let pairs: Vec<(String, String)> = reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (r[1].to_string(), r[2].to_string())
+        })
+        .collect();
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(["id", "text", "actor"]).unwrap();
+    for i in 0..count {
+        let (text, actor) = &pairs[i % pairs.len()];
+        let text = if bad.contains(&i) {
+            String::new()
+        } else {
+            format!("{text} ({i})")
+        };
+        writer
+            .write_record([format!("r{i}"), text, actor.clone()])
+            .unwrap();
+    }
+    String::from_utf8(writer.into_inner().unwrap()).unwrap()
+}
+
+/// The `quote_id` column of CSV output.
+fn quote_ids(text: &str) -> Vec<String> {
+    let (header, records) = parse_csv(text);
+    let column = header.iter().position(|h| h == "quote_id").unwrap();
+    records.iter().map(|r| r[column].to_string()).collect()
+}
+
+#[test]
+fn rows_in_many_chunks_keep_their_order_and_the_output_of_one_chunk() {
+    let ws = Workspace::new();
+    ws.train_fixture("m");
+    let rows = ws.write("rows.csv", numbered_rows(300, &[]));
+    for format in ["csv", "jsonl", "table"] {
+        let run = |chunk: Option<&str>| {
+            let mut command = ws.stance();
+            command.args(["predict", "--model", "m", "--format", format]);
+            if let Some(chunk) = chunk {
+                command.args(["--chunk-size", chunk]);
+            }
+            let output = command.arg(&rows).output().unwrap();
+            assert!(output.status.success(), "{format}");
+            // No progress bar, nor anything else, off a terminal.
+            assert!(output.stderr.is_empty(), "{format}");
+            stdout(&output)
+        };
+        let one_chunk = run(None);
+        assert_eq!(run(Some("7")), one_chunk, "{format} in chunks of 7");
+        assert_eq!(run(Some("1")), one_chunk, "{format} in chunks of 1");
+        if format == "csv" {
+            let expected: Vec<String> = (0..300).map(|i| format!("r{i}")).collect();
+            assert_eq!(quote_ids(&one_chunk), expected);
+        }
+    }
+}
+
+#[test]
+fn a_bad_row_in_a_later_chunk_is_reported_at_its_line_after_the_rows_before_it() {
+    let ws = Workspace::new();
+    ws.train_fixture("m");
+    // Row r98 is on line 100 (the header is line 1).
+    let rows = ws.write("rows.csv", numbered_rows(120, &[98]));
+    let good = ws.write("good.csv", "id,text,actor\ng1,Proud of Ruiz,Elena Ruiz\n");
+    let output = ws
+        .stance()
+        .args(["predict", "--model", "m", "--chunk-size", "8"])
+        .args([&rows, &good])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("rows.csv:100: column `text` is empty"),
+        "{stderr}"
+    );
+    let mut expected: Vec<String> = (0..98).map(|i| format!("r{i}")).collect();
+    expected.push("g1".into());
+    assert_eq!(quote_ids(&stdout(&output)), expected);
+
+    let mut bytes = numbered_rows(120, &[]).into_bytes();
+    let line_90 = bytes
+        .split(|&b| b == b'\n')
+        .take(89)
+        .map(|line| line.len() + 1)
+        .sum::<usize>();
+    bytes[line_90 + 1] = 0xff;
+    let latin = ws.write("latin.csv", bytes);
+    let output = ws
+        .stance()
+        .args(["predict", "--model", "m", "--chunk-size", "8"])
+        .arg(&latin)
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("latin.csv:90:2: invalid UTF-8 (byte 0xff)"),
+        "{stderr}"
+    );
+    assert_eq!(quote_ids(&stdout(&output)).len(), 88);
+}
+
+#[test]
+fn articles_in_batches_keep_their_order() {
+    let ws = Workspace::new();
+    ws.train_fixture("m");
+    std::fs::create_dir(ws.path("news")).unwrap();
+    let sentences = [
+        "“We are proud of the Nurses Union,” Mayor Elena Ruiz said.",
+        "Ruiz has criticized the Transit Authority as “a disgrace.”",
+        "“The Transit Authority has failed riders,” Governor Alan Brandt said.",
+    ];
+    let mut jsonl = String::new();
+    for i in 0..9 {
+        let text = format!("{} It was day {i}.", sentences[i % sentences.len()]);
+        ws.write(&format!("news/{i}.txt"), &text);
+        jsonl.push_str(&serde_json::json!({"id": format!("j{i}"), "text": text}).to_string());
+        jsonl.push('\n');
+    }
+    let jsonl = ws.write("news.jsonl", &jsonl);
+    let run = |input: &Path, chunk: &str| {
+        let output = ws
+            .stance()
+            .args(["predict", "--model", "m", "--format", "jsonl"])
+            .args(["--chunk-size", chunk])
+            .arg(input)
+            .output()
+            .unwrap();
+        assert!(output.status.success());
+        stdout(&output)
+    };
+    for input in [ws.path("news"), jsonl.clone()] {
+        let whole = run(&input, "100");
+        assert_eq!(run(&input, "2"), whole);
+        let articles: Vec<String> = whole
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["article"].to_string())
+            .collect();
+        let mut sorted = articles.clone();
+        sorted.sort_by_key(|name| {
+            name.chars()
+                .filter(char::is_ascii_digit)
+                .collect::<String>()
+        });
+        assert_eq!(articles, sorted, "articles in input order");
+        assert!(articles.len() >= 9);
+    }
+
+    let mut lines: Vec<String> = std::fs::read_to_string(&jsonl)
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect();
+    lines[6] = "{\"text\": 7}".into();
+    let bad = ws.write("bad.jsonl", lines.join("\n"));
+    let output = ws
+        .stance()
+        .args(["predict", "--model", "m", "--format", "jsonl"])
+        .args(["--chunk-size", "2"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("bad.jsonl:7: column"));
+    let articles: std::collections::BTreeSet<String> = stdout(&output)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["article"].to_string())
+        .collect();
+    let expected: std::collections::BTreeSet<String> =
+        (0..6).map(|i| format!("\"j{i}\"")).collect();
+    assert_eq!(articles, expected);
+}
+
+#[test]
+fn a_closed_pipe_is_a_clean_exit() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+
+    let ws = Workspace::new();
+    ws.train_fixture("m");
+    // Far more output than a pipe holds, so `stance` is still writing when the pipe closes.
+    let rows = ws.write("rows.csv", numbered_rows(2000, &[]));
+    for format in ["csv", "jsonl"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_stance"))
+            .current_dir(ws.dir.path())
+            .args([
+                "predict",
+                "--model",
+                "m",
+                "--chunk-size",
+                "50",
+                "--format",
+                format,
+            ])
+            .arg(&rows)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        assert!(!first.is_empty());
+        let output = child.wait_with_output().unwrap();
+        assert!(
+            output.status.success(),
+            "{format}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(output.stderr.is_empty(), "{format}");
+    }
 }

@@ -5,6 +5,7 @@
 
 pub mod evaluate;
 pub mod predict;
+pub mod progress;
 pub mod train;
 
 use std::path::PathBuf;

@@ -1,6 +1,15 @@
 //! `stance predict`: label new rows or articles.
+//!
+//! Inputs are streamed: CSV rows are read, scored and written a chunk at a time
+//! ([`DEFAULT_CHUNK_ROWS`] rows), JSON lines and single-article files a batch of articles at
+//! a time ([`DEFAULT_CHUNK_ARTICLES`]), scored in parallel and written in input order before
+//! the next chunk is read, so memory stays flat however large the input. Every output format
+//! is written row by row (the table's columns have fixed widths), so none waits for the end.
+//! A bad input stops at its first bad record, after the rows before it were written; the
+//! other inputs are still scored. See [`super::progress`] for the progress bar.
 
-use std::io::{self, Read, Write};
+use std::io::{self, BufRead, BufReader, Cursor, Read, Write};
+use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -10,12 +19,17 @@ use serde_json::json;
 use serde::Deserialize;
 
 use stance::article::ActorList;
-use stance::corpus::{decode_utf8, read_bytes, ReadOptions};
+use stance::corpus::{decode_utf8_line, ReadOptions, RowReader};
 use stance::eval::report::truncate;
-use stance::score::{score_article, score_rows, Scored};
+use stance::score::{score_articles, score_row_chunks, Scored, DEFAULT_CHUNK_ROWS};
 use stance::{persist, StanceModel};
 
+use super::progress::Progress;
 use super::{CsvArgs, ModelArg};
+
+/// Articles scored together (in parallel, one per task) unless `--chunk-size` says otherwise:
+/// enough to keep every core busy while articles differ in length.
+pub const DEFAULT_CHUNK_ARTICLES: usize = 64;
 
 /// Label new rows or articles.
 #[derive(Debug, Clone, Args)]
@@ -40,6 +54,12 @@ pub struct PredictArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Csv)]
     pub format: OutputFormat,
+    /// Show no progress bar (one is shown on a terminal when the inputs hold 16 MiB or more).
+    #[arg(long, visible_alias = "quiet")]
+    pub no_progress: bool,
+    /// Rows (or articles) scored at a time; memory grows with it. For tests.
+    #[arg(long, hide = true, value_name = "N")]
+    pub chunk_size: Option<NonZeroUsize>,
 }
 
 /// `--format` values of `predict`.
@@ -81,44 +101,274 @@ pub fn run(args: PredictArgs) -> anyhow::Result<ExitCode> {
     } else {
         args.inputs.clone()
     };
-    let mut scored = Vec::new();
     let mut failed = 0;
-    for input in expand_folders(&inputs, &mut failed) {
-        let result = read_input(&input).and_then(|bytes| {
-            let kind = resolve_kind(args.input, &input, &bytes, &options);
-            match kind {
-                InputKind::Rows | InputKind::Auto => {
-                    let rows = read_bytes(&bytes, &input, &options)?;
-                    score_rows(&model, &input.display().to_string(), &rows)
-                }
-                InputKind::Article => {
-                    let text = article_text(&bytes, &input, &options)?;
-                    score_article(&model, &input.display().to_string(), &text, &actors)
-                }
-                InputKind::Jsonl => score_jsonl(&model, &bytes, &input, &actors),
-            }
-        });
-        match result {
-            Ok(rows) => scored.extend(rows),
-            Err(err) => {
-                failed += 1;
-                eprintln!("stance: error: {err}");
-            }
-        }
-    }
-    scored.retain(|s| {
-        s.speaker_confidence
-            .is_none_or(|c| c >= args.min_confidence)
-    });
+    let files = expand_folders(&inputs, &mut failed);
+    let progress = Progress::new(&files, !args.no_progress);
     let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    write_output(&mut out, &model, &scored, args.format)?;
-    out.flush()?;
-    Ok(if failed > 0 {
+    let output = Output::new(
+        io::BufWriter::new(stdout.lock()),
+        &model,
+        args.format,
+        args.min_confidence,
+    )?;
+    let mut predictor = Predictor {
+        model: &model,
+        actors: &actors,
+        options: &options,
+        kind: args.input,
+        chunk_rows: args
+            .chunk_size
+            .map_or(DEFAULT_CHUNK_ROWS, NonZeroUsize::get),
+        chunk_articles: args
+            .chunk_size
+            .map_or(DEFAULT_CHUNK_ARTICLES, NonZeroUsize::get),
+        output,
+        progress: progress.clone(),
+        articles: Vec::new(),
+        failed,
+    };
+    let result = predictor.score_all(&files);
+    progress.finish();
+    result?;
+    Ok(if predictor.failed > 0 {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Why scoring one input stopped before its end.
+enum Stop {
+    /// The input is bad (unreadable, malformed): it is reported and the run goes on.
+    Input(stance::Error),
+    /// Writing failed (a closed pipe, say): the run ends.
+    Output(anyhow::Error),
+}
+
+impl From<stance::Error> for Stop {
+    fn from(err: stance::Error) -> Self {
+        Stop::Input(err)
+    }
+}
+
+/// An article waiting in a batch: its name and text, or why its input could not be read.
+type PendingArticle = Result<(String, String), stance::Error>;
+
+/// The state of one run: the model, the reading settings, the output and the batch of
+/// single-article inputs waiting to be scored together.
+struct Predictor<'a, W: Write> {
+    model: &'a StanceModel,
+    actors: &'a ActorList,
+    options: &'a ReadOptions,
+    kind: InputKind,
+    chunk_rows: usize,
+    chunk_articles: usize,
+    output: Output<'a, W>,
+    progress: Progress,
+    /// Single-article inputs (and inputs that failed to open) in input order, scored at
+    /// `chunk_articles` or before the next input that is not an article.
+    articles: Vec<PendingArticle>,
+    /// Inputs that failed.
+    failed: usize,
+}
+
+impl<W: Write> Predictor<'_, W> {
+    /// Scores every input in turn; only an output error ends the run early.
+    fn score_all(&mut self, files: &[PathBuf]) -> anyhow::Result<()> {
+        for input in files {
+            let opened = match open_input(input, &self.progress) {
+                Ok(opened) => opened,
+                Err(err) => {
+                    self.articles.push(Err(err));
+                    continue;
+                }
+            };
+            let kind = resolve_kind(self.kind, input, &opened.head, self.options);
+            if matches!(kind, InputKind::Article) {
+                let article = opened
+                    .read_all(input)
+                    .and_then(|bytes| article_text(&bytes, input, self.options))
+                    .map(|text| (input.display().to_string(), text));
+                self.articles.push(article);
+                if self.articles.len() >= self.chunk_articles {
+                    self.flush_articles()?;
+                }
+                continue;
+            }
+            // Errors and articles before this input are reported and written first.
+            self.flush_articles()?;
+            let result = match kind {
+                InputKind::Jsonl => self.stream_jsonl(input, opened.into_reader()),
+                _ => self.stream_rows(input, opened.into_reader()),
+            };
+            match result {
+                Ok(()) => {}
+                Err(Stop::Input(err)) => self.report(&err),
+                Err(Stop::Output(err)) => return Err(err),
+            }
+        }
+        self.flush_articles()?;
+        self.output.finish()
+    }
+
+    /// Scores the waiting articles in parallel and writes them in input order, reporting the
+    /// inputs that failed where they stand.
+    fn flush_articles(&mut self) -> anyhow::Result<()> {
+        let pending = std::mem::take(&mut self.articles);
+        let scored = {
+            let articles: Vec<(&str, &str)> = pending
+                .iter()
+                .filter_map(|article| article.as_ref().ok())
+                .map(|(name, text)| (name.as_str(), text.as_str()))
+                .collect();
+            score_articles(self.model, &articles, self.actors)
+        };
+        let mut scored = scored.into_iter();
+        for article in pending {
+            // `scored` holds one result for each article that was read.
+            match article.and_then(|_| scored.next().unwrap_or(Ok(Vec::new()))) {
+                Ok(rows) => self.write(&rows)?,
+                Err(err) => self.report(&err),
+            }
+        }
+        Ok(())
+    }
+
+    /// Streams labelled-CSV-shaped rows, a chunk at a time.
+    fn stream_rows(&mut self, path: &Path, reader: impl Read) -> Result<(), Stop> {
+        let rows = RowReader::new(reader, path, self.options)?;
+        let source = path.display().to_string();
+        for chunk in score_row_chunks(self.model, &source, rows, self.chunk_rows) {
+            self.write(&chunk?).map_err(Stop::Output)?;
+        }
+        Ok(())
+    }
+
+    /// Streams JSON lines, one article per line: `{"id": …, "text": …}`, a batch of articles
+    /// at a time. A bad line stops the file after the articles before it are written.
+    fn stream_jsonl(&mut self, path: &Path, reader: impl Read) -> Result<(), Stop> {
+        let mut lines = JsonLines {
+            reader: BufReader::new(reader),
+            path,
+            line: 0,
+            buffer: Vec::new(),
+        };
+        loop {
+            let mut batch = Vec::new();
+            let mut stop = None;
+            while batch.len() < self.chunk_articles {
+                match lines.next_article() {
+                    Ok(Some(article)) => batch.push(article),
+                    Ok(None) => break,
+                    Err(err) => {
+                        stop = Some(err);
+                        break;
+                    }
+                }
+            }
+            let articles: Vec<(&str, &str)> = batch
+                .iter()
+                .map(|(name, text)| (name.as_str(), text.as_str()))
+                .collect();
+            for rows in score_articles(self.model, &articles, self.actors) {
+                self.write(&rows?).map_err(Stop::Output)?;
+            }
+            if let Some(err) = stop {
+                return Err(Stop::Input(err));
+            }
+            if batch.len() < self.chunk_articles {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Writes scored rows and counts them as progress.
+    fn write(&mut self, rows: &[Scored]) -> anyhow::Result<()> {
+        self.output.write(rows)?;
+        self.progress.add_rows(rows.len());
+        Ok(())
+    }
+
+    /// Reports a failed input on standard error and counts it.
+    fn report(&mut self, err: &stance::Error) {
+        self.failed += 1;
+        self.progress.suspend(|| eprintln!("stance: error: {err}"));
+    }
+}
+
+/// An input opened for reading: its first bytes, read ahead to tell what it holds, and the
+/// rest, not read yet.
+struct OpenedInput {
+    head: Vec<u8>,
+    rest: Box<dyn Read>,
+}
+
+/// Bytes read ahead of an input at least: binary files are told by a NUL among them.
+const HEAD_BYTES: usize = 8192;
+
+impl OpenedInput {
+    /// The whole input, from its first byte.
+    fn into_reader(self) -> impl Read {
+        Cursor::new(self.head).chain(self.rest)
+    }
+
+    /// Reads the rest of the input: the whole of it, for an article.
+    fn read_all(self, path: &Path) -> Result<Vec<u8>, stance::Error> {
+        let mut bytes = self.head;
+        let mut rest = self.rest;
+        rest.read_to_end(&mut bytes)
+            .map_err(|err| stance::Error::io(read_name(path), err))?;
+        Ok(bytes)
+    }
+}
+
+/// Opens an input (`-` is standard input) and reads ahead: at least [`HEAD_BYTES`], the whole
+/// first line and the first byte that is not white space, or the whole input if it is shorter.
+/// An empty or binary input is an error.
+fn open_input(path: &Path, progress: &Progress) -> Result<OpenedInput, stance::Error> {
+    let source: Box<dyn Read> = if path == Path::new("-") {
+        Box::new(io::stdin())
+    } else {
+        Box::new(std::fs::File::open(path).map_err(|err| stance::Error::io(path, err))?)
+    };
+    let mut rest: Box<dyn Read> = Box::new(progress.reader(source));
+    let mut head = Vec::new();
+    loop {
+        let enough = head.len() >= HEAD_BYTES
+            && head.contains(&b'\n')
+            && !head.iter().all(u8::is_ascii_whitespace);
+        if enough {
+            break;
+        }
+        // Doubling what is read ahead, so a long first line is not scanned over and over.
+        let read = (&mut rest)
+            .take(head.len().max(HEAD_BYTES) as u64)
+            .read_to_end(&mut head)
+            .map_err(|err| stance::Error::io(read_name(path), err))?;
+        if read == 0 {
+            break;
+        }
+    }
+    let not_text = |problem: &str| stance::Error::NotText {
+        path: path.to_path_buf(),
+        problem: problem.into(),
+    };
+    if head.iter().all(u8::is_ascii_whitespace) {
+        return Err(not_text("the input is empty"));
+    }
+    if head.iter().take(HEAD_BYTES).any(|&b| b == 0) {
+        return Err(not_text("a binary file (it holds NUL bytes), not text"));
+    }
+    Ok(OpenedInput { head, rest })
+}
+
+/// The name of an input in read errors: standard input is `<stdin>`.
+fn read_name(path: &Path) -> PathBuf {
+    if path == Path::new("-") {
+        PathBuf::from("<stdin>")
+    } else {
+        path.to_path_buf()
+    }
 }
 
 /// Replaces each folder by the `.txt` and `.md` files inside it, sorted; an unreadable folder
@@ -186,29 +436,6 @@ fn resolve_kind(kind: InputKind, path: &Path, bytes: &[u8], options: &ReadOption
     }
 }
 
-fn read_input(path: &Path) -> Result<Vec<u8>, stance::Error> {
-    let bytes = if path == Path::new("-") {
-        let mut bytes = Vec::new();
-        io::stdin()
-            .read_to_end(&mut bytes)
-            .map_err(|err| stance::Error::io("<stdin>", err))?;
-        bytes
-    } else {
-        std::fs::read(path).map_err(|err| stance::Error::io(path, err))?
-    };
-    let not_text = |problem: &str| stance::Error::NotText {
-        path: path.to_path_buf(),
-        problem: problem.into(),
-    };
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(not_text("the input is empty"));
-    }
-    if bytes.iter().take(8192).any(|&b| b == 0) {
-        return Err(not_text("a binary file (it holds NUL bytes), not text"));
-    }
-    Ok(bytes)
-}
-
 /// Decodes an article with `--encoding`.
 fn article_text(bytes: &[u8], path: &Path, options: &ReadOptions) -> Result<String, stance::Error> {
     Ok(options.encoding.decode(bytes, path)?.into_owned())
@@ -221,153 +448,257 @@ struct JsonArticle {
     text: String,
 }
 
-fn score_jsonl(
-    model: &StanceModel,
-    bytes: &[u8],
-    path: &Path,
-    actors: &ActorList,
-) -> Result<Vec<Scored>, stance::Error> {
-    let text = decode_utf8(bytes, path)?;
-    let mut scored = Vec::new();
-    for (number, line) in text.lines().enumerate() {
-        let line_number = number + 1;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let article: JsonArticle =
-            serde_json::from_str(line).map_err(|err| stance::Error::Csv {
-                path: path.to_path_buf(),
-                line: line_number as u64,
-                message: format!(
-                    "column {}: expected an object {{\"id\": …, \"text\": …}}: {err}",
-                    err.column()
-                ),
-            })?;
-        let name = match article.id {
-            Some(serde_json::Value::String(id)) => id,
-            Some(id) => id.to_string(),
-            None => format!("{}:{line_number}", path.display()),
-        };
-        scored.extend(score_article(model, &name, &article.text, actors)?);
-    }
-    Ok(scored)
+/// The articles of a JSON lines input, one line at a time.
+struct JsonLines<'p, R> {
+    reader: R,
+    path: &'p Path,
+    /// 1-based number of the last line read.
+    line: u64,
+    buffer: Vec<u8>,
 }
 
-fn write_output(
-    out: &mut impl Write,
-    model: &StanceModel,
-    rows: &[Scored],
-    format: OutputFormat,
-) -> anyhow::Result<()> {
-    use stance::Task::{Sentiment, Stance};
-    match format {
-        OutputFormat::Csv => {
-            let mut writer = csv::Writer::from_writer(out);
-            let mut header: Vec<String> = [
-                "article",
-                "quote_id",
-                "start",
-                "end",
-                "speaker",
-                "speaker_confidence",
-                "actor",
-                "stance",
-                "stance_probability",
-                "sentiment",
-                "sentiment_probability",
-                "quote",
-                "context",
-            ]
-            .map(String::from)
-            .to_vec();
-            for head in &model.heads {
-                header.extend(
-                    head.labels
-                        .iter()
-                        .map(|l| format!("p_{}_{l}", head.task.name())),
-                );
+impl<R: BufRead> JsonLines<'_, R> {
+    /// The next article as (name, text), skipping blank lines; `None` at the end. The name is
+    /// the article's `id`, else `FILE:LINE`.
+    fn next_article(&mut self) -> Result<Option<(String, String)>, stance::Error> {
+        loop {
+            self.buffer.clear();
+            let read = self
+                .reader
+                .read_until(b'\n', &mut self.buffer)
+                .map_err(|err| stance::Error::io(read_name(self.path), err))?;
+            if read == 0 {
+                return Ok(None);
             }
-            writer.write_record(&header)?;
-            for row in rows {
-                let (stance, stance_p) = row.label(model, Stance).unzip();
-                let (sentiment, sentiment_p) = row.label(model, Sentiment).unzip();
-                let mut record = vec![
-                    row.article.clone(),
-                    row.quote_id.clone(),
-                    row.span.map(|s| s.0.to_string()).unwrap_or_default(),
-                    row.span.map(|s| s.1.to_string()).unwrap_or_default(),
-                    row.speaker.clone().unwrap_or_default(),
-                    row.speaker_confidence
-                        .map(|c| format!("{c:.2}"))
-                        .unwrap_or_default(),
-                    row.actor.clone(),
-                    stance.unwrap_or_default().to_string(),
-                    stance_p.map(|p| format!("{p:.4}")).unwrap_or_default(),
-                    sentiment.unwrap_or_default().to_string(),
-                    sentiment_p.map(|p| format!("{p:.4}")).unwrap_or_default(),
-                    row.quote.clone(),
-                    row.context.clone().unwrap_or_default(),
-                ];
-                for prediction in &row.predictions {
-                    record.extend(prediction.probabilities.iter().map(|p| format!("{p:.4}")));
-                }
-                writer.write_record(&record)?;
+            self.line += 1;
+            // Line ends as `str::lines` takes them: `\n` or `\r\n`.
+            let mut bytes = self.buffer.as_slice();
+            if let Some(line) = bytes.strip_suffix(b"\n") {
+                bytes = line.strip_suffix(b"\r").unwrap_or(line);
             }
-            writer.flush()?;
-        }
-        OutputFormat::Jsonl => {
-            for row in rows {
-                let mut object = json!({
-                    "article": row.article,
-                    "quote_id": row.quote_id,
-                    "start": row.span.map(|s| s.0),
-                    "end": row.span.map(|s| s.1),
-                    "speaker": row.speaker,
-                    "speaker_confidence": row.speaker_confidence,
-                    "actor": row.actor,
-                    "quote": row.quote,
-                    "context": row.context,
-                });
-                for (head, prediction) in model.heads.iter().zip(&row.predictions) {
-                    let name = head.task.name();
-                    let probabilities: serde_json::Map<String, serde_json::Value> = head
-                        .labels
-                        .iter()
-                        .zip(&prediction.probabilities)
-                        .map(|(l, &p)| (l.clone(), json!(p)))
-                        .collect();
-                    object[name] = json!(head.labels[prediction.class]);
-                    object[format!("{name}_probability")] =
-                        json!(prediction.probabilities[prediction.class]);
-                    object[format!("{name}_probabilities")] = json!(probabilities);
-                }
-                writeln!(out, "{object}")?;
+            let line = decode_utf8_line(bytes, self.line, self.path)?;
+            if line.trim().is_empty() {
+                continue;
             }
-        }
-        OutputFormat::Table => {
-            writeln!(
-                out,
-                "{:<4} {:<14} {:<14} {:<13} {:<13} quote",
-                "id", "speaker", "actor", "stance", "sentiment"
-            )?;
-            for row in rows {
-                let cell = |label: Option<(&str, f64)>| {
-                    label.map_or("-".to_string(), |(l, p)| {
-                        format!("{} {:.0}%", truncate(l, 8), 100.0 * p)
-                    })
-                };
-                writeln!(
-                    out,
-                    "{:<4} {:<14} {:<14} {:<13} {:<13} {}",
-                    truncate(&row.quote_id, 4),
-                    truncate(row.speaker.as_deref().unwrap_or("-"), 14),
-                    truncate(&row.actor, 14),
-                    cell(row.label(model, Stance)),
-                    cell(row.label(model, Sentiment)),
-                    truncate(&row.quote, 15)
-                )?;
-            }
+            let article: JsonArticle =
+                serde_json::from_str(line).map_err(|err| stance::Error::Csv {
+                    path: self.path.to_path_buf(),
+                    line: self.line,
+                    message: format!(
+                        "column {}: expected an object {{\"id\": …, \"text\": …}}: {err}",
+                        err.column()
+                    ),
+                })?;
+            let name = match article.id {
+                Some(serde_json::Value::String(id)) => id,
+                Some(id) => id.to_string(),
+                None => format!("{}:{}", self.path.display(), self.line),
+            };
+            return Ok(Some((name, article.text)));
         }
     }
-    Ok(())
+}
+
+/// Writes scored pairs in one `--format` as they come. Every format is written row by row: the
+/// CSV and table headers do not depend on the rows, and the table's columns have fixed
+/// widths, so no format needs to see the whole input first.
+struct Output<'m, W: Write> {
+    model: &'m StanceModel,
+    format: OutputFormat,
+    min_confidence: f64,
+    sink: Sink<W>,
+}
+
+/// Where [`Output`] writes: a CSV writer, or lines.
+enum Sink<W: Write> {
+    Csv(Box<csv::Writer<W>>),
+    Lines(W),
+}
+
+impl<'m, W: Write> Output<'m, W> {
+    /// Starts the output, writing the header of the CSV and table formats.
+    fn new(
+        out: W,
+        model: &'m StanceModel,
+        format: OutputFormat,
+        min_confidence: f64,
+    ) -> anyhow::Result<Self> {
+        let sink = match format {
+            OutputFormat::Csv => {
+                let mut writer = csv::Writer::from_writer(out);
+                writer
+                    .write_record(csv_header(model))
+                    .map_err(csv_write_error)?;
+                Sink::Csv(Box::new(writer))
+            }
+            OutputFormat::Jsonl => Sink::Lines(out),
+            OutputFormat::Table => {
+                let mut out = out;
+                writeln!(
+                    out,
+                    "{:<4} {:<14} {:<14} {:<13} {:<13} quote",
+                    "id", "speaker", "actor", "stance", "sentiment"
+                )?;
+                Sink::Lines(out)
+            }
+        };
+        Ok(Output {
+            model,
+            format,
+            min_confidence,
+            sink,
+        })
+    }
+
+    /// Writes the rows whose speaker attribution is sure enough, and flushes them, so what is
+    /// scored reaches the reader before the next chunk is read.
+    fn write(&mut self, rows: &[Scored]) -> anyhow::Result<()> {
+        let model = self.model;
+        let kept = rows.iter().filter(|row| {
+            row.speaker_confidence
+                .is_none_or(|c| c >= self.min_confidence)
+        });
+        match &mut self.sink {
+            Sink::Csv(writer) => {
+                for row in kept {
+                    writer
+                        .write_record(csv_record(model, row))
+                        .map_err(csv_write_error)?;
+                }
+                writer.flush()?;
+            }
+            Sink::Lines(out) => {
+                for row in kept {
+                    match self.format {
+                        OutputFormat::Table => writeln!(out, "{}", table_line(model, row))?,
+                        _ => writeln!(out, "{}", json_object(model, row))?,
+                    }
+                }
+                out.flush()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Flushes what is left.
+    fn finish(&mut self) -> anyhow::Result<()> {
+        match &mut self.sink {
+            Sink::Csv(writer) => writer.flush()?,
+            Sink::Lines(out) => out.flush()?,
+        }
+        Ok(())
+    }
+}
+
+/// A CSV writer's error as the [`io::Error`] it wraps, so that `main` sees a closed pipe as
+/// one (the CSV error does not give its cause as its `source`).
+fn csv_write_error(err: csv::Error) -> anyhow::Error {
+    match err.into_kind() {
+        csv::ErrorKind::Io(err) => err.into(),
+        kind => anyhow::anyhow!("writing CSV: {kind:?}"),
+    }
+}
+
+/// The CSV header: the fixed columns, then one probability column per label of each head.
+fn csv_header(model: &StanceModel) -> Vec<String> {
+    let mut header: Vec<String> = [
+        "article",
+        "quote_id",
+        "start",
+        "end",
+        "speaker",
+        "speaker_confidence",
+        "actor",
+        "stance",
+        "stance_probability",
+        "sentiment",
+        "sentiment_probability",
+        "quote",
+        "context",
+    ]
+    .map(String::from)
+    .to_vec();
+    for head in &model.heads {
+        header.extend(
+            head.labels
+                .iter()
+                .map(|l| format!("p_{}_{l}", head.task.name())),
+        );
+    }
+    header
+}
+
+/// One CSV record, in the order of [`csv_header`].
+fn csv_record(model: &StanceModel, row: &Scored) -> Vec<String> {
+    use stance::Task::{Sentiment, Stance};
+    let (stance, stance_p) = row.label(model, Stance).unzip();
+    let (sentiment, sentiment_p) = row.label(model, Sentiment).unzip();
+    let mut record = vec![
+        row.article.clone(),
+        row.quote_id.clone(),
+        row.span.map(|s| s.0.to_string()).unwrap_or_default(),
+        row.span.map(|s| s.1.to_string()).unwrap_or_default(),
+        row.speaker.clone().unwrap_or_default(),
+        row.speaker_confidence
+            .map(|c| format!("{c:.2}"))
+            .unwrap_or_default(),
+        row.actor.clone(),
+        stance.unwrap_or_default().to_string(),
+        stance_p.map(|p| format!("{p:.4}")).unwrap_or_default(),
+        sentiment.unwrap_or_default().to_string(),
+        sentiment_p.map(|p| format!("{p:.4}")).unwrap_or_default(),
+        row.quote.clone(),
+        row.context.clone().unwrap_or_default(),
+    ];
+    for prediction in &row.predictions {
+        record.extend(prediction.probabilities.iter().map(|p| format!("{p:.4}")));
+    }
+    record
+}
+
+/// One JSON line: the CSV's fields plus every label's probability.
+fn json_object(model: &StanceModel, row: &Scored) -> serde_json::Value {
+    let mut object = json!({
+        "article": row.article,
+        "quote_id": row.quote_id,
+        "start": row.span.map(|s| s.0),
+        "end": row.span.map(|s| s.1),
+        "speaker": row.speaker,
+        "speaker_confidence": row.speaker_confidence,
+        "actor": row.actor,
+        "quote": row.quote,
+        "context": row.context,
+    });
+    for (head, prediction) in model.heads.iter().zip(&row.predictions) {
+        let name = head.task.name();
+        let probabilities: serde_json::Map<String, serde_json::Value> = head
+            .labels
+            .iter()
+            .zip(&prediction.probabilities)
+            .map(|(l, &p)| (l.clone(), json!(p)))
+            .collect();
+        object[name] = json!(head.labels[prediction.class]);
+        object[format!("{name}_probability")] = json!(prediction.probabilities[prediction.class]);
+        object[format!("{name}_probabilities")] = json!(probabilities);
+    }
+    object
+}
+
+/// One line of the table, at most 80 columns.
+fn table_line(model: &StanceModel, row: &Scored) -> String {
+    use stance::Task::{Sentiment, Stance};
+    let cell = |label: Option<(&str, f64)>| {
+        label.map_or("-".to_string(), |(l, p)| {
+            format!("{} {:.0}%", truncate(l, 8), 100.0 * p)
+        })
+    };
+    format!(
+        "{:<4} {:<14} {:<14} {:<13} {:<13} {}",
+        truncate(&row.quote_id, 4),
+        truncate(row.speaker.as_deref().unwrap_or("-"), 14),
+        truncate(&row.actor, 14),
+        cell(row.label(model, Stance)),
+        cell(row.label(model, Sentiment)),
+        truncate(&row.quote, 15)
+    )
 }

@@ -3,16 +3,18 @@
 //! Reads labelled CSV (one row per (text, actor) pair) into [`Row`]s, mapping the user's column
 //! names, delimiter and encoding onto the project's schema. This is the only place that sets up
 //! a `csv::ReaderBuilder`. Bad input is an [`Error`] that names the file, the line and the
-//! column.
+//! column. [`RowReader`] reads rows one at a time from a stream, so an input of any size can be
+//! scored in bounded memory; [`read_bytes`] and [`Corpus::read`] collect them.
 
 mod encoding;
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-pub use encoding::{decode_utf8, TextEncoding};
+pub use encoding::{decode_utf8, decode_utf8_line, read_error, DecodingReader, TextEncoding};
 
 use crate::error::Error;
 
@@ -224,37 +226,86 @@ pub fn read_file(path: &Path, options: &ReadOptions) -> Result<(Vec<Row>, Source
 
 /// Reads labelled rows from bytes; `path` names them in errors.
 pub fn read_bytes(bytes: &[u8], path: &Path, options: &ReadOptions) -> Result<Vec<Row>, Error> {
-    let text = options.encoding.decode(bytes, path)?;
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(options.delimiter)
-        .flexible(false)
-        .from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|err| csv_error(path, &err))?
-        .clone();
-    let columns = Columns::locate(&headers, &options.schema, path)?;
-    if let (Some(wanted), None) = (&options.split, columns.split) {
-        return Err(Error::MissingColumn {
-            path: path.to_path_buf(),
-            column: options.schema.split.clone(),
-            available: header_list(&headers),
-            flag: format!("--split-column (needed by --split {wanted})"),
-        });
-    }
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|err| csv_error(path, &err))?;
-        let line = record.position().map_or(0, |p| p.line());
-        if let Some(wanted) = &options.split {
-            let split = columns.split.and_then(|i| record.get(i)).unwrap_or("");
-            if split.trim() != wanted {
-                continue;
-            }
+    RowReader::new(bytes, path, options)?.collect()
+}
+
+/// Labelled rows read one at a time from a stream of bytes in any [`TextEncoding`].
+///
+/// An iterator of `Result<Row, Error>`: each row in file order, or the first bad record's
+/// error (naming its line), after which it ends. Only the reader's buffers are held, so memory
+/// does not grow with the input. Rows left out by `--split` are skipped.
+pub struct RowReader<R: Read> {
+    records: csv::StringRecordsIntoIter<DecodingReader<R>>,
+    columns: Columns,
+    path: PathBuf,
+    schema: Schema,
+    split: Option<String>,
+    finished: bool,
+}
+
+impl<R: Read> RowReader<R> {
+    /// Reads the header of `reader` and finds the schema's columns in it; `path` names the
+    /// input in errors.
+    pub fn new(reader: R, path: &Path, options: &ReadOptions) -> Result<Self, Error> {
+        let text = DecodingReader::new(reader, options.encoding, path);
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(options.delimiter)
+            .flexible(false)
+            .from_reader(text);
+        let headers = reader
+            .headers()
+            .map_err(|err| csv_error(path, err))?
+            .clone();
+        let columns = Columns::locate(&headers, &options.schema, path)?;
+        if let (Some(wanted), None) = (&options.split, columns.split) {
+            return Err(Error::MissingColumn {
+                path: path.to_path_buf(),
+                column: options.schema.split.clone(),
+                available: header_list(&headers),
+                flag: format!("--split-column (needed by --split {wanted})"),
+            });
         }
-        rows.push(columns.row(&record, line, path, &options.schema)?);
+        Ok(RowReader {
+            records: reader.into_records(),
+            columns,
+            path: path.to_path_buf(),
+            schema: options.schema.clone(),
+            split: options.split.clone(),
+            finished: false,
+        })
     }
-    Ok(rows)
+
+    /// The next row, or `None` at the end of the input.
+    fn next_row(&mut self) -> Result<Option<Row>, Error> {
+        for record in self.records.by_ref() {
+            let record = record.map_err(|err| csv_error(&self.path, err))?;
+            let line = record.position().map_or(0, |p| p.line());
+            if let Some(wanted) = &self.split {
+                let split = self.columns.split.and_then(|i| record.get(i)).unwrap_or("");
+                if split.trim() != wanted {
+                    continue;
+                }
+            }
+            return self
+                .columns
+                .row(&record, line, &self.path, &self.schema)
+                .map(Some);
+        }
+        Ok(None)
+    }
+}
+
+impl<R: Read> Iterator for RowReader<R> {
+    type Item = Result<Row, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.finished {
+            return None;
+        }
+        let next = self.next_row().transpose();
+        self.finished = !matches!(next, Some(Ok(_)));
+        next
+    }
 }
 
 /// Positions of the schema's columns in one file's header.
@@ -339,12 +390,17 @@ fn header_list(headers: &csv::StringRecord) -> String {
     headers.iter().collect::<Vec<_>>().join(", ")
 }
 
-fn csv_error(path: &Path, err: &csv::Error) -> Error {
+fn csv_error(path: &Path, err: csv::Error) -> Error {
     let line = err.position().map_or(0, |p| p.line());
     let message = match err.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
         } => format!("expected {expected_len} fields like the header, found {len}"),
+        // A read that failed, or the decoder's invalid UTF-8 with its own line and column.
+        csv::ErrorKind::Io(_) => match err.into_kind() {
+            csv::ErrorKind::Io(err) => return read_error(path, err),
+            kind => format!("{kind:?}"),
+        },
         _ => err.to_string(),
     };
     Error::Csv {
@@ -429,6 +485,36 @@ mod tests {
             err.to_string(),
             "test.csv:3: expected 2 fields like the header, found 3"
         );
+    }
+
+    #[test]
+    fn a_row_reader_gives_the_rows_before_a_bad_record_then_its_error_then_ends() {
+        let text = "text,actor\na,X\nb,Y\nbad,X,extra\nc,Z\n";
+        let mut reader =
+            RowReader::new(text.as_bytes(), Path::new("t.csv"), &ReadOptions::default()).unwrap();
+        assert_eq!(reader.next().unwrap().unwrap().text, "a");
+        assert_eq!(reader.next().unwrap().unwrap().line, 3);
+        let err = reader.next().unwrap().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "t.csv:4: expected 2 fields like the header, found 3"
+        );
+        assert!(reader.next().is_none());
+    }
+
+    #[test]
+    fn a_row_reader_reports_invalid_utf8_at_its_line_and_column() {
+        let bytes = b"text,actor\na,X\nb\xff,Y\n";
+        let mut reader =
+            RowReader::new(&bytes[..], Path::new("t.csv"), &ReadOptions::default()).unwrap();
+        assert_eq!(reader.next().unwrap().unwrap().text, "a");
+        let err = reader.next().unwrap().unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("t.csv:3:2: invalid UTF-8 (byte 0xff)"),
+            "{err}"
+        );
+        assert!(reader.next().is_none());
     }
 
     #[test]
