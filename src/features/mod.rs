@@ -157,17 +157,30 @@ impl FeatureParams {
             matchers: ActorMatchers::default(),
         };
         space.build_matchers();
-        let documents = space.terms_of_all(pipeline, examples)?;
-        let mut document_frequency: HashMap<&str, usize> = HashMap::new();
-        for terms in &documents {
-            let mut unique: Vec<&str> = terms.iter().map(String::as_str).collect();
-            unique.sort_unstable();
-            unique.dedup();
-            for term in unique {
-                *document_frequency.entry(term).or_default() += 1;
-            }
-        }
-        let mut kept: Vec<(&str, usize)> = document_frequency
+        // Counted per thread and merged, so only the distinct terms are ever held, never every
+        // example's terms at once; counts are integers, so the result does not depend on the
+        // order of the merge.
+        let document_frequency: HashMap<String, usize> = examples
+            .par_iter()
+            .map(|example| space.terms_of(pipeline, example))
+            .try_fold(HashMap::new, |mut counts: HashMap<String, usize>, terms| {
+                let mut terms = terms?;
+                terms.sort_unstable();
+                terms.dedup();
+                for term in terms {
+                    *counts.entry(term).or_default() += 1;
+                }
+                Ok::<_, Error>(counts)
+            })
+            .try_reduce(HashMap::new, |mut a, b| {
+                let (small, large) = if a.len() < b.len() { (a, b) } else { (b, a) };
+                a = large;
+                for (term, count) in small {
+                    *a.entry(term).or_default() += count;
+                }
+                Ok(a)
+            })?;
+        let mut kept: Vec<(String, usize)> = document_frequency
             .into_iter()
             .filter(|&(_, df)| df >= self.min_df.max(1))
             .collect();
@@ -178,7 +191,7 @@ impl FeatureParams {
             .iter()
             .map(|&(_, df)| ((1.0 + n) / (1.0 + df as f64)).ln() + 1.0)
             .collect();
-        space.terms = kept.into_iter().map(|(term, _)| term.to_string()).collect();
+        space.terms = kept.into_iter().map(|(term, _)| term).collect();
         space.build_index();
         Ok(space)
     }
@@ -238,11 +251,11 @@ impl FeatureSpace {
         pipeline: &TextPipeline,
         examples: &[Example],
     ) -> Result<FeatureMatrix, Error> {
-        let documents = self.terms_of_all(pipeline, examples)?;
-        let rows: Vec<Vec<(usize, f64)>> = documents
+        // Each example's terms live only until its row is weighed.
+        let rows: Vec<Vec<(usize, f64)>> = examples
             .par_iter()
-            .map(|terms| self.weigh(terms))
-            .collect();
+            .map(|example| Ok(self.weigh(&self.terms_of(pipeline, example)?)))
+            .collect::<Result<_, Error>>()?;
         let mut indptr = Vec::with_capacity(rows.len() + 1);
         let mut indices = Vec::new();
         let mut data = Vec::new();
@@ -260,18 +273,6 @@ impl FeatureSpace {
             },
         )?;
         Ok(FeatureMatrix { matrix })
-    }
-
-    /// The terms of each example, in order.
-    fn terms_of_all(
-        &self,
-        pipeline: &TextPipeline,
-        examples: &[Example],
-    ) -> Result<Vec<Vec<String>>, Error> {
-        examples
-            .par_iter()
-            .map(|example| self.terms_of(pipeline, example))
-            .collect()
     }
 
     fn terms_of(&self, pipeline: &TextPipeline, example: &Example) -> Result<Vec<String>, Error> {
