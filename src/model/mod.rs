@@ -204,14 +204,21 @@ impl FittedFeatures {
 
     /// Featurises other rows in the same space.
     pub fn transform(&self, rows: &[Row]) -> Result<FeatureMatrix, Error> {
-        let texts: Vec<String> = rows.iter().map(Row::model_text).collect();
-        let examples: Vec<Example> = rows
-            .iter()
-            .zip(&texts)
-            .map(|(row, text)| Example::of_row(row, text))
-            .collect();
-        self.features.transform(&self.text, &examples)
+        with_row_examples(rows, |examples| {
+            self.features.transform(&self.text, examples)
+        })
     }
+}
+
+/// Runs `f` on the examples of labelled rows, each reading its [`Row::model_text`].
+fn with_row_examples<T>(rows: &[Row], f: impl FnOnce(&[Example]) -> T) -> T {
+    let texts: Vec<String> = rows.iter().map(Row::model_text).collect();
+    let examples: Vec<Example> = rows
+        .iter()
+        .zip(&texts)
+        .map(|(row, text)| Example::of_row(row, text))
+        .collect();
+    f(&examples)
 }
 
 /// Training's second half: a head for each label column with labels, fitted on the features of
@@ -280,13 +287,7 @@ impl StanceModel {
     /// Predicts every head for labelled-CSV-shaped rows, reading each row's
     /// [`Row::model_text`]: `result[h][i]` is head `h` on row `i`.
     pub fn predict_rows(&self, rows: &[Row]) -> Result<Vec<Vec<Prediction>>, Error> {
-        let texts: Vec<String> = rows.iter().map(Row::model_text).collect();
-        let examples: Vec<Example> = rows
-            .iter()
-            .zip(&texts)
-            .map(|(row, text)| Example::of_row(row, text))
-            .collect();
-        self.predict(&examples)
+        with_row_examples(rows, |examples| self.predict(examples))
     }
 
     /// Predicts every head for every example: `result[h][i]` is head `h` on example `i`.
