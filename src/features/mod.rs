@@ -9,13 +9,12 @@
 mod target;
 mod terms;
 
-use std::collections::{BTreeMap, HashMap};
-
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use sprs::{CsMat, TriMat};
 
-pub use target::{mask_mentions, ActorMatchers, MentionMatcher};
+pub use target::{mask_mentions, ActorMatchers, MentionMatcher, UnseenActors};
 pub use terms::{NgramRange, TermSettings};
 
 use crate::corpus::Row;
@@ -90,7 +89,7 @@ pub struct FeatureSpace {
     /// Actors seen in training, masked as "other actor" in every example about someone else.
     actors: Vec<String>,
     #[serde(skip)]
-    index: HashMap<String, u32>,
+    index: FxHashMap<String, u32>,
     #[serde(skip)]
     matchers: ActorMatchers,
 }
@@ -153,26 +152,36 @@ impl FeatureParams {
             terms: Vec::new(),
             idf: Vec::new(),
             actors,
-            index: HashMap::new(),
+            index: FxHashMap::default(),
             matchers: ActorMatchers::default(),
         };
         space.build_matchers();
         // Counted per thread and merged, so only the distinct terms are ever held, never every
         // example's terms at once; counts are integers, so the result does not depend on the
         // order of the merge.
-        let document_frequency: HashMap<String, usize> = examples
+        let unseen = UnseenActors::default();
+        let document_frequency: FxHashMap<String, usize> = examples
             .par_iter()
-            .map(|example| space.terms_of(pipeline, example))
-            .try_fold(HashMap::new, |mut counts: HashMap<String, usize>, terms| {
-                let mut terms = terms?;
-                terms.sort_unstable();
-                terms.dedup();
-                for term in terms {
-                    *counts.entry(term).or_default() += 1;
-                }
-                Ok::<_, Error>(counts)
+            .map(|example| {
+                let mut terms = Vec::new();
+                space.each_term(pipeline, example, &unseen, &mut |term| {
+                    terms.push(term.to_string())
+                })?;
+                Ok::<_, Error>(terms)
             })
-            .try_reduce(HashMap::new, |mut a, b| {
+            .try_fold(
+                FxHashMap::default,
+                |mut counts: FxHashMap<String, usize>, terms| {
+                    let mut terms = terms?;
+                    terms.sort_unstable();
+                    terms.dedup();
+                    for term in terms {
+                        *counts.entry(term).or_default() += 1;
+                    }
+                    Ok::<_, Error>(counts)
+                },
+            )
+            .try_reduce(FxHashMap::default, |mut a, b| {
                 let (small, large) = if a.len() < b.len() { (a, b) } else { (b, a) };
                 a = large;
                 for (term, count) in small {
@@ -251,10 +260,25 @@ impl FeatureSpace {
         pipeline: &TextPipeline,
         examples: &[Example],
     ) -> Result<FeatureMatrix, Error> {
-        // Each example's terms live only until its row is weighed.
+        let unseen = UnseenActors::of(
+            &self.matchers,
+            examples.iter().flat_map(|example| {
+                std::iter::once(example.actor)
+                    .chain(example.other_actors.iter().map(String::as_str))
+            }),
+        );
+        // Each term lives only until it is looked up.
         let rows: Vec<Vec<(usize, f64)>> = examples
             .par_iter()
-            .map(|example| Ok(self.weigh(&self.terms_of(pipeline, example)?)))
+            .map(|example| {
+                let mut columns = Vec::new();
+                self.each_term(pipeline, example, &unseen, &mut |term| {
+                    if let Some(&column) = self.index.get(term) {
+                        columns.push(column);
+                    }
+                })?;
+                Ok(self.weigh(columns))
+            })
             .collect::<Result<_, Error>>()?;
         let mut indptr = Vec::with_capacity(rows.len() + 1);
         let mut indices = Vec::new();
@@ -275,56 +299,53 @@ impl FeatureSpace {
         Ok(FeatureMatrix { matrix })
     }
 
-    fn terms_of(&self, pipeline: &TextPipeline, example: &Example) -> Result<Vec<String>, Error> {
-        let tokenized = pipeline.tokenize(&self.mask(example, example.text))?;
-        let mut terms = Vec::new();
-        terms::extract(&tokenized, example.actor, &self.params.terms, &mut terms);
+    /// Gives every term of `example` to `emit`, repeats included.
+    fn each_term(
+        &self,
+        pipeline: &TextPipeline,
+        example: &Example,
+        unseen: &UnseenActors,
+        emit: &mut impl FnMut(&str),
+    ) -> Result<(), Error> {
+        let tokenized = pipeline.tokenize(&self.mask(example, example.text, unseen))?;
+        terms::extract(&tokenized, example.actor, &self.params.terms, emit);
         if let Some(quote) = example.quote.filter(|quote| *quote != example.text) {
-            let tokenized = pipeline.tokenize(&self.mask(example, quote))?;
-            terms::quote_ngrams(
-                &tokenized.tokens,
-                self.params.terms.quote_ngrams,
-                &mut terms,
-            );
+            let tokenized = pipeline.tokenize(&self.mask(example, quote, unseen))?;
+            terms::quote_ngrams(&tokenized.tokens, self.params.terms.quote_ngrams, emit);
         }
-        Ok(terms)
+        Ok(())
     }
 
     /// `text` with the example's target and the other actors masked, if masking is on.
-    fn mask(&self, example: &Example, text: &str) -> String {
+    fn mask(&self, example: &Example, text: &str, unseen: &UnseenActors) -> String {
         if !self.params.target_mask {
             return text.to_string();
         }
-        let built;
-        let target = match self.matchers.get(example.actor) {
-            Some(matcher) => matcher,
-            None => {
-                built = MentionMatcher::new(example.actor);
-                &built
-            }
+        let known_or_unseen = |actor: &str| self.matchers.get(actor).or_else(|| unseen.get(actor));
+        let Some(target) = known_or_unseen(example.actor) else {
+            return text.to_string();
         };
-        let extra: Vec<MentionMatcher> = example
-            .other_actors
-            .iter()
-            .filter(|actor| self.matchers.get(actor).is_none() && *actor != example.actor)
-            .map(|actor| MentionMatcher::new(actor))
-            .collect();
         let mut others = self.matchers.mentioned_in(text, example.actor);
-        others.extend(extra.iter());
+        others.extend(
+            example
+                .other_actors
+                .iter()
+                .filter(|actor| self.matchers.get(actor).is_none() && *actor != example.actor)
+                .filter_map(|actor| unseen.get(actor)),
+        );
         mask_mentions(text, target, &others)
     }
 
     /// Sublinear TF-IDF, L2-normalised, columns ascending.
-    fn weigh(&self, terms: &[String]) -> Vec<(usize, f64)> {
-        let mut counts: BTreeMap<usize, f64> = BTreeMap::new();
-        for term in terms {
-            if let Some(&column) = self.index.get(term) {
-                *counts.entry(column as usize).or_default() += 1.0;
-            }
-        }
-        let mut row: Vec<(usize, f64)> = counts
-            .into_iter()
-            .map(|(column, tf)| (column, (1.0 + tf.ln()) * self.idf[column]))
+    fn weigh(&self, mut columns: Vec<u32>) -> Vec<(usize, f64)> {
+        columns.sort_unstable();
+        let mut row: Vec<(usize, f64)> = columns
+            .chunk_by(|a, b| a == b)
+            .map(|run| {
+                let column = run[0] as usize;
+                let tf = run.len() as f64;
+                (column, (1.0 + tf.ln()) * self.idf[column])
+            })
             .collect();
         let norm = row.iter().map(|(_, v)| v * v).sum::<f64>().sqrt();
         if norm > 0.0 {

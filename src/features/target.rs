@@ -184,6 +184,29 @@ impl ActorMatchers {
     }
 }
 
+/// Matchers of actors that training never saw, built once for a batch of examples rather than
+/// once per example (building one compiles a regular expression).
+#[derive(Debug, Clone, Default)]
+pub struct UnseenActors(BTreeMap<String, MentionMatcher>);
+
+impl UnseenActors {
+    /// The matchers of the `actors` that `known` has none for.
+    pub fn of<'a>(known: &ActorMatchers, actors: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut unseen = BTreeMap::new();
+        for actor in actors {
+            if known.get(actor).is_none() && !unseen.contains_key(actor) {
+                unseen.insert(actor.to_string(), MentionMatcher::new(actor));
+            }
+        }
+        UnseenActors(unseen)
+    }
+
+    /// The matcher of one of the actors.
+    pub fn get(&self, actor: &str) -> Option<&MentionMatcher> {
+        self.0.get(actor)
+    }
+}
+
 fn starts_uppercase(word: &str) -> bool {
     word.chars().next().is_some_and(char::is_uppercase)
 }

@@ -40,62 +40,85 @@ pub struct TermSettings {
     pub actor_term: bool,
 }
 
-/// Appends the terms of one text to `terms` (repeats kept: they are the term frequencies).
+/// Gives each term of one text to `emit`, repeats included (they are the term frequencies).
+///
+/// Terms are built in one reused buffer and lent out, never allocated one by one: featurising
+/// makes about a thousand terms per row, and most are only looked up and dropped.
 pub fn extract(
     text: &TokenizedText,
     actor: &str,
     settings: &TermSettings,
-    terms: &mut Vec<String>,
+    emit: &mut impl FnMut(&str),
 ) {
-    word_ngrams(&text.tokens, settings.word_ngrams, terms);
-    char_ngrams(&text.normalized, settings.char_ngrams, terms);
-    near_target(&text.tokens, settings.target_window, terms);
+    let mut term = String::new();
+    prefixed_ngrams("w:", &text.tokens, settings.word_ngrams, &mut term, emit);
+    char_ngrams(&text.normalized, settings.char_ngrams, &mut term, emit);
+    near_target(&text.tokens, settings.target_window, &mut term, emit);
     if settings.actor_term {
-        terms.push(format!("a:{}", actor.to_lowercase()));
+        term.clear();
+        term.push_str("a:");
+        term.push_str(&actor.to_lowercase());
+        emit(&term);
     }
 }
 
-fn word_ngrams(tokens: &[String], range: NgramRange, terms: &mut Vec<String>) {
-    prefixed_ngrams("w:", tokens, range, terms);
+/// Gives the word n-grams of a quote's own words to `emit`, marked apart from the context's.
+pub fn quote_ngrams(tokens: &[String], range: NgramRange, emit: &mut impl FnMut(&str)) {
+    prefixed_ngrams("q:", tokens, range, &mut String::new(), emit);
 }
 
-/// Appends the word n-grams of a quote's own words, marked apart from the context's.
-pub fn quote_ngrams(tokens: &[String], range: NgramRange, terms: &mut Vec<String>) {
-    prefixed_ngrams("q:", tokens, range, terms);
-}
-
-fn prefixed_ngrams(prefix: &str, tokens: &[String], range: NgramRange, terms: &mut Vec<String>) {
+fn prefixed_ngrams(
+    prefix: &str,
+    tokens: &[String],
+    range: NgramRange,
+    term: &mut String,
+    emit: &mut impl FnMut(&str),
+) {
     if range.is_off() {
         return;
     }
     for n in range.min.max(1)..=range.max {
         for window in tokens.windows(n) {
-            terms.push(format!("{prefix}{}", window.join(" ")));
+            term.clear();
+            term.push_str(prefix);
+            for (i, token) in window.iter().enumerate() {
+                if i > 0 {
+                    term.push(' ');
+                }
+                term.push_str(token);
+            }
+            emit(term);
         }
     }
 }
 
-fn char_ngrams(normalized: &str, range: NgramRange, terms: &mut Vec<String>) {
+fn char_ngrams(
+    normalized: &str,
+    range: NgramRange,
+    term: &mut String,
+    emit: &mut impl FnMut(&str),
+) {
     if range.is_off() {
         return;
     }
-    let chars: Vec<char> = normalized
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .chars()
+    let collapsed = normalized.split_whitespace().collect::<Vec<_>>().join(" ");
+    // Byte offset of every character, and the end: n-grams are slices of `collapsed`.
+    let bounds: Vec<usize> = collapsed
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain([collapsed.len()])
         .collect();
     for n in range.min.max(1)..=range.max {
-        for window in chars.windows(n) {
-            let mut term = String::with_capacity(2 + 4 * n);
+        for window in bounds.windows(n + 1) {
+            term.clear();
             term.push_str("c:");
-            term.extend(window);
-            terms.push(term);
+            term.push_str(&collapsed[window[0]..window[n]]);
+            emit(term);
         }
     }
 }
 
-fn near_target(tokens: &[String], window: usize, terms: &mut Vec<String>) {
+fn near_target(tokens: &[String], window: usize, term: &mut String, emit: &mut impl FnMut(&str)) {
     if window == 0 {
         return;
     }
@@ -107,8 +130,10 @@ fn near_target(tokens: &[String], window: usize, terms: &mut Vec<String>) {
             continue;
         }
         if let Some(&t) = targets.iter().find(|&&t| t.abs_diff(i) <= window) {
-            let side = if i < t { "<" } else { ">" };
-            terms.push(format!("n{side}:{token}"));
+            term.clear();
+            term.push_str(if i < t { "n<:" } else { "n>:" });
+            term.push_str(token);
+            emit(term);
         }
     }
 }
@@ -136,8 +161,10 @@ mod tests {
 
     #[test]
     fn word_unigrams_and_bigrams() {
-        let mut terms = Vec::new();
-        extract(&tokenized(&["a", "b", "c"]), "X", &settings(), &mut terms);
+        let mut terms: Vec<String> = Vec::new();
+        extract(&tokenized(&["a", "b", "c"]), "X", &settings(), &mut |t| {
+            terms.push(t.to_string())
+        });
         assert_eq!(terms, ["w:a", "w:b", "w:c", "w:a b", "w:b c"]);
     }
 
@@ -153,7 +180,7 @@ mod tests {
             char_ngrams: NgramRange::new(3, 3),
             ..settings()
         };
-        extract(&text, "X", &settings, &mut terms);
+        extract(&text, "X", &settings, &mut |t| terms.push(t.to_string()));
         assert_eq!(terms, ["c:ab ", "c:b c"]);
     }
 
@@ -167,7 +194,9 @@ mod tests {
             ..settings()
         };
         let text = tokenized(&["far", "calls", TARGET_TOKEN, "communist", "x"]);
-        extract(&text, "Zohran Mamdani", &settings, &mut terms);
+        extract(&text, "Zohran Mamdani", &settings, &mut |t| {
+            terms.push(t.to_string())
+        });
         assert_eq!(terms, ["n<:calls", "n>:communist", "a:zohran mamdani"]);
     }
 }
