@@ -192,6 +192,8 @@ fn cv_picks_the_best_mean_records_it_and_trains_with_it() {
         "no",
         "--grid-word-ngrams",
         "1,1-2",
+        "--grid-side-ngrams",
+        "0,1-2",
     ];
     ws.stance()
         .args(["train", "--data"])
@@ -206,7 +208,11 @@ fn cv_picks_the_best_mean_records_it_and_trains_with_it() {
             .unwrap();
     let tuning = &metadata["tuning"];
     let candidates = tuning["candidates"].as_array().unwrap();
-    assert_eq!(candidates.len(), 4, "2 word ranges x 2 values of C");
+    assert_eq!(
+        candidates.len(),
+        8,
+        "2 word ranges x 2 side ranges x 2 values of C"
+    );
     let means: Vec<f64> = candidates
         .iter()
         .map(|c| c["mean"].as_f64().unwrap())
@@ -222,6 +228,7 @@ fn cv_picks_the_best_mean_records_it_and_trains_with_it() {
     let flags = &metadata["flags"];
     assert_eq!(flags["c"], setting["c"]);
     let word = flags["word_ngrams"].as_str().unwrap().to_string();
+    let side = flags["side_ngrams"].as_str().unwrap().to_string();
     let c = flags["c"].as_f64().unwrap().to_string();
     ws.stance()
         .args(["train", "--data"])
@@ -233,6 +240,8 @@ fn cv_picks_the_best_mean_records_it_and_trains_with_it() {
             "1",
             "--word-ngrams",
             &word,
+            "--side-ngrams",
+            &side,
             "--c",
             &c,
         ])

@@ -83,6 +83,15 @@ pub struct TrainArgs {
     /// (0 turns them off).
     #[arg(long, default_value_t = 3, value_name = "N")]
     pub target_window: usize,
+    /// Word n-gram lengths marked by their side of the actor's mentions (before, between,
+    /// after; 0 turns them off).
+    #[arg(
+        long,
+        default_value = "1-2",
+        value_name = "RANGE",
+        conflicts_with = "cv"
+    )]
+    pub side_ngrams: String,
     /// Do not replace mentions of the actor and other actors with placeholders.
     #[arg(long, conflicts_with = "cv")]
     pub no_target_mask: bool,
@@ -113,6 +122,9 @@ pub struct TrainArgs {
     /// Character n-gram ranges `--cv` tries [default: 2-5].
     #[arg(long, value_delimiter = ',', value_name = "RANGES", requires = "cv")]
     pub grid_char_ngrams: Option<Vec<String>>,
+    /// Side-of-target n-gram ranges `--cv` tries [default: 1-2].
+    #[arg(long, value_delimiter = ',', value_name = "RANGES", requires = "cv")]
+    pub grid_side_ngrams: Option<Vec<String>>,
     /// Whether `--cv` masks the actors: yes, no or both [default: yes].
     #[arg(long, value_delimiter = ',', value_parser = BoolishValueParser::new(), value_name = "yes|no,...", hide_possible_values = true, requires = "cv")]
     pub grid_target_mask: Option<Vec<bool>>,
@@ -199,6 +211,7 @@ impl TrainArgs {
                     char_ngrams: parse_range("--char-ngrams", &self.char_ngrams)?,
                     quote_ngrams: parse_range("--quote-ngrams", &self.quote_ngrams)?,
                     target_window: self.target_window,
+                    side_ngrams: parse_range("--side-ngrams", &self.side_ngrams)?,
                     actor_term: !self.no_actor_feature,
                 },
                 min_df: self.min_df,
@@ -241,6 +254,11 @@ impl TrainArgs {
                 &self.grid_char_ngrams,
                 default.char_ngrams,
             )?,
+            side_ngrams: ranges(
+                "--grid-side-ngrams",
+                &self.grid_side_ngrams,
+                default.side_ngrams,
+            )?,
             target_mask: self.grid_target_mask.clone().unwrap_or(default.target_mask),
         })
     }
@@ -252,6 +270,7 @@ impl TrainArgs {
         self.per_actor = setting.per_actor;
         self.word_ngrams = range_flag(setting.word_ngrams);
         self.char_ngrams = range_flag(setting.char_ngrams);
+        self.side_ngrams = range_flag(setting.side_ngrams);
         self.no_target_mask = !setting.target_mask;
     }
 }
@@ -388,11 +407,12 @@ fn show_progress(done: usize, total: usize) {
 /// Every setting `--cv` tried with its mean and spread, the chosen one marked.
 fn tuning_table(tuning: &Tuning) -> String {
     let mut table = format!(
-        "{}-fold cross-validation, {} (mean ± sd over folds):\n  {:>5} {:>9} {:>5} {:>5} {:>5} {:>7} {:>15}\n",
+        "{}-fold cross-validation, {} (mean ± sd over folds):\n  {:>5} {:>9} {:>5} {:>5} {:>5} {:>5} {:>7} {:>15}\n",
         tuning.folds,
         tuning.metric.name(),
         "word",
         "char",
+        "side",
         "mask",
         "C",
         "class",
@@ -407,10 +427,11 @@ fn tuning_table(tuning: &Tuning) -> String {
         };
         let _ = writeln!(
             table,
-            "{} {:>5} {:>9} {:>5} {:>5} {:>5} {:>7} {:>8.2} ± {:>4.2}",
+            "{} {:>5} {:>9} {:>5} {:>5} {:>5} {:>5} {:>7} {:>8.2} ± {:>4.2}",
             if n == tuning.chosen { "*" } else { " " },
             range_flag(setting.word_ngrams),
             range_flag(setting.char_ngrams),
+            range_flag(setting.side_ngrams),
             if setting.target_mask { "yes" } else { "no" },
             setting.c,
             class_weight,

@@ -34,6 +34,8 @@ pub struct Grid {
     pub word_ngrams: Vec<NgramRange>,
     /// Character n-gram ranges. Default 2-5.
     pub char_ngrams: Vec<NgramRange>,
+    /// Side-of-target n-gram ranges. Default 1-2.
+    pub side_ngrams: Vec<NgramRange>,
     /// With and without masking the actors. Default with.
     pub target_mask: Vec<bool>,
 }
@@ -46,6 +48,7 @@ impl Default for Grid {
             per_actor: vec![false, true],
             word_ngrams: vec![NgramRange::new(1, 2), NgramRange::new(1, 3)],
             char_ngrams: vec![NgramRange::new(2, 5)],
+            side_ngrams: vec![NgramRange::new(1, 2)],
             target_mask: vec![true],
         }
     }
@@ -58,6 +61,9 @@ pub struct Setting {
     pub word_ngrams: NgramRange,
     /// Character n-gram range.
     pub char_ngrams: NgramRange,
+    /// Side-of-target n-gram range (off in tunings recorded before it existed).
+    #[serde(default = "NgramRange::off")]
+    pub side_ngrams: NgramRange,
     /// Whether actors are masked.
     pub target_mask: bool,
     /// Inverse regularisation strength.
@@ -81,37 +87,54 @@ impl Setting {
         let mut params = base.clone();
         params.features.terms.word_ngrams = self.word_ngrams;
         params.features.terms.char_ngrams = self.char_ngrams;
+        params.features.terms.side_ngrams = self.side_ngrams;
         params.features.target_mask = self.target_mask;
         params
     }
 
     /// Whether two settings share their features (and so one fitted feature space).
     fn same_features(&self, other: &Setting) -> bool {
-        (self.word_ngrams, self.char_ngrams, self.target_mask)
-            == (other.word_ngrams, other.char_ngrams, other.target_mask)
+        (
+            self.word_ngrams,
+            self.char_ngrams,
+            self.side_ngrams,
+            self.target_mask,
+        ) == (
+            other.word_ngrams,
+            other.char_ngrams,
+            other.side_ngrams,
+            other.target_mask,
+        )
     }
 }
 
 impl Grid {
     /// Every combination, those sharing features next to each other.
     pub fn settings(&self) -> Vec<Setting> {
-        let mut settings = Vec::new();
+        let mut features = Vec::new();
         for &word_ngrams in &self.word_ngrams {
             for &char_ngrams in &self.char_ngrams {
-                for &target_mask in &self.target_mask {
-                    for &c in &self.c {
-                        for &class_weight in &self.class_weight {
-                            for &per_actor in &self.per_actor {
-                                settings.push(Setting {
-                                    word_ngrams,
-                                    char_ngrams,
-                                    target_mask,
-                                    c,
-                                    class_weight,
-                                    per_actor,
-                                });
-                            }
-                        }
+                for &side_ngrams in &self.side_ngrams {
+                    for &target_mask in &self.target_mask {
+                        features.push((word_ngrams, char_ngrams, side_ngrams, target_mask));
+                    }
+                }
+            }
+        }
+        let mut settings = Vec::new();
+        for (word_ngrams, char_ngrams, side_ngrams, target_mask) in features {
+            for &c in &self.c {
+                for &class_weight in &self.class_weight {
+                    for &per_actor in &self.per_actor {
+                        settings.push(Setting {
+                            word_ngrams,
+                            char_ngrams,
+                            side_ngrams,
+                            target_mask,
+                            c,
+                            class_weight,
+                            per_actor,
+                        });
                     }
                 }
             }

@@ -1,4 +1,5 @@
-//! The terms of one text: word n-grams, character n-grams, words near the target, the actor.
+//! The terms of one text: word n-grams, character n-grams, words near the target, word n-grams
+//! marked by their side of the target, the actor.
 
 use serde::{Deserialize, Serialize};
 
@@ -19,6 +20,11 @@ impl NgramRange {
         NgramRange { min, max }
     }
 
+    /// The range that yields no n-grams.
+    pub const fn off() -> Self {
+        NgramRange { min: 0, max: 0 }
+    }
+
     /// Whether this range yields no n-grams.
     pub fn is_off(self) -> bool {
         self.max == 0 || self.min > self.max
@@ -36,6 +42,12 @@ pub struct TermSettings {
     pub quote_ngrams: NgramRange,
     /// Words at most this many tokens from a target mention get an extra `near` term; 0 is off.
     pub target_window: usize,
+    /// Word n-grams marked by their side of the target: `l:` before its first mention, `r:`
+    /// after its last, `m:` between two mentions. They tell apart the actors of one statement
+    /// ("A attacks B to defend C"), whose other terms are the same. Texts that never mention
+    /// the target get none; models saved before this setting existed read it as off.
+    #[serde(default = "NgramRange::off")]
+    pub side_ngrams: NgramRange,
     /// Add a term naming the row's actor, so one shared model can learn each actor's prior.
     pub actor_term: bool,
 }
@@ -54,6 +66,7 @@ pub fn extract(
     prefixed_ngrams("w:", &text.tokens, settings.word_ngrams, &mut term, emit);
     char_ngrams(&text.normalized, settings.char_ngrams, &mut term, emit);
     near_target(&text.tokens, settings.target_window, &mut term, emit);
+    side_ngrams(&text.tokens, settings.side_ngrams, &mut term, emit);
     if settings.actor_term {
         term.clear();
         term.push_str("a:");
@@ -79,14 +92,52 @@ fn prefixed_ngrams(
     }
     for n in range.min.max(1)..=range.max {
         for window in tokens.windows(n) {
-            term.clear();
-            term.push_str(prefix);
-            for (i, token) in window.iter().enumerate() {
-                if i > 0 {
-                    term.push(' ');
-                }
-                term.push_str(token);
-            }
+            write_ngram(prefix, window, term);
+            emit(term);
+        }
+    }
+}
+
+/// Sets `term` to `prefix` and the tokens joined by spaces.
+fn write_ngram(prefix: &str, tokens: &[String], term: &mut String) {
+    term.clear();
+    term.push_str(prefix);
+    for (i, token) in tokens.iter().enumerate() {
+        if i > 0 {
+            term.push(' ');
+        }
+        term.push_str(token);
+    }
+}
+
+fn side_ngrams(
+    tokens: &[String],
+    range: NgramRange,
+    term: &mut String,
+    emit: &mut impl FnMut(&str),
+) {
+    let is_target = |token: &String| token == TARGET_TOKEN;
+    let (Some(first), Some(last)) = (
+        tokens.iter().position(is_target),
+        tokens.iter().rposition(is_target),
+    ) else {
+        return;
+    };
+    if range.is_off() {
+        return;
+    }
+    for n in range.min.max(1)..=range.max {
+        for (start, window) in tokens.windows(n).enumerate() {
+            let side = if start + n <= first {
+                "l:"
+            } else if start > last {
+                "r:"
+            } else if window.iter().any(is_target) {
+                continue;
+            } else {
+                "m:"
+            };
+            write_ngram(side, window, term);
             emit(term);
         }
     }
@@ -155,6 +206,7 @@ mod tests {
             char_ngrams: NgramRange::new(0, 0),
             quote_ngrams: NgramRange::new(0, 0),
             target_window: 0,
+            side_ngrams: NgramRange::off(),
             actor_term: false,
         }
     }
@@ -182,6 +234,32 @@ mod tests {
         };
         extract(&text, "X", &settings, &mut |t| terms.push(t.to_string()));
         assert_eq!(terms, ["c:ab ", "c:b c"]);
+    }
+
+    #[test]
+    fn side_ngrams_say_where_the_target_is() {
+        let mut terms: Vec<String> = Vec::new();
+        let settings = TermSettings {
+            word_ngrams: NgramRange::off(),
+            side_ngrams: NgramRange::new(1, 2),
+            ..settings()
+        };
+        let text = tokenized(&["a", TARGET_TOKEN, "b", TARGET_TOKEN, "c", "d"]);
+        extract(&text, "X", &settings, &mut |t| terms.push(t.to_string()));
+        assert_eq!(terms, ["l:a", "m:b", "r:c", "r:d", "r:c d"]);
+        terms.clear();
+        extract(&tokenized(&["no", "target"]), "X", &settings, &mut |t| {
+            terms.push(t.to_string())
+        });
+        assert!(terms.is_empty(), "{terms:?}");
+    }
+
+    #[test]
+    fn settings_saved_before_side_ngrams_read_them_as_off() {
+        let old = r#"{"word_ngrams":{"min":1,"max":3},"char_ngrams":{"min":2,"max":5},
+            "quote_ngrams":{"min":1,"max":2},"target_window":3,"actor_term":true}"#;
+        let settings: TermSettings = serde_json::from_str(old).unwrap();
+        assert!(settings.side_ngrams.is_off());
     }
 
     #[test]
