@@ -263,7 +263,46 @@ impl ValidLogisticParams {
         weights
     }
 
+    /// Fits on the columns some row uses, then puts their weights back in place.
+    ///
+    /// A column no row uses has gradient `alpha * w` alone, so its weight stays zero from the
+    /// zero start; leaving it out gives the same optimum with a shorter parameter vector, which
+    /// is what L-BFGS's own vector work scales with. A per-actor model sees a fraction of the
+    /// vocabulary; a model on every training row uses every column and is fitted as it is.
     fn fit_sparse(
+        &self,
+        x: &CsMat<f64>,
+        y: &Array2<f64>,
+        weights: Array1<f64>,
+    ) -> Result<LinearModel, Error> {
+        let mut used = vec![false; x.cols()];
+        for &column in x.indices() {
+            used[column] = true;
+        }
+        let used: Vec<usize> = (0..x.cols()).filter(|&c| used[c]).collect();
+        if used.len() == x.cols() {
+            return self.fit_sparse_columns(x, y, weights);
+        }
+        let mut position = vec![0; x.cols()];
+        for (new, &old) in used.iter().enumerate() {
+            position[old] = new;
+        }
+        let indices = x.indices().iter().map(|&c| position[c]).collect();
+        let compact = CsMat::new(
+            (x.rows(), used.len()),
+            x.indptr().to_proper().to_vec(),
+            indices,
+            x.data().to_vec(),
+        );
+        let fitted = self.fit_sparse_columns(&compact, y, weights)?;
+        let mut weights = Array2::zeros((x.cols(), y.ncols()));
+        for (new, &old) in used.iter().enumerate() {
+            weights.row_mut(old).assign(&fitted.weights.row(new));
+        }
+        Ok(LinearModel { weights, ..fitted })
+    }
+
+    fn fit_sparse_columns(
         &self,
         x: &CsMat<f64>,
         y: &Array2<f64>,
@@ -682,5 +721,24 @@ mod tests {
         let dataset = DatasetBase::new(x, y);
         let params = LogisticParams::default().check().unwrap();
         assert_eq!(params.fit(&dataset).unwrap(), params.fit(&dataset).unwrap());
+    }
+
+    #[test]
+    fn unused_columns_get_zero_weights_and_change_nothing_else() {
+        let (x, y) = problem();
+        // The same rows with two empty columns around the used ones: 0 and 4 of 5.
+        let dense = x.matrix.to_dense();
+        let mut wide = Array2::zeros((dense.nrows(), 5));
+        wide.slice_mut(s![.., 1..4]).assign(&dense);
+        let wide = FeatureMatrix {
+            matrix: CsMat::csr_from_dense(wide.view(), 0.0),
+        };
+        let params = LogisticParams::default().check().unwrap();
+        let narrow = params.fit(&DatasetBase::new(x, y.clone())).unwrap();
+        let widened = params.fit(&DatasetBase::new(wide, y)).unwrap();
+        assert_eq!(widened.weights.row(0).to_vec(), [0.0; 3]);
+        assert_eq!(widened.weights.row(4).to_vec(), [0.0; 3]);
+        assert_eq!(widened.weights.slice(s![1..4, ..]), narrow.weights);
+        assert_eq!(widened.intercept, narrow.intercept);
     }
 }
