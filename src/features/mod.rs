@@ -12,7 +12,7 @@ mod terms;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
-use sprs::{CsMat, TriMat};
+use sprs::CsMat;
 
 pub use target::{mask_mentions, ActorMatchers, MentionMatcher, UnseenActors};
 pub use terms::{NgramRange, TermSettings};
@@ -124,16 +124,18 @@ impl FeatureMatrix {
 
     /// The rows at `indices`, in that order.
     pub fn select_rows(&self, indices: &[usize]) -> FeatureMatrix {
-        let mut triplets = TriMat::new((indices.len(), self.cols()));
-        for (new_row, &row) in indices.iter().enumerate() {
+        let mut indptr = Vec::with_capacity(indices.len() + 1);
+        let (mut columns, mut values) = (Vec::new(), Vec::new());
+        indptr.push(0);
+        for &row in indices {
             if let Some(vector) = self.matrix.outer_view(row) {
-                for (col, &value) in vector.iter() {
-                    triplets.add_triplet(new_row, col, value);
-                }
+                columns.extend_from_slice(vector.indices());
+                values.extend_from_slice(vector.data());
             }
+            indptr.push(columns.len());
         }
         FeatureMatrix {
-            matrix: triplets.to_csr(),
+            matrix: CsMat::new((indices.len(), self.cols()), indptr, columns, values),
         }
     }
 }
