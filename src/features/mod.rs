@@ -162,6 +162,7 @@ impl FeatureParams {
         // Counted per thread and merged, so only the distinct terms are ever held, never every
         // example's terms at once; counts are integers, so the result does not depend on the
         // order of the merge.
+        // Every training actor is known, so none needs a matcher of its own.
         let unseen = UnseenActors::default();
         let document_frequency: FxHashMap<String, usize> = examples
             .par_iter()

@@ -116,6 +116,9 @@ fn side_ngrams(
     term: &mut String,
     emit: &mut impl FnMut(&str),
 ) {
+    if range.is_off() {
+        return;
+    }
     let is_target = |token: &String| token == TARGET_TOKEN;
     let (Some(first), Some(last)) = (
         tokens.iter().position(is_target),
@@ -123,9 +126,6 @@ fn side_ngrams(
     ) else {
         return;
     };
-    if range.is_off() {
-        return;
-    }
     for n in range.min.max(1)..=range.max {
         for (start, window) in tokens.windows(n).enumerate() {
             let side = if start + n <= first {
