@@ -87,27 +87,7 @@ fn prefixed_ngrams(
     term: &mut String,
     emit: &mut impl FnMut(&str),
 ) {
-    if range.is_off() {
-        return;
-    }
-    for n in range.min.max(1)..=range.max {
-        for window in tokens.windows(n) {
-            write_ngram(prefix, window, term);
-            emit(term);
-        }
-    }
-}
-
-/// Sets `term` to `prefix` and the tokens joined by spaces.
-fn write_ngram(prefix: &str, tokens: &[String], term: &mut String) {
-    term.clear();
-    term.push_str(prefix);
-    for (i, token) in tokens.iter().enumerate() {
-        if i > 0 {
-            term.push(' ');
-        }
-        term.push_str(token);
-    }
+    ngrams(tokens, range, term, emit, |_, _| Some(prefix));
 }
 
 fn side_ngrams(
@@ -116,9 +96,6 @@ fn side_ngrams(
     term: &mut String,
     emit: &mut impl FnMut(&str),
 ) {
-    if range.is_off() {
-        return;
-    }
     let is_target = |token: &String| token == TARGET_TOKEN;
     let (Some(first), Some(last)) = (
         tokens.iter().position(is_target),
@@ -126,18 +103,44 @@ fn side_ngrams(
     ) else {
         return;
     };
+    ngrams(tokens, range, term, emit, |start, window| {
+        if start + window.len() <= first {
+            Some("l:")
+        } else if start > last {
+            Some("r:")
+        } else if window.iter().any(is_target) {
+            None
+        } else {
+            Some("m:")
+        }
+    });
+}
+
+/// Gives each word n-gram in `range` to `emit` as `prefix` and its tokens joined by spaces,
+/// where `prefix_of(start, window)` names a prefix; n-grams it gives none are skipped.
+fn ngrams<'p>(
+    tokens: &[String],
+    range: NgramRange,
+    term: &mut String,
+    emit: &mut impl FnMut(&str),
+    prefix_of: impl Fn(usize, &[String]) -> Option<&'p str>,
+) {
+    if range.is_off() {
+        return;
+    }
     for n in range.min.max(1)..=range.max {
         for (start, window) in tokens.windows(n).enumerate() {
-            let side = if start + n <= first {
-                "l:"
-            } else if start > last {
-                "r:"
-            } else if window.iter().any(is_target) {
+            let Some(prefix) = prefix_of(start, window) else {
                 continue;
-            } else {
-                "m:"
             };
-            write_ngram(side, window, term);
+            term.clear();
+            term.push_str(prefix);
+            for (i, token) in window.iter().enumerate() {
+                if i > 0 {
+                    term.push(' ');
+                }
+                term.push_str(token);
+            }
             emit(term);
         }
     }
