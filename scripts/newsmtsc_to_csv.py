@@ -6,7 +6,8 @@
 
 Polarity 2/4/6 becomes sentiment negative/neutral/positive; the target's mention is the
 actor; the sentence is written unchanged, with the mention's character offsets in `from` and
-`to` (stance ignores those columns; scripts/sklearn_baseline.py masks by them).
+`to` (`stance --mention-columns from,to` and `scripts/sklearn_baseline.py --mask-target` mask
+the mention by them).
 
 With `--folds K` every row also gets a `split` column, its fold number 0..K-1, and one
 column `fold_0` .. `fold_{K-1}` per fold holding `test` for the rows of that fold and `train`

@@ -74,6 +74,21 @@ pub enum Error {
         expected: String,
     },
 
+    /// A field holds a value that cannot be read.
+    #[error("{}:{line}: column `{column}` holds `{value}`; expected {expected}", path.display())]
+    InvalidField {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line of the record.
+        line: u64,
+        /// The column's name in the file.
+        column: String,
+        /// What the field holds.
+        value: String,
+        /// What should be there.
+        expected: String,
+    },
+
     /// A label column cannot train a classifier.
     #[error("{column}: {problem}")]
     UnusableLabels {

@@ -208,6 +208,7 @@ mod tests {
                 article: None,
                 stance: Some(stance.to_string()),
                 sentiment: Some(sentiment.to_string()),
+                mention: None,
                 line: i as u64 + 2,
             })
             .collect()
@@ -240,6 +241,8 @@ mod tests {
             text: "the union betrayed us",
             quote: None,
             actor: "union",
+            mention: None,
+            quote_mention: None,
             other_actors: &[],
         }];
         assert_eq!(

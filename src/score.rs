@@ -200,6 +200,8 @@ pub fn score_article(
             text,
             quote: Some(&quote.text),
             actor,
+            mention: None,
+            quote_mention: None,
             other_actors: others,
         })
         .collect();

@@ -57,7 +57,8 @@ fn a_failed_train_leaves_the_previous_model() {
 #[test]
 fn bad_input_names_file_line_and_column() {
     let ws = Workspace::new();
-    let cases: [(&str, &[u8], &[&str], &str); 6] = [
+    let mention = ["--mention-columns", "from,to"];
+    let cases: [(&str, &[u8], &[&str], &str); 9] = [
         (
             "missing.csv",
             b"words,actor,stance\na,X,favor\n",
@@ -93,6 +94,25 @@ fn bad_input_names_file_line_and_column() {
             b"text,actor,stance\na,X,favor\n",
             &["--encoding", "ebcdic"],
             "invalid value `ebcdic` for --encoding",
+        ),
+        (
+            "offsets.csv",
+            "text,actor,stance,from,to\nhe left,X,favor,0,2\nshe,X,none,1,9\n".as_bytes(),
+            &mention,
+            "offsets.csv:3: column `to` holds `9`; expected an end after the start (1) and \
+             within the 3 characters of column `text`",
+        ),
+        (
+            "no-offsets.csv",
+            b"text,actor,stance\na,X,favor\n",
+            &mention,
+            "no-offsets.csv:1: missing column `from`",
+        ),
+        (
+            "ok3.csv",
+            b"text,actor,stance\na,X,favor\n",
+            &["--mention-columns", "from"],
+            "invalid value `from` for --mention-columns",
         ),
     ];
     for (name, contents, flags, expected) in cases {
@@ -294,4 +314,60 @@ fn cv_flags_are_checked() {
             .stderr(contains(message));
     }
     assert!(!ws.path("m").exists());
+}
+
+#[test]
+fn mention_columns_mark_the_target_whatever_its_words() {
+    // Who is praised is told only by where the mark is: the words are the same for both rows
+    // and every actor's name is new, so neither the text nor the name can tell them apart.
+    let ws = Workspace::new();
+    let mut data = String::from("text,actor,stance,from,to\n");
+    let verbs = [
+        "praised",
+        "thanked",
+        "hailed",
+        "lauded",
+        "saluted",
+        "applauded",
+        "honoured",
+        "cheered",
+    ];
+    for (i, verb) in verbs.iter().enumerate() {
+        let text = format!("He {verb} her");
+        let end = text.chars().count();
+        data += &format!("{text},Praised {i},favor,{},{end}\n", end - 3);
+        data += &format!("{text},Speaker {i},none,0,2\n");
+    }
+    let train = ws.write("marked.csv", data);
+    let flags = ["--min-df", "1", "--vocab-min-frequency", "1"];
+    ws.stance()
+        .args(["train", "--data"])
+        .arg(&train)
+        .args(["--model", "m", "--mention-columns", "from,to"])
+        .args(flags)
+        .assert()
+        .success();
+    let metadata = std::fs::read_to_string(ws.path("m/metadata.json")).unwrap();
+    assert!(
+        metadata.contains(r#""mention_columns":"from,to""#),
+        "{metadata}"
+    );
+
+    let new = ws.write(
+        "new.csv",
+        "text,actor,from,to\nHe commended her,Zoe,13,16\nHe commended her,Yan,0,2\n",
+    );
+    let output = ws
+        .stance()
+        .args(["predict", "--model", "m", "--format", "jsonl"])
+        .arg(&new)
+        .args(["--mention-columns", "from,to"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let stances: Vec<String> = crate::util::stdout(&output)
+        .lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap()["stance"].to_string())
+        .collect();
+    assert_eq!(stances, [r#""favor""#, r#""none""#]);
 }

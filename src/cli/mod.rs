@@ -67,6 +67,13 @@ pub struct CsvArgs {
     /// Keep only rows whose split column holds this value, e.g. train or test.
     #[arg(long, value_name = "NAME")]
     pub split: Option<String>,
+    /// Columns marking where the text mentions the actor: character offsets into the text,
+    /// counted from 0, the end one past the last character (as NewsMTSC gives them). The marked
+    /// words are masked as the target whatever they are ("he", "the senator"). Rows with both
+    /// empty have no mark.
+    #[arg(long, value_name = "START,END")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mention_columns: Option<String>,
     /// Field delimiter: comma, tab, semicolon, pipe or one character.
     #[arg(long, default_value = "comma", value_name = "DELIM")]
     pub delimiter: String,
@@ -86,12 +93,31 @@ impl CsvArgs {
                 sentiment: self.sentiment_column.clone(),
                 context: self.context_column.clone(),
                 split: self.split_column.clone(),
+                mention: self
+                    .mention_columns
+                    .as_deref()
+                    .map(parse_column_pair)
+                    .transpose()?,
                 ..Schema::default()
             },
             delimiter: parse_delimiter(&self.delimiter)?,
             encoding: self.encoding.parse::<TextEncoding>()?,
             split: self.split.clone(),
         })
+    }
+}
+
+/// Parses `--mention-columns START,END` into the two column names.
+fn parse_column_pair(value: &str) -> Result<(String, String), Error> {
+    match value.split(',').map(str::trim).collect::<Vec<_>>()[..] {
+        [start, end] if !start.is_empty() && !end.is_empty() => {
+            Ok((start.to_string(), end.to_string()))
+        }
+        _ => Err(Error::InvalidValue {
+            flag: "--mention-columns".into(),
+            value: value.into(),
+            expected: "two column names separated by a comma, e.g. from,to".into(),
+        }),
     }
 }
 

@@ -62,6 +62,9 @@ pub struct Schema {
     pub article: String,
     /// The split a row belongs to (`train`, `test`); optional.
     pub split: String,
+    /// The columns holding where the actor is mentioned in the text: the first character and
+    /// the one after the last, counted in characters from 0. Read only when named.
+    pub mention: Option<(String, String)>,
 }
 
 impl Default for Schema {
@@ -76,6 +79,7 @@ impl Default for Schema {
             speaker: "speaker".into(),
             article: "article".into(),
             split: "split".into(),
+            mention: None,
         }
     }
 }
@@ -149,6 +153,9 @@ pub struct Row {
     pub stance: Option<String>,
     /// The sentiment label, case-folded; `None` where absent or empty.
     pub sentiment: Option<String>,
+    /// Where the text mentions the actor, as a byte range of `text`, if the file marks it.
+    #[serde(default)]
+    pub mention: Option<(usize, usize)>,
     /// 1-based line of the record in its file.
     pub line: u64,
 }
@@ -166,6 +173,14 @@ impl Row {
     /// the stance), otherwise the text followed by the context.
     pub fn model_text(&self) -> String {
         compose_model_text(&self.text, self.context.as_deref())
+    }
+
+    /// The marked mention as a byte range of `model_text`, which holds the text (see
+    /// [`Row::model_text`]).
+    pub fn mention_in(&self, model_text: &str) -> Option<(usize, usize)> {
+        let (start, end) = self.mention?;
+        let at = model_text.find(&self.text)?;
+        Some((at + start, at + end))
     }
 }
 
@@ -319,6 +334,8 @@ struct Columns {
     speaker: Option<usize>,
     article: Option<usize>,
     split: Option<usize>,
+    /// The start and end columns of the marked mention.
+    mention: Option<(usize, usize)>,
 }
 
 impl Columns {
@@ -342,6 +359,13 @@ impl Columns {
             speaker: find(&schema.speaker),
             article: find(&schema.article),
             split: find(&schema.split),
+            mention: match &schema.mention {
+                Some((start, end)) => Some((
+                    require(start, "--mention-columns")?,
+                    require(end, "--mention-columns")?,
+                )),
+                None => None,
+            },
         })
     }
 
@@ -381,9 +405,73 @@ impl Columns {
             article: optional(self.article),
             stance: label(self.stance),
             sentiment: label(self.sentiment),
+            mention: self.mention(record, line, path, schema)?,
             line,
         })
     }
+
+    /// The record's marked mention as a byte range of its text (trimmed, as [`Row::text`] is),
+    /// if the schema names mention columns and the record fills them.
+    fn mention(
+        &self,
+        record: &csv::StringRecord,
+        line: u64,
+        path: &Path,
+        schema: &Schema,
+    ) -> Result<Option<(usize, usize)>, Error> {
+        let (Some((start, end)), Some((start_name, end_name))) = (self.mention, &schema.mention)
+        else {
+            return Ok(None);
+        };
+        let field = |i: usize| record.get(i).unwrap_or("").trim();
+        let (from, to) = (field(start), field(end));
+        if from.is_empty() && to.is_empty() {
+            return Ok(None);
+        }
+        let invalid = |column: &str, value: &str, expected: String| Error::InvalidField {
+            path: path.to_path_buf(),
+            line,
+            column: column.to_string(),
+            value: value.to_string(),
+            expected,
+        };
+        let offset = |value: &str, column: &str| {
+            value
+                .parse::<usize>()
+                .map_err(|_| invalid(column, value, "a character offset (0, 1, 2, ...)".into()))
+        };
+        let raw = record.get(self.text).unwrap_or("");
+        mention_bytes(raw, offset(from, start_name)?, offset(to, end_name)?)
+            .map(Some)
+            .ok_or_else(|| {
+                let expected = format!(
+                    "an end after the start ({from}) and within the {} characters of column \
+                     `{}`, around more than blanks",
+                    raw.chars().count(),
+                    schema.text
+                );
+                invalid(end_name, to, expected)
+            })
+    }
+}
+
+/// The characters `from..to` of a raw text field as a byte range of the field trimmed (as
+/// [`Row::text`] is), or `None` if they are out of order, out of range or only blanks.
+fn mention_bytes(raw: &str, from: usize, to: usize) -> Option<(usize, usize)> {
+    if from >= to {
+        return None;
+    }
+    let byte_of = |chars: usize| {
+        raw.char_indices()
+            .map(|(at, _)| at)
+            .chain([raw.len()])
+            .nth(chars)
+    };
+    let (start, end) = (byte_of(from)?, byte_of(to)?);
+    let lead = raw.len() - raw.trim_start().len();
+    let text_end = lead + raw.trim().len();
+    let (start, end) = (start.max(lead), end.min(text_end));
+    (start < end).then(|| (start - lead, end - lead))
 }
 
 fn header_list(headers: &csv::StringRecord) -> String {
@@ -528,6 +616,42 @@ mod tests {
         assert_eq!(rows[0].text, "b");
         let err = read("text,actor\na,X\n", &options).unwrap_err();
         assert!(err.to_string().contains("missing column `split`"), "{err}");
+    }
+
+    #[test]
+    fn mention_offsets_count_characters_of_the_text() {
+        let options = ReadOptions {
+            schema: Schema {
+                mention: Some(("from".into(), "to".into())),
+                ..Schema::default()
+            },
+            ..ReadOptions::default()
+        };
+        let rows = read(
+            "text,actor,from,to,context\n\" Café, he said\",X,7,9,\nhe,X,0,2,Bo said: he\nno mark,X,,,\n",
+            &options,
+        )
+        .unwrap();
+        assert_eq!(rows[0].text, "Café, he said");
+        let (start, end) = rows[0].mention.unwrap();
+        assert_eq!(&rows[0].text[start..end], "he");
+        let model_text = rows[1].model_text();
+        let (start, end) = rows[1].mention_in(&model_text).unwrap();
+        assert_eq!((start, &model_text[start..end]), (9, "he"));
+        assert_eq!(rows[2].mention, None);
+
+        for (record, expected) in [
+            ("abc,X,2,1", "test.csv:2: column `to` holds `1`; expected an end after the start"),
+            ("abc,X,0,4", "column `to` holds `4`; expected an end after the start (0) and within the 3 characters"),
+            ("abc,X,one,2", "test.csv:2: column `from` holds `one`; expected a character offset"),
+            ("abc,X,1,", "test.csv:2: column `to` holds ``"),
+        ] {
+            let err = read(&format!("text,actor,from,to\n{record}\n"), &options).unwrap_err();
+            assert!(err.to_string().contains(expected), "{err}");
+        }
+        let err = read("text,actor,from\na,X,0\n", &options).unwrap_err();
+        assert!(err.to_string().contains("missing column `to`"), "{err}");
+        assert!(err.to_string().contains("--mention-columns"), "{err}");
     }
 
     #[test]

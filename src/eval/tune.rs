@@ -442,6 +442,7 @@ mod tests {
             article: article.map(str::to_string),
             stance: Some("favor".into()),
             sentiment: None,
+            mention: None,
             line: 2,
         }
     }

@@ -31,6 +31,12 @@ pub struct Example<'a> {
     pub quote: Option<&'a str>,
     /// The actor whose stance and sentiment are asked for.
     pub actor: &'a str,
+    /// Where `text` mentions the actor, as a byte range, when the input marks it (NewsMTSC's
+    /// offsets, say): masked as the target whatever words it holds, besides the mentions the
+    /// actor's name matches.
+    pub mention: Option<(usize, usize)>,
+    /// The same mention as a byte range of `quote`.
+    pub quote_mention: Option<(usize, usize)>,
     /// Other actors the text is known to concern (masked as "other actor").
     pub other_actors: &'a [String],
 }
@@ -38,10 +44,13 @@ pub struct Example<'a> {
 impl<'a> Example<'a> {
     /// The example of a labelled row; `text` is [`Row::model_text`] of it.
     pub fn of_row(row: &'a Row, text: &'a str) -> Self {
+        let quote = row.context.as_ref().map(|_| row.text.as_str());
         Example {
             text,
-            quote: row.context.as_ref().map(|_| row.text.as_str()),
+            quote,
             actor: &row.actor,
+            mention: row.mention_in(text),
+            quote_mention: quote.and(row.mention),
             other_actors: &[],
         }
     }
@@ -311,24 +320,38 @@ impl FeatureSpace {
         unseen: &UnseenActors,
         emit: &mut impl FnMut(&str),
     ) -> Result<(), Error> {
-        let tokenized = pipeline.tokenize(&self.mask(example, example.text, unseen))?;
+        let text = self.mask(example, example.text, example.mention, unseen);
+        let tokenized = pipeline.tokenize(&text)?;
         terms::extract(&tokenized, example.actor, &self.params.terms, emit);
         if let Some(quote) = example.quote.filter(|quote| *quote != example.text) {
-            let tokenized = pipeline.tokenize(&self.mask(example, quote, unseen))?;
+            let quote = self.mask(example, quote, example.quote_mention, unseen);
+            let tokenized = pipeline.tokenize(&quote)?;
             terms::quote_ngrams(&tokenized.tokens, self.params.terms.quote_ngrams, emit);
         }
         Ok(())
     }
 
-    /// `text` with the example's target and the other actors masked, if masking is on.
-    fn mask(&self, example: &Example, text: &str, unseen: &UnseenActors) -> String {
+    /// `text` with the example's target (its marked `mention` and what its name matches) and the
+    /// other actors masked, if masking is on.
+    fn mask(
+        &self,
+        example: &Example,
+        text: &str,
+        mention: Option<(usize, usize)>,
+        unseen: &UnseenActors,
+    ) -> String {
         if !self.params.target_mask {
             return text.to_string();
         }
         let known_or_unseen = |actor: &str| self.matchers.get(actor).or_else(|| unseen.get(actor));
-        let Some(target) = known_or_unseen(example.actor) else {
+        let target = known_or_unseen(example.actor);
+        if target.is_none() && mention.is_none() {
             return text.to_string();
-        };
+        }
+        let targets: Vec<(usize, usize)> = mention
+            .into_iter()
+            .chain(target.map(|target| target.find(text)).unwrap_or_default())
+            .collect();
         let mut others = self.matchers.mentioned_in(text, example.actor);
         others.extend(
             example
@@ -337,7 +360,7 @@ impl FeatureSpace {
                 .filter(|actor| self.matchers.get(actor).is_none() && *actor != example.actor)
                 .filter_map(|actor| unseen.get(actor)),
         );
-        mask_mentions(text, target, &others)
+        mask_mentions(text, &targets, &others)
     }
 
     /// Sublinear TF-IDF, L2-normalised, columns ascending.
@@ -370,6 +393,8 @@ mod tests {
                 text,
                 quote: None,
                 actor,
+                mention: None,
+                quote_mention: None,
                 other_actors: &[],
             })
             .collect()
@@ -458,12 +483,16 @@ mod tests {
                 text: texts[0],
                 quote: None,
                 actor: "Donald Trump",
+                mention: None,
+                quote_mention: None,
                 other_actors: &[],
             },
             Example {
                 text: texts[0],
                 quote: None,
                 actor: "Zohran Mamdani",
+                mention: None,
+                quote_mention: None,
                 other_actors: &[],
             },
         ];
@@ -475,6 +504,40 @@ mod tests {
         );
         assert!(space.terms().contains(&"w:[TARGET]".to_string()));
         assert!(space.terms().contains(&"w:[OTHER]".to_string()));
+    }
+
+    #[test]
+    fn a_marked_mention_is_the_target_whatever_its_words() {
+        let texts = ["He praised her, said Alice"];
+        let pipeline = TextPipeline::train(&texts, 1).unwrap();
+        let mut params = FeatureParams {
+            target_mask: true,
+            ..words_only()
+        };
+        params.terms.word_ngrams = NgramRange::new(2, 2);
+        let marked = |mention| Example {
+            text: texts[0],
+            quote: None,
+            actor: "Bob",
+            mention: Some(mention),
+            quote_mention: None,
+            other_actors: &[],
+        };
+        // "He", then "her"; a range that is not within the text is ignored.
+        let training = [marked((0, 2)), marked((11, 14)), marked((3, 99))];
+        let space = params.fit(&pipeline, &training).unwrap();
+        let terms = |row: usize| -> Vec<&str> {
+            let matrix = space.transform(&pipeline, &training[row..=row]).unwrap();
+            let row = matrix.matrix.outer_view(0).unwrap();
+            row.indices()
+                .iter()
+                .map(|&c| space.terms()[c].as_str())
+                .collect()
+        };
+        assert!(terms(0).contains(&"w:[TARGET] praised"), "{:?}", terms(0));
+        assert!(terms(1).contains(&"w:praised [TARGET]"), "{:?}", terms(1));
+        assert!(terms(2).contains(&"w:he praised"), "{:?}", terms(2));
+        assert!(!terms(2).iter().any(|t| t.contains("[TARGET]")));
     }
 
     #[test]

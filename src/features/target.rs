@@ -34,6 +34,13 @@ const STOPWORDS: &[&str] = &[
     "public",
 ];
 
+/// Words that stand for an actor only where the input marks which one they refer to (see
+/// [`mask_mentions`]' `targets`): as names they would match every "he" in every text.
+const PRONOUNS: &[&str] = &[
+    "i", "me", "my", "we", "us", "our", "you", "your", "he", "him", "his", "she", "her", "it",
+    "its", "they", "them", "their",
+];
+
 /// Finds the mentions of one actor in a text.
 #[derive(Debug, Clone)]
 pub struct MentionMatcher {
@@ -43,13 +50,13 @@ pub struct MentionMatcher {
 }
 
 impl MentionMatcher {
-    /// Builds the matcher for `actor`: the full name (case-insensitive, also without spaces as in
-    /// hashtags), each significant word of names up to three words ("Hillary Clinton" →
+    /// Builds the matcher for `actor` (none for a pronoun): the full name (case-insensitive, also
+    /// without spaces as in hashtags), each significant word of names up to three words ("Hillary Clinton" →
     /// "Clinton"), and the initials of multi-word names as a case-sensitive acronym
     /// ("Immigration and Customs Enforcement" → "ICE").
     pub fn new(actor: &str) -> Self {
         let words: Vec<&str> = actor.split_whitespace().collect();
-        if words.is_empty() {
+        if words.is_empty() || PRONOUNS.contains(&actor.trim().to_lowercase().as_str()) {
             return MentionMatcher {
                 regex: None,
                 literals: Vec::new(),
@@ -211,19 +218,25 @@ fn starts_uppercase(word: &str) -> bool {
     word.chars().next().is_some_and(char::is_uppercase)
 }
 
-/// Replaces the target's mentions with [`TARGET_TOKEN`] and the other actors' with
-/// [`OTHER_ACTOR_TOKEN`]; the target wins where both match the same words.
-pub fn mask_mentions(text: &str, target: &MentionMatcher, others: &[&MentionMatcher]) -> String {
-    let mut spans: Vec<(usize, usize, &str)> = target
-        .find(text)
-        .into_iter()
-        .map(|(start, end)| (start, end, TARGET_TOKEN))
-        .collect();
-    for other in others {
-        for (start, end) in other.find(text) {
-            if spans.iter().all(|&(s, e, _)| end <= s || start >= e) {
-                spans.push((start, end, OTHER_ACTOR_TOKEN));
-            }
+/// Replaces the `targets` (byte ranges of `text`: the target's mentions) with [`TARGET_TOKEN`]
+/// and the other actors' mentions with [`OTHER_ACTOR_TOKEN`]. Where ranges overlap the earlier
+/// one wins, so the target wins over the others; ranges that are not within `text` on character
+/// boundaries are ignored.
+pub fn mask_mentions(text: &str, targets: &[(usize, usize)], others: &[&MentionMatcher]) -> String {
+    let candidates = targets
+        .iter()
+        .map(|&(start, end)| (start, end, TARGET_TOKEN))
+        .chain(others.iter().flat_map(|other| {
+            other
+                .find(text)
+                .into_iter()
+                .map(|(start, end)| (start, end, OTHER_ACTOR_TOKEN))
+        }));
+    let mut spans: Vec<(usize, usize, &str)> = Vec::new();
+    for (start, end, token) in candidates {
+        let within = start < end && text.get(start..end).is_some();
+        if within && spans.iter().all(|&(s, e, _)| end <= s || start >= e) {
+            spans.push((start, end, token));
         }
     }
     spans.sort_unstable();
@@ -247,7 +260,7 @@ mod tests {
     fn mask(text: &str, target: &str, others: &[&str]) -> String {
         let others: Vec<MentionMatcher> = others.iter().map(|o| MentionMatcher::new(o)).collect();
         let others: Vec<&MentionMatcher> = others.iter().collect();
-        mask_mentions(text, &MentionMatcher::new(target), &others)
+        mask_mentions(text, &MentionMatcher::new(target).find(text), &others)
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ")
@@ -332,5 +345,14 @@ mod tests {
         assert_eq!(mask("ICEland and ICE", "ICE", &[]), "ICEland and [TARGET]");
         assert_eq!(mask("", "ICE", &[]), "");
         assert_eq!(mask("anything", "   ", &[]), "anything");
+    }
+
+    #[test]
+    fn pronouns_are_not_names() {
+        assert_eq!(mask("He said he would", "he", &[]), "He said he would");
+        assert_eq!(
+            mask("Trump said he would", "Donald Trump", &["He", "they"]),
+            "[TARGET] said he would"
+        );
     }
 }
