@@ -51,9 +51,9 @@ pub struct MentionMatcher {
 
 impl MentionMatcher {
     /// Builds the matcher for `actor` (none for a pronoun): the full name (case-insensitive, also
-    /// without spaces as in hashtags), each significant word of names up to three words ("Hillary Clinton" →
-    /// "Clinton"), and the initials of multi-word names as a case-sensitive acronym
-    /// ("Immigration and Customs Enforcement" → "ICE").
+    /// without spaces as in hashtags), each significant word of names up to three words
+    /// ("Hillary Clinton" → "Clinton"), and the initials of multi-word names as a case-sensitive
+    /// acronym ("Immigration and Customs Enforcement" → "ICE").
     pub fn new(actor: &str) -> Self {
         let words: Vec<&str> = actor.split_whitespace().collect();
         if words.is_empty() || PRONOUNS.contains(&actor.trim().to_lowercase().as_str()) {
