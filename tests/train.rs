@@ -370,4 +370,16 @@ fn mention_columns_mark_the_target_whatever_its_words() {
         .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap()["stance"].to_string())
         .collect();
     assert_eq!(stances, [r#""favor""#, r#""none""#]);
+    assert!(output.stderr.is_empty(), "{output:?}");
+
+    // Reading the same rows without the marks works, with a note that says what differs.
+    ws.stance()
+        .args(["evaluate", "--model", "m", "--data"])
+        .arg(&train)
+        .assert()
+        .success()
+        .stderr(contains(
+            "was trained with --mention-columns from,to; rows read without it are masked by \
+             the actor's name only",
+        ));
 }

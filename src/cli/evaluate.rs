@@ -52,6 +52,9 @@ pub fn run(args: EvaluateArgs) -> anyhow::Result<ExitCode> {
     }
     let options = args.csv.read_options()?;
     let model = persist::load(&args.model.model)?;
+    if let Some(note) = args.csv.mention_note(&args.model.model) {
+        eprintln!("{note}");
+    }
     let corpus = Corpus::read(&args.data, &options)?;
     let report = evaluate(&model, &corpus.rows)?;
     let text = match args.format {

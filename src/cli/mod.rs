@@ -8,12 +8,12 @@ pub mod predict;
 pub mod progress;
 pub mod train;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand};
 
 use stance::corpus::{parse_delimiter, ReadOptions, Schema, TextEncoding};
-use stance::Error;
+use stance::{persist, Error};
 
 /// Quotes, speakers and actors in news articles, with each quote's stance toward each actor.
 #[derive(Debug, Parser)]
@@ -104,6 +104,23 @@ impl CsvArgs {
             encoding: self.encoding.parse::<TextEncoding>()?,
             split: self.split.clone(),
         })
+    }
+}
+
+impl CsvArgs {
+    /// A note for standard error when the model in `dir` was trained reading marked mentions
+    /// and these flags read none: its rows would be masked unlike the training rows.
+    pub fn mention_note(&self, dir: &Path) -> Option<String> {
+        if self.mention_columns.is_some() {
+            return None;
+        }
+        let metadata = persist::load_metadata(dir).ok()?;
+        let columns = metadata.flags.get("mention_columns")?.as_str()?;
+        Some(format!(
+            "stance: note: {} was trained with --mention-columns {columns}; rows read without \
+             it are masked by the actor's name only",
+            dir.display()
+        ))
     }
 }
 

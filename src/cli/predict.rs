@@ -96,6 +96,9 @@ pub fn run(args: PredictArgs) -> anyhow::Result<ExitCode> {
         None => ActorList::new(),
     };
     let model = persist::load(&args.model.model)?;
+    if let Some(note) = args.csv.mention_note(&args.model.model) {
+        eprintln!("{note}");
+    }
     let inputs = if args.inputs.is_empty() {
         vec![PathBuf::from("-")]
     } else {
