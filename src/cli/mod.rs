@@ -105,9 +105,7 @@ impl CsvArgs {
             split: self.split.clone(),
         })
     }
-}
 
-impl CsvArgs {
     /// A note for standard error when the model in `dir` was trained reading marked mentions
     /// and these flags read none: its rows would be masked unlike the training rows.
     pub fn mention_note(&self, dir: &Path) -> Option<String> {
