@@ -1,6 +1,7 @@
 //! How long each stage of the stance pipeline takes as the input grows.
 //!
-//! Four groups, each over input sizes in rows (criterion reports rows per second too):
+//! Five groups, the first four over input sizes in rows (criterion reports rows per second
+//! too):
 //!
 //! - `tokenize` (300 to 10,000 rows): training the word vocabulary on the rows' texts, and
 //!   tokenising every text with a vocabulary trained beforehand;
@@ -9,7 +10,14 @@
 //! - `train` (100 to 1,000): [`StanceModel::train`] with the default [`TrainParams`]
 //!   (tokeniser, features and both heads, stance and sentiment);
 //! - `predict` (100 to 1,000): [`StanceModel::predict`] with a model trained once, before
-//!   timing, on the whole corpus.
+//!   timing, on the whole corpus;
+//! - `tweets`: the 1,249 SemEval-2016 Task A test tweets, one thread, through the `tokenizers`
+//!   crate's own `encode` (the least any pipeline built on the crate pays per row) and through
+//!   [`TextPipeline::tokenize`] (what stance pays: `encode` and the normalised text). It reads
+//!   `$STANCE_SEMEVAL_TEST`, by default
+//!   `../shared/data/semeval2016-task6/testdata-taskA-all-annotations.txt`, and says so and
+//!   measures nothing when the file is missing. `scripts/benchmark` runs it for its
+//!   prediction ceiling.
 //!
 //! The input is the project's own labelled corpus, `data/quotes.csv`. A size takes the
 //! corpus's first rows in file order, so a larger size brings more actors as well as more rows,
@@ -24,6 +32,7 @@
 //! cargo bench --bench pipeline                 # every group, a few minutes
 //! cargo bench --bench pipeline -- --quick      # a rough figure, faster
 //! cargo bench --bench pipeline -- featurize    # one group
+//! RAYON_NUM_THREADS=1 taskset -c 0 cargo bench --bench pipeline -- tweets   # one core
 //! ```
 //!
 //! A single run at the largest sizes takes seconds, so every group takes ten samples of equal
@@ -40,8 +49,9 @@ use criterion::{
     criterion_group, criterion_main, BenchmarkGroup, BenchmarkId, Criterion, SamplingMode,
     Throughput,
 };
+use stance::corpus::TextEncoding;
 use stance::text::TextPipeline;
-use stance::{Corpus, Example, FeatureParams, ReadOptions, Row, StanceModel, TrainParams};
+use stance::{Corpus, Example, FeatureParams, ReadOptions, Row, Schema, StanceModel, TrainParams};
 
 /// Row counts tokenising is measured at; the last is larger than the corpus, so it measures
 /// repeated rows.
@@ -204,11 +214,73 @@ fn bench_predict(c: &mut Criterion) {
     group.finish();
 }
 
+/// The SemEval test file `tweets` reads.
+fn semeval_test_path() -> PathBuf {
+    std::env::var_os("STANCE_SEMEVAL_TEST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../shared/data/semeval2016-task6/testdata-taskA-all-annotations.txt")
+        })
+}
+
+/// Tokenises the SemEval test tweets one after another: the `tokenizers` crate's `encode`
+/// alone, and stance's [`TextPipeline::tokenize`]. The vocabulary is trained on the tweets.
+fn bench_tweets(c: &mut Criterion) {
+    let path = semeval_test_path();
+    if !path.is_file() {
+        eprintln!(
+            "tweets: skipped, {} is missing (set STANCE_SEMEVAL_TEST to the SemEval-2016 \
+             Task A test file)",
+            path.display()
+        );
+        return;
+    }
+    let options = ReadOptions {
+        schema: Schema {
+            text: "Tweet".into(),
+            actor: "Target".into(),
+            ..Schema::default()
+        },
+        delimiter: b'\t',
+        encoding: TextEncoding::Cp1252,
+        split: None,
+    };
+    let corpus = Corpus::read(std::slice::from_ref(&path), &options)
+        .unwrap_or_else(|err| panic!("reading {}: {err}", path.display()));
+    let tweets: Vec<String> = corpus.rows.into_iter().map(|row| row.text).collect();
+    let pipeline = TextPipeline::train(&tweets, FeatureParams::default().vocab_min_frequency)
+        .expect("a vocabulary");
+    // The crate's own tokenizer, as stance saves it.
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let saved = dir.path().join("tokenizer.json");
+    pipeline.save(&saved).expect("tokenizer.json written");
+    let tokenizer = tokenizers::Tokenizer::from_file(&saved).expect("tokenizer.json read");
+    let mut group = group(c, "tweets", Duration::from_secs(3));
+    group.throughput(Throughput::Elements(tweets.len() as u64));
+    group.bench_function("encode", |b| {
+        b.iter(|| {
+            for tweet in &tweets {
+                black_box(tokenizer.encode(tweet.as_str(), false).unwrap());
+            }
+        })
+    });
+    group.bench_function("tokenize", |b| {
+        b.iter(|| {
+            for tweet in &tweets {
+                black_box(pipeline.tokenize(tweet).unwrap());
+            }
+        })
+    });
+    group.finish();
+}
+
 criterion_group!(
     benches,
     bench_tokenize,
     bench_featurize,
     bench_train,
-    bench_predict
+    bench_predict,
+    bench_tweets
 );
 criterion_main!(benches);

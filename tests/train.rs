@@ -27,10 +27,27 @@ fn trains_and_prints_a_summary() {
 }
 
 #[test]
-fn same_data_and_flags_give_the_same_bytes() {
+fn same_data_and_flags_give_the_same_bytes_whatever_the_thread_count() {
     let ws = Workspace::new();
-    ws.train_fixture("a");
-    ws.train_fixture("b");
+    // Per-actor models too, so that heads and actors' models are fitted side by side.
+    for (model, threads) in [("a", "1"), ("b", "4")] {
+        ws.stance()
+            .env("RAYON_NUM_THREADS", threads)
+            .args(["train", "--data"])
+            .arg(fixture("labelled.csv"))
+            .args([
+                "--model",
+                model,
+                "--min-df",
+                "1",
+                "--vocab-min-frequency",
+                "1",
+            ])
+            .args(["--per-actor", "--min-actor-rows", "10"])
+            .assert()
+            .success()
+            .stdout(contains("own models for 3 actor(s)"));
+    }
     for file in ["model.json", "tokenizer.json"] {
         let a = std::fs::read(ws.path("a").join(file)).unwrap();
         let b = std::fs::read(ws.path("b").join(file)).unwrap();

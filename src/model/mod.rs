@@ -15,6 +15,7 @@ use linfa::dataset::DatasetBase;
 use linfa::traits::Fit;
 use linfa::ParamGuard;
 use ndarray::Array2;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 pub use logistic::{argmax, ClassWeight, LinearModel, LogisticParams, Solver, ValidLogisticParams};
@@ -229,19 +230,21 @@ pub fn fit_heads(
     params: &TrainParams,
 ) -> Result<(Vec<Head>, Vec<HeadSummary>), Error> {
     let logistic = params.logistic.check()?;
-    let mut heads = Vec::new();
-    let mut summaries = Vec::new();
-    for task in Task::ALL {
-        let labelled: Vec<usize> = (0..rows.len())
-            .filter(|&i| rows[i].label(task).is_some())
-            .collect();
-        if labelled.is_empty() {
-            continue;
-        }
-        let (head, summary) = train_head(task, rows, &labelled, matrix, &logistic, params)?;
-        heads.push(head);
-        summaries.push(summary);
-    }
+    // The heads, and below each head's models, are independent fits: run side by side, each
+    // gives the same weights as alone, so the model does not depend on the thread count.
+    let fitted: Vec<Option<(Head, HeadSummary)>> = Task::ALL
+        .par_iter()
+        .map(|&task| {
+            let labelled: Vec<usize> = (0..rows.len())
+                .filter(|&i| rows[i].label(task).is_some())
+                .collect();
+            if labelled.is_empty() {
+                return Ok(None);
+            }
+            train_head(task, rows, &labelled, matrix, &logistic, params).map(Some)
+        })
+        .collect::<Result<_, Error>>()?;
+    let (heads, summaries): (Vec<Head>, Vec<HeadSummary>) = fitted.into_iter().flatten().unzip();
     if heads.is_empty() {
         return Err(Error::NoData(
             "no row has a stance or sentiment label; name the label columns with \
@@ -342,22 +345,28 @@ fn train_head(
     for &i in labelled {
         label_counts[class_of(i)] += 1;
     }
-    let shared = fit(labelled)?;
-    let mut per_actor = BTreeMap::new();
+    let mut by_actor: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     if params.per_actor {
-        let mut by_actor: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
         for &i in labelled {
             by_actor.entry(rows[i].actor.as_str()).or_default().push(i);
         }
-        for (actor, indices) in by_actor {
+        by_actor.retain(|_, indices| {
             let mut classes: Vec<usize> = indices.iter().map(|&i| class_of(i)).collect();
             classes.sort_unstable();
             classes.dedup();
-            if indices.len() >= params.min_actor_rows && classes.len() >= 2 {
-                per_actor.insert(actor.to_string(), fit(&indices)?);
-            }
-        }
+            indices.len() >= params.min_actor_rows && classes.len() >= 2
+        });
     }
+    let (shared, per_actor) = rayon::join(
+        || fit(labelled),
+        || {
+            by_actor
+                .par_iter()
+                .map(|(actor, indices)| Ok((actor.to_string(), fit(indices)?)))
+                .collect::<Result<BTreeMap<_, _>, Error>>()
+        },
+    );
+    let (shared, per_actor) = (shared?, per_actor?);
     let summary = HeadSummary {
         task,
         rows: labelled.len(),
