@@ -31,18 +31,8 @@ fn same_data_and_flags_give_the_same_bytes_whatever_the_thread_count() {
     let ws = Workspace::new();
     // Per-actor models too, so that heads and actors' models are fitted side by side.
     for (model, threads) in [("a", "1"), ("b", "4")] {
-        ws.stance()
+        ws.train_fixture_command(model)
             .env("RAYON_NUM_THREADS", threads)
-            .args(["train", "--data"])
-            .arg(fixture("labelled.csv"))
-            .args([
-                "--model",
-                model,
-                "--min-df",
-                "1",
-                "--vocab-min-frequency",
-                "1",
-            ])
             .args(["--per-actor", "--min-actor-rows", "10"])
             .assert()
             .success()

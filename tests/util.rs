@@ -36,7 +36,13 @@ impl Workspace {
 
     /// Trains `model` on the labelled fixture with small-data settings.
     pub fn train_fixture(&self, model: &str) {
-        self.stance()
+        self.train_fixture_command(model).assert().success();
+    }
+
+    /// The command [`Workspace::train_fixture`] runs, for more flags or environment.
+    pub fn train_fixture_command(&self, model: &str) -> Command {
+        let mut command = self.stance();
+        command
             .args(["train", "--data"])
             .arg(fixture("labelled.csv"))
             .args([
@@ -46,9 +52,8 @@ impl Workspace {
                 "1",
                 "--vocab-min-frequency",
                 "1",
-            ])
-            .assert()
-            .success();
+            ]);
+        command
     }
 }
 
