@@ -115,7 +115,7 @@ pub enum Error {
 
     /// The model folder holds a model of another format version.
     #[error(
-        "{}: model format version {found}, but this stance reads version {expected}; \
+        "{}: model format version {found}, but this stance reads versions {oldest} to {newest}; \
          retrain the model with `stance train`",
         path.display()
     )]
@@ -124,8 +124,10 @@ pub enum Error {
         path: PathBuf,
         /// The version in the file.
         found: u32,
-        /// The version this build reads.
-        expected: u32,
+        /// The oldest version this build reads.
+        oldest: u32,
+        /// The version this build writes.
+        newest: u32,
     },
 
     /// A model file is not what `stance train` writes.

@@ -10,8 +10,9 @@
 //!    context, speaker and the actors it concerns (one (statement, actor) pair per actor).
 //! 2. [`text`]: a `tokenizers` pipeline (NFKC, lowercase, BERT pre-tokeniser, word vocabulary)
 //!    turns each text into tokens.
-//! 3. [`features`]: mentions of the actor are masked, then word and character n-grams and
-//!    words near the target become sparse sublinear TF-IDF rows.
+//! 3. [`features`]: mentions of the actor are masked, then word and character n-grams, words
+//!    near the target, n-grams by their side of it and the quote's own words become sparse
+//!    sublinear TF-IDF rows, each kind of term normalised apart.
 //! 4. [`model`]: multinomial logistic regression (L-BFGS on the sparse rows; linfa's traits)
 //!    labels each row, one head per label column, optionally one model per actor.
 //! 5. [`eval`]: accuracy, macro-F1, F_avg, confusion and per-actor figures.

@@ -20,8 +20,13 @@ use crate::text::TextPipeline;
 
 /// The format name in every `model.json`.
 pub const FORMAT: &str = "stance-model";
-/// The version of `model.json` this build writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The version of `model.json` this build writes. Version 2 added the feature setting
+/// `kind_norm`, which changes every row's weights: a build that reads only version 1 must
+/// refuse such a model rather than ignore it.
+pub const FORMAT_VERSION: u32 = 2;
+/// The oldest version this build reads: a version 1 file has no `kind_norm` and loads with it
+/// off, which is how it was trained.
+pub const OLDEST_FORMAT_VERSION: u32 = 1;
 
 const TOKENIZER_FILE: &str = "tokenizer.json";
 const MODEL_FILE: &str = "model.json";
@@ -135,12 +140,13 @@ pub fn load(dir: &Path) -> Result<StanceModel, Error> {
         return Err(corrupt(format!("expected \"format\": \"{FORMAT}\"")));
     }
     match header.format_version {
-        Some(FORMAT_VERSION) => {}
+        Some(found) if (OLDEST_FORMAT_VERSION..=FORMAT_VERSION).contains(&found) => {}
         Some(found) => {
             return Err(Error::ModelVersion {
                 path,
                 found,
-                expected: FORMAT_VERSION,
+                oldest: OLDEST_FORMAT_VERSION,
+                newest: FORMAT_VERSION,
             })
         }
         None => return Err(corrupt("no \"format_version\"".into())),
@@ -252,6 +258,27 @@ mod tests {
     }
 
     #[test]
+    fn a_version_1_file_loads_as_it_was_trained_without_the_newer_settings() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m");
+        let mut params = TrainParams::default();
+        params.features.kind_norm = false;
+        let (model_v1, _) = StanceModel::train(&rows(), &params).unwrap();
+        save(&path, &model_v1, &trained().1).unwrap();
+        // What version 1 wrote: no `kind_norm`.
+        let file = path.join(MODEL_FILE);
+        let text = fs::read_to_string(&file).unwrap();
+        let old = text
+            .replace("\"format_version\":2", "\"format_version\":1")
+            .replace(",\"kind_norm\":false", "");
+        assert!(!old.contains("kind_norm"));
+        fs::write(&file, old).unwrap();
+        let loaded = load(&path).unwrap();
+        assert_eq!(loaded.features, model_v1.features);
+        assert_eq!(loaded.heads, model_v1.heads);
+    }
+
+    #[test]
     fn saving_again_replaces_and_gives_the_same_bytes() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("m");
@@ -275,12 +302,12 @@ mod tests {
         let text = fs::read_to_string(&file).unwrap();
         fs::write(
             &file,
-            text.replace("\"format_version\":1", "\"format_version\":99"),
+            text.replace("\"format_version\":2", "\"format_version\":99"),
         )
         .unwrap();
         let err = load(&path).unwrap_err().to_string();
         assert!(
-            err.contains("model format version 99, but this stance reads version 1"),
+            err.contains("model format version 99, but this stance reads versions 1 to 2"),
             "{err}"
         );
         fs::write(&file, &text[..text.len() / 2]).unwrap();

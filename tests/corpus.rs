@@ -216,25 +216,22 @@ fn the_default_model_on_the_seed_article() {
         .lines()
         .map(|line| serde_json::from_str(line).unwrap())
         .collect();
-    let stance = |quote: &str, actor: &str| {
+    let row = |quote: &str, actor: &str| {
         rows.iter()
             .find(|r| r["quote"].as_str().unwrap().contains(quote) && r["actor"] == actor)
-            .map(|r| r["stance"].as_str().unwrap().to_string())
             .unwrap_or_else(|| panic!("no row for {quote:?} toward {actor}"))
     };
-    assert_eq!(stance("communist", "Zohran Mamdani"), "against");
-    assert_eq!(stance("rogue agency", "ICE"), "against");
-    // ICE's pitch to the NYPD is still labelled `against` (a reader says favor): see the
-    // README's "Known limits". The row must exist, with the pitch's speaker.
-    let pitch = rows
-        .iter()
-        .find(|r| {
-            r["quote"]
-                .as_str()
-                .unwrap()
-                .contains("an agency that respects you")
-                && r["actor"] == "NYPD"
-        })
-        .expect("the pitch toward the NYPD");
+    let probability =
+        |row: &serde_json::Value, label: &str| row["stance_probabilities"][label].as_f64().unwrap();
+    let communist = row("communist", "Zohran Mamdani");
+    assert_eq!(communist["speaker"], "Donald Trump");
+    assert_eq!(communist["stance"], "against");
+    // The other two come out `neutral` where a reader says against and favor (README, "The
+    // shipped model"); between the two sides, the model leans the reader's way.
+    let rogue = row("rogue agency", "ICE");
+    assert_eq!(rogue["speaker"], "Zohran Mamdani");
+    assert!(probability(rogue, "against") > probability(rogue, "favor"));
+    let pitch = row("an agency that respects you", "NYPD");
     assert_eq!(pitch["speaker"], "ICE");
+    assert!(probability(pitch, "favor") > probability(pitch, "against"));
 }

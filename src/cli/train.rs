@@ -98,6 +98,10 @@ pub struct TrainArgs {
     /// Do not add a feature naming the row's actor.
     #[arg(long)]
     pub no_actor_feature: bool,
+    /// Normalise the row as a whole only, not each kind of term (words, characters, words near
+    /// the target, sides of the target, the quote, the actor) on its own first.
+    #[arg(long, conflicts_with = "cv")]
+    pub no_kind_norm: bool,
     /// Choose C, class weighting, per-actor models, n-gram ranges (and, if asked, masking) by
     /// K-fold cross-validation on the training rows, then train on all of them with the best
     /// setting. The `--grid-*` flags list the values tried; the choice and every score go to
@@ -128,6 +132,9 @@ pub struct TrainArgs {
     /// Whether `--cv` masks the actors: yes, no or both [default: yes].
     #[arg(long, value_delimiter = ',', value_parser = BoolishValueParser::new(), value_name = "yes|no,...", hide_possible_values = true, requires = "cv")]
     pub grid_target_mask: Option<Vec<bool>>,
+    /// Whether `--cv` normalises each kind of term apart: yes, no or both [default: yes].
+    #[arg(long, value_delimiter = ',', value_parser = BoolishValueParser::new(), value_name = "yes|no,...", hide_possible_values = true, requires = "cv")]
+    pub grid_kind_norm: Option<Vec<bool>>,
 }
 
 /// `--cv-metric` values.
@@ -217,6 +224,7 @@ impl TrainArgs {
                 min_df: self.min_df,
                 target_mask: !self.no_target_mask,
                 vocab_min_frequency: self.vocab_min_frequency,
+                kind_norm: !self.no_kind_norm,
             },
             logistic,
             per_actor: self.per_actor,
@@ -260,6 +268,7 @@ impl TrainArgs {
                 default.side_ngrams,
             )?,
             target_mask: self.grid_target_mask.clone().unwrap_or(default.target_mask),
+            kind_norm: self.grid_kind_norm.clone().unwrap_or(default.kind_norm),
         })
     }
 
@@ -272,6 +281,7 @@ impl TrainArgs {
         self.char_ngrams = range_flag(setting.char_ngrams);
         self.side_ngrams = range_flag(setting.side_ngrams);
         self.no_target_mask = !setting.target_mask;
+        self.no_kind_norm = !setting.kind_norm;
     }
 }
 
@@ -407,13 +417,14 @@ fn show_progress(done: usize, total: usize) {
 /// Every setting `--cv` tried with its mean and spread, the chosen one marked.
 fn tuning_table(tuning: &Tuning) -> String {
     let mut table = format!(
-        "{}-fold cross-validation, {} (mean ± sd over folds):\n  {:>5} {:>9} {:>5} {:>5} {:>5} {:>5} {:>7} {:>15}\n",
+        "{}-fold cross-validation, {} (mean ± sd over folds):\n  {:>5} {:>9} {:>5} {:>5} {:>5} {:>5} {:>5} {:>7} {:>15}\n",
         tuning.folds,
         tuning.metric.name(),
         "word",
         "char",
         "side",
         "mask",
+        "kinds",
         "C",
         "class",
         "actors",
@@ -427,12 +438,13 @@ fn tuning_table(tuning: &Tuning) -> String {
         };
         let _ = writeln!(
             table,
-            "{} {:>5} {:>9} {:>5} {:>5} {:>5} {:>5} {:>7} {:>8.2} ± {:>4.2}",
+            "{} {:>5} {:>9} {:>5} {:>5} {:>5} {:>5} {:>5} {:>7} {:>8.2} ± {:>4.2}",
             if n == tuning.chosen { "*" } else { " " },
             range_flag(setting.word_ngrams),
             range_flag(setting.char_ngrams),
             range_flag(setting.side_ngrams),
             if setting.target_mask { "yes" } else { "no" },
+            if setting.kind_norm { "apart" } else { "whole" },
             setting.c,
             class_weight,
             if setting.per_actor { "own" } else { "shared" },

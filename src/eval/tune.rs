@@ -38,6 +38,9 @@ pub struct Grid {
     pub side_ngrams: Vec<NgramRange>,
     /// With and without masking the actors. Default with.
     pub target_mask: Vec<bool>,
+    /// With and without normalising each kind of term apart
+    /// ([`FeatureParams::kind_norm`](crate::features::FeatureParams::kind_norm)). Default with.
+    pub kind_norm: Vec<bool>,
 }
 
 impl Default for Grid {
@@ -50,6 +53,7 @@ impl Default for Grid {
             char_ngrams: vec![NgramRange::new(2, 5)],
             side_ngrams: vec![NgramRange::new(1, 2)],
             target_mask: vec![true],
+            kind_norm: vec![true],
         }
     }
 }
@@ -66,6 +70,10 @@ pub struct Setting {
     pub side_ngrams: NgramRange,
     /// Whether actors are masked.
     pub target_mask: bool,
+    /// Whether each kind of term is normalised apart (off in tunings recorded before it
+    /// existed).
+    #[serde(default)]
+    pub kind_norm: bool,
     /// Inverse regularisation strength.
     pub c: f64,
     /// Row weighting.
@@ -89,6 +97,7 @@ impl Setting {
         params.features.terms.char_ngrams = self.char_ngrams;
         params.features.terms.side_ngrams = self.side_ngrams;
         params.features.target_mask = self.target_mask;
+        params.features.kind_norm = self.kind_norm;
         params
     }
 
@@ -99,48 +108,60 @@ impl Setting {
             self.char_ngrams,
             self.side_ngrams,
             self.target_mask,
+            self.kind_norm,
         ) == (
             other.word_ngrams,
             other.char_ngrams,
             other.side_ngrams,
             other.target_mask,
+            other.kind_norm,
         )
     }
 }
 
 impl Grid {
-    /// Every combination, those sharing features next to each other.
+    /// Every combination, those sharing features next to each other (the feature settings
+    /// vary slowest).
     pub fn settings(&self) -> Vec<Setting> {
-        let mut features = Vec::new();
-        for &word_ngrams in &self.word_ngrams {
-            for &char_ngrams in &self.char_ngrams {
-                for &side_ngrams in &self.side_ngrams {
-                    for &target_mask in &self.target_mask {
-                        features.push((word_ngrams, char_ngrams, side_ngrams, target_mask));
-                    }
-                }
-            }
-        }
-        let mut settings = Vec::new();
-        for (word_ngrams, char_ngrams, side_ngrams, target_mask) in features {
-            for &c in &self.c {
-                for &class_weight in &self.class_weight {
-                    for &per_actor in &self.per_actor {
-                        settings.push(Setting {
-                            word_ngrams,
-                            char_ngrams,
-                            side_ngrams,
-                            target_mask,
-                            c,
-                            class_weight,
-                            per_actor,
-                        });
-                    }
-                }
-            }
-        }
-        settings
+        let first = Setting {
+            word_ngrams: NgramRange::off(),
+            char_ngrams: NgramRange::off(),
+            side_ngrams: NgramRange::off(),
+            target_mask: true,
+            kind_norm: true,
+            c: 1.0,
+            class_weight: ClassWeight::Balanced,
+            per_actor: false,
+        };
+        let settings = vec![first];
+        let settings = every(settings, &self.word_ngrams, |s, v| s.word_ngrams = v);
+        let settings = every(settings, &self.char_ngrams, |s, v| s.char_ngrams = v);
+        let settings = every(settings, &self.side_ngrams, |s, v| s.side_ngrams = v);
+        let settings = every(settings, &self.target_mask, |s, v| s.target_mask = v);
+        let settings = every(settings, &self.kind_norm, |s, v| s.kind_norm = v);
+        let settings = every(settings, &self.c, |s, v| s.c = v);
+        let settings = every(settings, &self.class_weight, |s, v| s.class_weight = v);
+        every(settings, &self.per_actor, |s, v| s.per_actor = v)
     }
+}
+
+/// Each of `settings` with each of `values` set by `set`, the new values varying fastest.
+fn every<T: Copy>(
+    settings: Vec<Setting>,
+    values: &[T],
+    set: impl Fn(&mut Setting, T),
+) -> Vec<Setting> {
+    let set = &set;
+    settings
+        .into_iter()
+        .flat_map(|setting| {
+            values.iter().map(move |&value| {
+                let mut setting = setting;
+                set(&mut setting, value);
+                setting
+            })
+        })
+        .collect()
 }
 
 /// The score cross-validation maximises.

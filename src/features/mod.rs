@@ -1,9 +1,10 @@
 //! Stage 4: tokens to sparse features.
 //!
 //! [`FeatureParams`] fits a [`FeatureSpace`] on training examples: the vocabulary of terms
-//! (word and character n-grams, words near the target, the actor), their inverse document
-//! frequencies from the training set only, and the actors it knows. The space turns any
-//! example into one L2-normalised row of sublinear TF-IDF weights in a sparse
+//! (word and character n-grams, words near the target, n-grams by their side of the target,
+//! the quote's own words, the actor), their inverse document frequencies from the training set
+//! only, and the actors it knows. The space turns any example into one L2-normalised row of
+//! sublinear TF-IDF weights (each [`TermKind`] normalised apart first, by default) in a sparse
 //! [`FeatureMatrix`]; nothing is ever densified.
 
 mod target;
@@ -15,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use sprs::CsMat;
 
 pub use target::{mask_mentions, ActorMatchers, MentionMatcher, UnseenActors};
-pub use terms::{NgramRange, TermSettings};
+pub use terms::{NgramRange, TermKind, TermSettings};
 
 use crate::corpus::Row;
 use crate::error::Error;
@@ -67,6 +68,12 @@ pub struct FeatureParams {
     pub target_mask: bool,
     /// Minimum frequency of a word in the tokeniser's vocabulary. Default 2.
     pub vocab_min_frequency: u64,
+    /// Normalise each [`TermKind`] to unit length on its own before the whole row, as
+    /// scikit-learn's `FeatureUnion` of separate vectorisers does, so the handful of terms of
+    /// a short quote is not drowned by the hundreds of character n-grams of its context.
+    /// Default on; models saved before this setting existed read it as off.
+    #[serde(default)]
+    pub kind_norm: bool,
 }
 
 impl Default for FeatureParams {
@@ -83,6 +90,7 @@ impl Default for FeatureParams {
             min_df: 2,
             target_mask: true,
             vocab_min_frequency: 2,
+            kind_norm: true,
         }
     }
 }
@@ -100,6 +108,9 @@ pub struct FeatureSpace {
     actors: Vec<String>,
     #[serde(skip)]
     index: FxHashMap<String, u32>,
+    /// Kind of each column.
+    #[serde(skip)]
+    kinds: Vec<TermKind>,
     #[serde(skip)]
     matchers: ActorMatchers,
 }
@@ -165,6 +176,7 @@ impl FeatureParams {
             idf: Vec::new(),
             actors,
             index: FxHashMap::default(),
+            kinds: Vec::new(),
             matchers: ActorMatchers::default(),
         };
         space.build_matchers();
@@ -261,6 +273,7 @@ impl FeatureSpace {
             .enumerate()
             .map(|(i, term)| (term.clone(), i as u32))
             .collect();
+        self.kinds = self.terms.iter().map(|term| TermKind::of(term)).collect();
     }
 
     fn build_matchers(&mut self) {
@@ -363,7 +376,8 @@ impl FeatureSpace {
         mask_mentions(text, &targets, &others)
     }
 
-    /// Sublinear TF-IDF, L2-normalised, columns ascending.
+    /// Sublinear TF-IDF, each kind normalised apart if [`FeatureParams::kind_norm`] says so,
+    /// L2-normalised, columns ascending.
     fn weigh(&self, mut columns: Vec<u32>) -> Vec<(usize, f64)> {
         columns.sort_unstable();
         let mut row: Vec<(usize, f64)> = columns
@@ -374,6 +388,16 @@ impl FeatureSpace {
                 (column, (1.0 + tf.ln()) * self.idf[column])
             })
             .collect();
+        if self.params.kind_norm {
+            let mut squares = [0.0; TermKind::COUNT];
+            for &(column, value) in &row {
+                squares[self.kinds[column] as usize] += value * value;
+            }
+            // Every kind in the row has a positive length: each weight is at least 1.
+            for (column, value) in &mut row {
+                *value /= squares[self.kinds[*column] as usize].sqrt();
+            }
+        }
         let norm = row.iter().map(|(_, v)| v * v).sum::<f64>().sqrt();
         if norm > 0.0 {
             row.iter_mut().for_each(|(_, v)| *v /= norm);
@@ -413,6 +437,7 @@ mod tests {
             min_df: 1,
             target_mask: false,
             vocab_min_frequency: 1,
+            kind_norm: false,
         }
     }
 
@@ -538,6 +563,38 @@ mod tests {
         assert!(terms(1).contains(&"w:praised [TARGET]"), "{:?}", terms(1));
         assert!(terms(2).contains(&"w:he praised"), "{:?}", terms(2));
         assert!(!terms(2).iter().any(|t| t.contains("[TARGET]")));
+    }
+
+    #[test]
+    fn kind_norm_gives_each_kind_of_term_an_equal_share() {
+        let texts = ["one two three four five six said the mayor"];
+        let pipeline = TextPipeline::train(&texts, 1).unwrap();
+        let example = Example {
+            quote: Some("one two"),
+            ..examples(&texts, "X")[0]
+        };
+        // The share of the row's squared length held by the quote's own terms.
+        let quote_share = |kind_norm: bool| {
+            let mut params = FeatureParams {
+                kind_norm,
+                ..words_only()
+            };
+            params.terms.quote_ngrams = NgramRange::new(1, 1);
+            let space = params.fit(&pipeline, &[example]).unwrap();
+            let matrix = space.transform(&pipeline, &[example]).unwrap();
+            let row = matrix.matrix.outer_view(0).unwrap();
+            let total: f64 = row.iter().map(|(_, v)| v * v).sum();
+            let quote: f64 = row
+                .iter()
+                .filter(|&(c, _)| space.terms()[c].starts_with("q:"))
+                .map(|(_, v)| v * v)
+                .sum();
+            assert!((total - 1.0).abs() < 1e-12);
+            quote
+        };
+        // 2 quote terms against 9 words, all of one IDF: 2/11 of the length without it.
+        assert!((quote_share(false) - 2.0 / 11.0).abs() < 1e-12);
+        assert!((quote_share(true) - 0.5).abs() < 1e-12);
     }
 
     #[test]

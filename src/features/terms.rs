@@ -31,6 +31,42 @@ impl NgramRange {
     }
 }
 
+/// The kinds of term, told apart by the prefix each is made with; with
+/// [`FeatureParams::kind_norm`](super::FeatureParams::kind_norm) each kind is normalised on its
+/// own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TermKind {
+    /// `w:`, word n-grams of the whole text.
+    Word,
+    /// `c:`, character n-grams.
+    Char,
+    /// `n<:` and `n>:`, words near the target.
+    Near,
+    /// `l:`, `m:` and `r:`, word n-grams by their side of the target.
+    Side,
+    /// `q:`, word n-grams of the quote alone.
+    Quote,
+    /// `a:`, the actor.
+    Actor,
+}
+
+impl TermKind {
+    /// How many kinds there are; `kind as usize` is below it.
+    pub const COUNT: usize = 6;
+
+    /// The kind of a term made by [`extract`] or [`quote_ngrams`].
+    pub fn of(term: &str) -> TermKind {
+        match term.split_once(':').map_or("", |(prefix, _)| prefix) {
+            "w" => TermKind::Word,
+            "c" => TermKind::Char,
+            "n<" | "n>" => TermKind::Near,
+            "l" | "m" | "r" => TermKind::Side,
+            "q" => TermKind::Quote,
+            _ => TermKind::Actor,
+        }
+    }
+}
+
 /// Which terms [`extract`] makes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TermSettings {
@@ -212,6 +248,36 @@ mod tests {
             side_ngrams: NgramRange::off(),
             actor_term: false,
         }
+    }
+
+    #[test]
+    fn every_term_has_the_kind_of_its_prefix() {
+        let settings = TermSettings {
+            word_ngrams: NgramRange::new(1, 1),
+            char_ngrams: NgramRange::new(3, 3),
+            quote_ngrams: NgramRange::new(1, 1),
+            target_window: 1,
+            side_ngrams: NgramRange::new(1, 1),
+            actor_term: true,
+        };
+        let text = tokenized(&["we", "back", TARGET_TOKEN, "now:"]);
+        let mut kinds = Vec::new();
+        extract(&text, "ICE", &settings, &mut |term| {
+            kinds.push((term.to_string(), TermKind::of(term)))
+        });
+        quote_ngrams(&text.tokens, settings.quote_ngrams, &mut |term| {
+            kinds.push((term.to_string(), TermKind::of(term)))
+        });
+        let kind_of = |term: &str| kinds.iter().find(|(t, _)| t == term).map(|&(_, k)| k);
+        assert_eq!(kind_of("w:we"), Some(TermKind::Word));
+        // A colon inside the n-gram does not change its kind.
+        assert_eq!(kind_of("c:ow:"), Some(TermKind::Char));
+        assert_eq!(kind_of("n<:back"), Some(TermKind::Near));
+        assert_eq!(kind_of("n>:now:"), Some(TermKind::Near));
+        assert_eq!(kind_of("l:we"), Some(TermKind::Side));
+        assert_eq!(kind_of("r:now:"), Some(TermKind::Side));
+        assert_eq!(kind_of("q:back"), Some(TermKind::Quote));
+        assert_eq!(kind_of("a:ice"), Some(TermKind::Actor));
     }
 
     #[test]
