@@ -221,6 +221,8 @@ fn cv_picks_the_best_mean_records_it_and_trains_with_it() {
         "1,1-2",
         "--grid-side-ngrams",
         "0,1-2",
+        "--grid-kind-norm",
+        "no,yes",
     ];
     ws.stance()
         .args(["train", "--data"])
@@ -237,8 +239,8 @@ fn cv_picks_the_best_mean_records_it_and_trains_with_it() {
     let candidates = tuning["candidates"].as_array().unwrap();
     assert_eq!(
         candidates.len(),
-        8,
-        "2 word ranges x 2 side ranges x 2 values of C"
+        16,
+        "2 word ranges x 2 side ranges x 2 normalisations x 2 values of C"
     );
     let means: Vec<f64> = candidates
         .iter()
@@ -257,6 +259,15 @@ fn cv_picks_the_best_mean_records_it_and_trains_with_it() {
     let word = flags["word_ngrams"].as_str().unwrap().to_string();
     let side = flags["side_ngrams"].as_str().unwrap().to_string();
     let c = flags["c"].as_f64().unwrap().to_string();
+    assert_eq!(
+        flags["no_kind_norm"],
+        !setting["kind_norm"].as_bool().unwrap()
+    );
+    let kind_norm: &[&str] = if setting["kind_norm"] == true {
+        &[]
+    } else {
+        &["--no-kind-norm"]
+    };
     ws.stance()
         .args(["train", "--data"])
         .arg(fixture("labelled.csv"))
@@ -272,6 +283,7 @@ fn cv_picks_the_best_mean_records_it_and_trains_with_it() {
             "--c",
             &c,
         ])
+        .args(kind_norm)
         .assert()
         .success();
     // ... apart from the temperatures fitted to the chosen setting's out-of-fold predictions.

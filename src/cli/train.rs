@@ -102,9 +102,9 @@ pub struct TrainArgs {
     /// the target, sides of the target, the quote, the actor) on its own first.
     #[arg(long, conflicts_with = "cv")]
     pub no_kind_norm: bool,
-    /// Choose C, class weighting, per-actor models, n-gram ranges (and, if asked, masking) by
-    /// K-fold cross-validation on the training rows, then train on all of them with the best
-    /// setting. The `--grid-*` flags list the values tried; the choice and every score go to
+    /// Choose C, class weighting, per-actor models, n-gram ranges (and, if asked, masking and
+    /// normalisation) by K-fold cross-validation on the training rows, then train on all of
+    /// them with the best setting. The `--grid-*` flags list the values tried; the choice and every score go to
     /// `metadata.json`.
     #[arg(long, value_name = "K")]
     pub cv: Option<usize>,

@@ -511,6 +511,18 @@ mod tests {
             .filter(|pair| !pair[0].same_features(&pair[1]))
             .count();
         assert_eq!(feature_runs + 1, 2, "one run per word n-gram range");
+        let both = Grid {
+            kind_norm: vec![false, true],
+            ..Grid::default()
+        }
+        .settings();
+        assert_eq!(both.len(), 2 * settings.len());
+        assert!(!both[0].kind_norm && both[both.len() - 1].kind_norm);
+        let feature_runs = both
+            .windows(2)
+            .filter(|pair| !pair[0].same_features(&pair[1]))
+            .count();
+        assert_eq!(feature_runs + 1, 4, "word n-gram ranges x normalisations");
     }
 
     #[test]
