@@ -221,7 +221,11 @@ mod tests {
     }
 
     fn trained() -> (StanceModel, Metadata) {
-        let (model, summary) = StanceModel::train(&rows(), &TrainParams::default()).unwrap();
+        trained_with(&TrainParams::default())
+    }
+
+    fn trained_with(params: &TrainParams) -> (StanceModel, Metadata) {
+        let (model, summary) = StanceModel::train(&rows(), params).unwrap();
         let metadata = Metadata {
             crate_version: "test".into(),
             files: vec![],
@@ -263,8 +267,8 @@ mod tests {
         let path = dir.path().join("m");
         let mut params = TrainParams::default();
         params.features.kind_norm = false;
-        let (model_v1, _) = StanceModel::train(&rows(), &params).unwrap();
-        save(&path, &model_v1, &trained().1).unwrap();
+        let (model_v1, metadata) = trained_with(&params);
+        save(&path, &model_v1, &metadata).unwrap();
         // What version 1 wrote: no `kind_norm`.
         let file = path.join(MODEL_FILE);
         let text = fs::read_to_string(&file).unwrap();
