@@ -179,7 +179,7 @@ fn the_default_model_is_reproducible_from_the_data() {
 }
 
 /// How `models/default` is trained (the README shows it; the model path follows).
-const DEFAULT_MODEL_COMMAND: [&str; 16] = [
+const DEFAULT_MODEL_COMMAND: [&str; 18] = [
     "train",
     "--data",
     "data/quotes.csv",
@@ -195,10 +195,13 @@ const DEFAULT_MODEL_COMMAND: [&str; 16] = [
     "no",
     "--grid-word-ngrams",
     "1-3",
+    "--target-window",
+    "4",
     "--model",
 ];
 
-/// The README's first command: the default model on the seed article.
+/// The README's first command: the default model on the seed article gives the labels a reader
+/// gives its three statements.
 #[test]
 fn the_default_model_on_the_seed_article() {
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_stance"))
@@ -221,17 +224,13 @@ fn the_default_model_on_the_seed_article() {
             .find(|r| r["quote"].as_str().unwrap().contains(quote) && r["actor"] == actor)
             .unwrap_or_else(|| panic!("no row for {quote:?} toward {actor}"))
     };
-    let probability =
-        |row: &serde_json::Value, label: &str| row["stance_probabilities"][label].as_f64().unwrap();
     let communist = row("communist", "Zohran Mamdani");
     assert_eq!(communist["speaker"], "Donald Trump");
     assert_eq!(communist["stance"], "against");
-    // The other two come out `neutral` where a reader says against and favor (README, "The
-    // shipped model"); between the two sides, the model leans the reader's way.
     let rogue = row("rogue agency", "ICE");
     assert_eq!(rogue["speaker"], "Zohran Mamdani");
-    assert!(probability(rogue, "against") > probability(rogue, "favor"));
+    assert_eq!(rogue["stance"], "against");
     let pitch = row("an agency that respects you", "NYPD");
     assert_eq!(pitch["speaker"], "ICE");
-    assert!(probability(pitch, "favor") > probability(pitch, "against"));
+    assert_eq!(pitch["stance"], "favor");
 }
