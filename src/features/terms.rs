@@ -31,6 +31,17 @@ impl NgramRange {
     }
 }
 
+// The prefix each term is made with, which tells its kind ([`TermKind::of`]).
+const WORD: &str = "w:";
+const CHAR: &str = "c:";
+const NEAR_BEFORE: &str = "n<:";
+const NEAR_AFTER: &str = "n>:";
+const LEFT: &str = "l:";
+const MIDDLE: &str = "m:";
+const RIGHT: &str = "r:";
+const QUOTE: &str = "q:";
+const ACTOR: &str = "a:";
+
 /// The kinds of term, told apart by the prefix each is made with; with
 /// [`FeatureParams::kind_norm`](super::FeatureParams::kind_norm) each kind is normalised on its
 /// own.
@@ -56,12 +67,12 @@ impl TermKind {
 
     /// The kind of a term made by [`extract`] or [`quote_ngrams`].
     pub fn of(term: &str) -> TermKind {
-        match term.split_once(':').map_or("", |(prefix, _)| prefix) {
-            "w" => TermKind::Word,
-            "c" => TermKind::Char,
-            "n<" | "n>" => TermKind::Near,
-            "l" | "m" | "r" => TermKind::Side,
-            "q" => TermKind::Quote,
+        match term.find(':').map_or("", |colon| &term[..=colon]) {
+            WORD => TermKind::Word,
+            CHAR => TermKind::Char,
+            NEAR_BEFORE | NEAR_AFTER => TermKind::Near,
+            LEFT | MIDDLE | RIGHT => TermKind::Side,
+            QUOTE => TermKind::Quote,
             _ => TermKind::Actor,
         }
     }
@@ -99,13 +110,13 @@ pub fn extract(
     emit: &mut impl FnMut(&str),
 ) {
     let mut term = String::new();
-    prefixed_ngrams("w:", &text.tokens, settings.word_ngrams, &mut term, emit);
+    prefixed_ngrams(WORD, &text.tokens, settings.word_ngrams, &mut term, emit);
     char_ngrams(&text.normalized, settings.char_ngrams, &mut term, emit);
     near_target(&text.tokens, settings.target_window, &mut term, emit);
     side_ngrams(&text.tokens, settings.side_ngrams, &mut term, emit);
     if settings.actor_term {
         term.clear();
-        term.push_str("a:");
+        term.push_str(ACTOR);
         term.push_str(&actor.to_lowercase());
         emit(&term);
     }
@@ -113,7 +124,7 @@ pub fn extract(
 
 /// Gives the word n-grams of a quote's own words to `emit`, marked apart from the context's.
 pub fn quote_ngrams(tokens: &[String], range: NgramRange, emit: &mut impl FnMut(&str)) {
-    prefixed_ngrams("q:", tokens, range, &mut String::new(), emit);
+    prefixed_ngrams(QUOTE, tokens, range, &mut String::new(), emit);
 }
 
 fn prefixed_ngrams(
@@ -141,13 +152,13 @@ fn side_ngrams(
     };
     ngrams(tokens, range, term, emit, |start, window| {
         if start + window.len() <= first {
-            Some("l:")
+            Some(LEFT)
         } else if start > last {
-            Some("r:")
+            Some(RIGHT)
         } else if window.iter().any(is_target) {
             None
         } else {
-            Some("m:")
+            Some(MIDDLE)
         }
     });
 }
@@ -201,7 +212,7 @@ fn char_ngrams(
     for n in range.min.max(1)..=range.max {
         for window in bounds.windows(n + 1) {
             term.clear();
-            term.push_str("c:");
+            term.push_str(CHAR);
             term.push_str(&collapsed[window[0]..window[n]]);
             emit(term);
         }
@@ -221,7 +232,7 @@ fn near_target(tokens: &[String], window: usize, term: &mut String, emit: &mut i
         }
         if let Some(&t) = targets.iter().find(|&&t| t.abs_diff(i) <= window) {
             term.clear();
-            term.push_str(if i < t { "n<:" } else { "n>:" });
+            term.push_str(if i < t { NEAR_BEFORE } else { NEAR_AFTER });
             term.push_str(token);
             emit(term);
         }
