@@ -104,8 +104,8 @@ pub struct TrainArgs {
     pub no_kind_norm: bool,
     /// Choose C, class weighting, per-actor models, n-gram ranges (and, if asked, masking and
     /// normalisation) by K-fold cross-validation on the training rows, then train on all of
-    /// them with the best setting. The `--grid-*` flags list the values tried; the choice and every score go to
-    /// `metadata.json`.
+    /// them with the best setting. The `--grid-*` flags list the values tried; the choice and
+    /// every score go to `metadata.json`.
     #[arg(long, value_name = "K")]
     pub cv: Option<usize>,
     /// The score `--cv` maximises (mean over the held-out folds).
