@@ -11,315 +11,29 @@
 //! its account, ICE …`) points forward to the subject after the comma. Mentions inside a
 //! quote serve as antecedents only for pronouns inside the same quote.
 
-use super::actors::{ActorKind, FoundActors, Gender, Mention, MentionKind};
-use super::quotes::{is_cue, RawQuote};
+use super::grammar::is_subject;
+use super::lexicon::{third_person_pronoun, PronounGender, INTRO_WORDS, ORG_ROLES, ROLE_TITLES};
+use super::mentions::{ActorKind, FoundActors, Gender, Mention, MentionKind};
+use super::quotes::RawQuote;
 use super::segment::Document;
-use super::{QuoteKind, Span};
+use super::types::{QuoteKind, Span};
 
-/// Role nouns resolved through titles.
-const ROLE_TITLES: &[&str] = &[
-    "president",
-    "mayor",
-    "mayor-elect",
-    "governor",
-    "senator",
-    "commissioner",
-    "secretary",
-    "judge",
-    "director",
-    "chairman",
-    "chairwoman",
-    "minister",
-    "sheriff",
-    "superintendent",
-    "speaker",
-    "chancellor",
-    "representative",
-    "congressman",
-    "congresswoman",
-    "professor",
-];
-
-/// Organisation nouns and the name words that fit them.
-const ORG_ROLES: &[(&str, &[&str])] = &[
-    (
-        "company",
-        &[
-            "company",
-            "works",
-            "inc",
-            "corp",
-            "corporation",
-            "industries",
-            "co",
-            "group",
-            "steel",
-            "motors",
-            "airlines",
-            "bank",
-        ],
-    ),
-    (
-        "firm",
-        &[
-            "company",
-            "works",
-            "inc",
-            "corp",
-            "corporation",
-            "industries",
-            "group",
-            "partners",
-        ],
-    ),
-    (
-        "agency",
-        &[
-            "agency",
-            "authority",
-            "administration",
-            "enforcement",
-            "department",
-            "bureau",
-            "service",
-            "commission",
-            "office",
-            "ice",
-            "dhs",
-        ],
-    ),
-    ("union", &["union", "association", "federation", "guild"]),
-    ("guild", &["guild"]),
-    ("association", &["association"]),
-    ("city", &["city"]),
-    ("council", &["council"]),
-    ("board", &["board"]),
-    ("district", &["district"]),
-    ("department", &["department"]),
-    ("administration", &["administration"]),
-    ("university", &["university"]),
-    ("college", &["college"]),
-    ("club", &["club"]),
-    ("court", &["court"]),
-    ("party", &["party"]),
-    ("committee", &["committee"]),
-    (
-        "group",
-        &[
-            "group",
-            "coalition",
-            "alliance",
-            "committee",
-            "citizens",
-            "parents",
-            "network",
-        ],
-    ),
-    ("coalition", &["coalition", "alliance"]),
-];
-
-/// Words that open an introductory phrase (`Through a post on its account, ICE …`).
-const INTRO_WORDS: &[&str] = &[
-    "through",
-    "during",
-    "in",
-    "after",
-    "before",
-    "with",
-    "despite",
-    "following",
-    "since",
-    "at",
-    "on",
-    "under",
-    "as",
-    "speaking",
-    "asked",
-    "while",
-    "when",
-    "upon",
-    "addressing",
-    "in",
-    "writing",
-    "from",
-    "without",
-    "unlike",
-    "like",
-];
-
-/// Prepositions that keep the next noun out of subject position.
-const PREPOSITIONS: &[&str] = &[
-    "of",
-    "in",
-    "at",
-    "by",
-    "for",
-    "with",
-    "from",
-    "to",
-    "on",
-    "about",
-    "against",
-    "under",
-    "over",
-    "than",
-    "like",
-    "toward",
-    "towards",
-    "into",
-    "through",
-    "near",
-    "between",
-    "among",
-    "accused",
-    "called",
-    "calling",
-    "criticized",
-    "praised",
-    "told",
-    "invited",
-    "urged",
-    "and",
-];
-
-/// Nouns between a name and its verb that do not change the subject (`DHS officials said`).
-pub const GROUP_NOUNS: &[&str] = &[
-    "officials",
-    "official",
-    "spokesperson",
-    "spokesman",
-    "spokeswoman",
-    "campaign",
-    "officers",
-    "leaders",
-    "lawyers",
-    "attorneys",
-    "representatives",
-    "aides",
-    "staff",
-    "members",
-    "administration",
-    "executives",
-    "agents",
-    "team",
-    "office",
-    "supporters",
-];
-
-/// Words that follow a subject.
-const VERBISH: &[&str] = &[
-    "has",
-    "have",
-    "had",
-    "is",
-    "was",
-    "are",
-    "were",
-    "will",
-    "would",
-    "could",
-    "can",
-    "may",
-    "might",
-    "must",
-    "should",
-    "did",
-    "does",
-    "do",
-    "also",
-    "then",
-    "later",
-    "previously",
-    "repeatedly",
-    "again",
-    "never",
-    "still",
-    "already",
-    "quickly",
-    "openly",
-    "publicly",
-];
-
+/// What kind of actor a pronoun may stand for.
 #[derive(Clone, Copy, PartialEq)]
 enum Fit {
     Person(Option<Gender>),
     NonPerson,
 }
 
+/// How a third-person pronoun fits an actor, and whether it is a subject pronoun.
 fn pronoun_fit(word: &str) -> Option<(Fit, bool)> {
-    let lower = word.to_lowercase();
-    let (fit, subject) = match lower.as_str() {
-        "he" => (Fit::Person(Some(Gender::Male)), true),
-        "him" | "his" | "himself" => (Fit::Person(Some(Gender::Male)), false),
-        "she" => (Fit::Person(Some(Gender::Female)), true),
-        "her" | "hers" | "herself" => (Fit::Person(Some(Gender::Female)), false),
-        "it" | "they" => (Fit::NonPerson, true),
-        "its" | "itself" | "them" | "their" | "theirs" | "themselves" => (Fit::NonPerson, false),
-        _ => return None,
+    let (gender, subject) = third_person_pronoun(word)?;
+    let fit = match gender {
+        PronounGender::Male => Fit::Person(Some(Gender::Male)),
+        PronounGender::Female => Fit::Person(Some(Gender::Female)),
+        PronounGender::Neuter => Fit::NonPerson,
     };
     Some((fit, subject))
-}
-
-/// True when the word looks like a verb right after a subject.
-pub fn is_verbish(word: &str) -> bool {
-    let lower = word.to_lowercase();
-    VERBISH.contains(&lower.as_str())
-        || is_cue(&lower)
-        || (lower.ends_with("ed") && word.chars().next().is_some_and(|c| c.is_lowercase()))
-}
-
-/// True when the mention stands where a subject stands: before a verb (skipping a group noun
-/// and a comma) or first in its sentence and not after a preposition.
-pub fn is_subject(doc: &Document, mentions: &[Mention], m: &Mention) -> bool {
-    let mut t = m.last_token + 1;
-    if GROUP_NOUNS.contains(&doc.token_text(t).to_lowercase().as_str()) {
-        t += 1;
-    }
-    if doc.token_text(t) == ")" {
-        t += 1;
-    }
-    // `…, Samuel Tran, told`: an appositive name before its verb (not `who faces X, accused`).
-    let appositive = m
-        .first_token
-        .checked_sub(1)
-        .is_some_and(|p| doc.token_text(p) == ",")
-        || doc
-            .sentence_of(m.first_token)
-            .is_some_and(|s| s.tokens.start == m.first_token);
-    if doc.token_text(t) == "," && appositive {
-        t += 1;
-    }
-    let same_sentence = doc
-        .tokens
-        .get(t)
-        .is_some_and(|x| Some(x.sentence) == doc.tokens.get(m.first_token).map(|f| f.sentence));
-    if same_sentence && doc.is_word(t) && is_verbish(doc.token_text(t)) {
-        return true;
-    }
-    let Some(sentence) = doc.sentence_of(m.first_token) else {
-        return false;
-    };
-    let from = mentions.partition_point(|o| o.first_token < sentence.tokens.start);
-    let first_in_sentence = !mentions[from..]
-        .iter()
-        .take_while(|o| o.span.start < m.span.start)
-        .any(|o| o.kind != MentionKind::Pronoun);
-    // The word before the mention, looking past an article (`of the union`).
-    let mut previous = m
-        .first_token
-        .checked_sub(1)
-        .filter(|&p| p >= sentence.tokens.start);
-    if let Some(p) = previous {
-        if matches!(
-            doc.token_text(p).to_lowercase().as_str(),
-            "the" | "a" | "an"
-        ) {
-            previous = p.checked_sub(1).filter(|&q| q >= sentence.tokens.start);
-        }
-    }
-    let after_preposition =
-        previous.is_some_and(|p| PREPOSITIONS.contains(&doc.token_text(p).to_lowercase().as_str()));
-    first_in_sentence && !after_preposition
 }
 
 /// The mark quote (not reported statement) whose marks hold byte `pos`.
@@ -332,7 +46,7 @@ fn quote_at(marks: &[Span], pos: usize) -> Option<usize> {
 const LOOKBACK: usize = 40;
 
 /// Adds description and pronoun mentions to `found`.
-pub fn resolve(doc: &Document, found: &mut FoundActors, quotes: &[RawQuote]) {
+pub(crate) fn resolve(doc: &Document, found: &mut FoundActors, quotes: &[RawQuote]) {
     add_descriptions(doc, found);
     found.sort();
     add_pronouns(doc, found, quotes);
@@ -403,7 +117,7 @@ fn add_descriptions(doc: &Document, found: &mut FoundActors) {
             let end =
                 doc.tokens[noun_token].span.start + raw.get(..stem_len).map_or(raw.len(), str::len);
             added.push(Mention {
-                span: super::Span::new(pos, end),
+                span: Span::new(pos, end),
                 actor,
                 kind: MentionKind::Description,
                 first_token: i,
@@ -533,7 +247,7 @@ mod tests {
     use super::*;
     use crate::article::actors::find_actors;
     use crate::article::quotes::find_quotes;
-    use crate::article::ActorList;
+    use crate::article::types::ActorList;
 
     /// (pronoun or description text, actor name) pairs in text order.
     fn resolved(text: &str) -> Vec<(String, String)> {

@@ -6,204 +6,29 @@
 //! inside a double quote belong to it; outside, `‘…’` pairs only when the opening mark starts
 //! a word and the closing one ends a word, so apostrophes (`don't`, `ICE’s`) are never marks.
 
-use super::segment::{is_space, Document, TokenKind};
-use super::{QuoteKind, Span};
-
-/// Verbs (and the word `according`) that introduce speech or a stance, in lower case.
-const CUES: &[&str] = &[
-    "said",
-    "says",
-    "say",
-    "saying",
-    "told",
-    "tells",
-    "telling",
-    "added",
-    "adds",
-    "stated",
-    "wrote",
-    "writes",
-    "posted",
-    "tweeted",
-    "called",
-    "calls",
-    "calling",
-    "criticized",
-    "criticised",
-    "criticizes",
-    "criticises",
-    "criticizing",
-    "vowed",
-    "vows",
-    "vowing",
-    "warned",
-    "warns",
-    "warning",
-    "threatened",
-    "threatens",
-    "threatening",
-    "pledged",
-    "pledges",
-    "pledging",
-    "emphasized",
-    "emphasised",
-    "emphasizes",
-    "emphasizing",
-    "asserted",
-    "asserts",
-    "asserting",
-    "invited",
-    "invites",
-    "inviting",
-    "accused",
-    "accuses",
-    "accusing",
-    "praised",
-    "praises",
-    "praising",
-    "argued",
-    "argues",
-    "arguing",
-    "insisted",
-    "insists",
-    "insisting",
-    "promised",
-    "promises",
-    "denounced",
-    "denounces",
-    "denouncing",
-    "urged",
-    "urges",
-    "urging",
-    "claimed",
-    "declared",
-    "declares",
-    "noted",
-    "explained",
-    "explains",
-    "announced",
-    "announces",
-    "responded",
-    "replied",
-    "replies",
-    "asked",
-    "described",
-    "describes",
-    "labeled",
-    "labelled",
-    "dubbed",
-    "acknowledged",
-    "admitted",
-    "conceded",
-    "countered",
-    "stressed",
-    "stresses",
-    "suggested",
-    "maintained",
-    "predicted",
-    "condemned",
-    "condemns",
-    "condemning",
-    "slammed",
-    "blasted",
-    "welcomed",
-    "welcomes",
-    "questioned",
-    "demanded",
-    "demands",
-    "cautioned",
-    "rejected",
-    "dismissed",
-    "defended",
-    "defends",
-    "decried",
-    "lauded",
-    "applauded",
-    "blamed",
-    "blames",
-    "hailed",
-    "mocked",
-    "according",
-];
-
-/// Words that make a cue passive (`was invited`): the subject is then not the speaker.
-const PASSIVE: &[&str] = &["was", "were", "been", "be", "being", "is", "are"];
-
-/// Words that may follow the cue of a trailing attribution (`…, the company announced on Monday`).
-const TRAILING_AFTER: &[&str] = &[
-    "on",
-    "in",
-    "at",
-    "during",
-    "after",
-    "before",
-    "last",
-    "this",
-    "earlier",
-    "later",
-    "late",
-    "yesterday",
-    "today",
-    "tonight",
-    "recently",
-    "afterward",
-    "afterwards",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "to",
-    "by",
-    "through",
-    "via",
-];
-
-/// Subject pronouns that make a short quote a clause rather than a scare quote.
-const CLAUSE_PRONOUNS: &[&str] = &["i", "we", "you", "he", "she", "they", "it"];
+use super::grammar::is_active_cue;
+use super::lexicon::{is_subject_pronoun, may_follow_trailing_cue};
+use super::segment::{is_space, trim, Document, Sentence, TokenKind};
+use super::types::{QuoteKind, Span};
 
 /// Longest single-quoted span accepted outside double quotes, in words.
 const MAX_SINGLE_QUOTE_WORDS: usize = 12;
 
 /// A quote or statement before attribution.
 #[derive(Debug, Clone, PartialEq)]
-pub struct RawQuote {
+pub(crate) struct RawQuote {
     /// The quoted words or the reported clause.
-    pub span: Span,
+    pub(crate) span: Span,
     /// The quote with its marks (equal to `span` for reported statements).
-    pub outer: Span,
+    pub(crate) outer: Span,
     /// Direct, scare or reported.
-    pub kind: QuoteKind,
+    pub(crate) kind: QuoteKind,
     /// For reported statements, the token index of the cue.
-    pub cue: Option<usize>,
-}
-
-/// True when `word` (any case) is a speech or attitude cue.
-pub fn is_cue(word: &str) -> bool {
-    let lower = word.to_lowercase();
-    CUES.contains(&lower.as_str())
-}
-
-/// True when token `i` of `doc` is a cue used actively (not `was invited`).
-pub fn is_active_cue(doc: &Document, i: usize) -> bool {
-    if !doc.is_word(i) || !is_cue(doc.token_text(i)) {
-        return false;
-    }
-    let previous = i
-        .checked_sub(1)
-        .filter(|&p| doc.is_word(p) && doc.tokens[p].sentence == doc.tokens[i].sentence)
-        .map(|p| doc.token_text(p).to_lowercase());
-    let according_to = doc.token_text(i).eq_ignore_ascii_case("according");
-    if according_to && !doc.token_text(i + 1).eq_ignore_ascii_case("to") {
-        return false;
-    }
-    !previous.is_some_and(|p| PASSIVE.contains(&p.as_str()))
+    pub(crate) cue: Option<usize>,
 }
 
 /// All quotes and reported statements of the document, in text order.
-pub fn find_quotes(doc: &Document) -> Vec<RawQuote> {
+pub(crate) fn find_quotes(doc: &Document) -> Vec<RawQuote> {
     let mut quotes = find_marked(doc);
     let reported = find_reported(doc, &quotes);
     quotes.extend(reported);
@@ -254,7 +79,7 @@ fn find_marked(doc: &Document) -> Vec<RawQuote> {
             match (double_mark(c), open) {
                 (Mark::Open, _) | (Mark::Either, None) => open = Some((after, at)),
                 (Mark::Close, Some((start, mark))) | (Mark::Either, Some((start, mark))) => {
-                    if let Some(span) = super::segment::trim(text, Span::new(start, at)) {
+                    if let Some(span) = trim(text, Span::new(start, at)) {
                         out.push(RawQuote {
                             kind: classify(span.slice(text)),
                             span,
@@ -308,7 +133,7 @@ fn single_quote(
         let next = chars.get(j + 1).map(|&(_, n)| n);
         if matches!(m, '’' | '\'') && !is_space(prev) && !next.is_some_and(|n| n.is_alphanumeric())
         {
-            let span = super::segment::trim(
+            let span = trim(
                 text,
                 Span::new(para.start + offset + c.len_utf8(), para.start + o),
             )?;
@@ -340,7 +165,7 @@ fn classify(quoted: &str) -> QuoteKind {
             .filter(|c| c.is_alphabetic())
             .collect::<String>()
             .to_lowercase();
-        CLAUSE_PRONOUNS.contains(&bare.as_str())
+        is_subject_pronoun(&bare)
     });
     let capital = quoted.chars().next().is_some_and(|c| c.is_uppercase());
     let sentence_end = quoted.trim_end().ends_with(['.', '!', '?']);
@@ -386,11 +211,7 @@ fn find_reported(doc: &Document, marked: &[RawQuote]) -> Vec<RawQuote> {
 }
 
 /// The reported clause of a sentence with its cue at token `cue`.
-fn reported_clause(
-    doc: &Document,
-    sentence: &super::segment::Sentence,
-    cue: usize,
-) -> Option<Span> {
+fn reported_clause(doc: &Document, sentence: &Sentence, cue: usize) -> Option<Span> {
     let text = doc.text;
     let range = sentence.tokens.clone();
     let is_punct = |i: usize| {
@@ -407,12 +228,11 @@ fn reported_clause(
     // After a trailing attribution comes nothing or a time or place (`on Monday`), never a
     // clause (`…, Hollis said she supported it`).
     let after_ok = words_after == 0
-        || (words_after <= 4
-            && TRAILING_AFTER.contains(&doc.token_text(cue + 1).to_lowercase().as_str()));
+        || (words_after <= 4 && may_follow_trailing_cue(&doc.token_text(cue + 1).to_lowercase()));
     if let Some(comma) = comma {
         let clean = (comma + 1..cue).all(|i| doc.is_word(i));
         if clean && after_ok && comma > range.start {
-            return super::segment::trim(
+            return trim(
                 text,
                 Span::new(sentence.span.start, doc.tokens[comma].span.start),
             );
@@ -437,7 +257,7 @@ fn reported_clause(
         return None;
     }
     let span = Span::new(doc.tokens[first].span.start, doc.tokens[last - 1].span.end);
-    super::segment::trim(text, span)
+    trim(text, span)
 }
 
 #[cfg(test)]

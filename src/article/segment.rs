@@ -5,19 +5,12 @@
 //! brackets right after) when white space and then a capital, a digit or an opening mark
 //! follow, except after abbreviations (`Sen.`, `Dr.`, `Jan.`, `U.S.`) and single initials.
 
-use super::Span;
-
-/// Abbreviations after which a period does not end a sentence (lower case, without the dot).
-const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "sen", "gov", "rep", "gen", "lt", "col", "capt", "sgt", "prof", "rev",
-    "st", "jr", "sr", "mt", "ft", "vs", "etc", "inc", "corp", "co", "ltd", "jan", "feb", "mar",
-    "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "sens", "reps", "atty", "supt",
-    "det", "insp", "cmdr", "adm", "hon", "messrs", "approx", "dept", "est",
-];
+use super::lexicon::is_listed_abbreviation;
+use super::types::Span;
 
 /// A word or a single punctuation character.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TokenKind {
+pub(crate) enum TokenKind {
     /// Letters and digits, with inner `'`, `’`, `-`, `.`, `&` (`don't`, `ICE’s`, `U.S`).
     Word,
     /// Any other character that is not white space.
@@ -26,46 +19,46 @@ pub enum TokenKind {
 
 /// One token of the document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Token {
+pub(crate) struct Token {
     /// Where the token is.
-    pub span: Span,
+    pub(crate) span: Span,
     /// Word or punctuation.
-    pub kind: TokenKind,
+    pub(crate) kind: TokenKind,
     /// Index of the sentence holding it.
-    pub sentence: usize,
+    pub(crate) sentence: usize,
 }
 
 /// One sentence.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Sentence {
+pub(crate) struct Sentence {
     /// The sentence, without surrounding white space.
-    pub span: Span,
+    pub(crate) span: Span,
     /// Index of its paragraph (0-based, blank lines not counted).
-    pub paragraph: usize,
+    pub(crate) paragraph: usize,
     /// Its tokens: `tokens.start..tokens.end` in [`Document::tokens`].
-    pub tokens: std::ops::Range<usize>,
+    pub(crate) tokens: std::ops::Range<usize>,
 }
 
 /// An article cut into paragraphs, sentences and tokens.
 #[derive(Debug, Clone)]
-pub struct Document<'t> {
+pub(crate) struct Document<'t> {
     /// The original text.
-    pub text: &'t str,
+    pub(crate) text: &'t str,
     /// Paragraph spans, trimmed.
-    pub paragraphs: Vec<Span>,
+    pub(crate) paragraphs: Vec<Span>,
     /// Sentences in text order.
-    pub sentences: Vec<Sentence>,
+    pub(crate) sentences: Vec<Sentence>,
     /// Tokens of all sentences in text order.
-    pub tokens: Vec<Token>,
+    pub(crate) tokens: Vec<Token>,
 }
 
 /// True for white space, including the byte-order mark.
-pub fn is_space(c: char) -> bool {
+pub(crate) fn is_space(c: char) -> bool {
     c.is_whitespace() || c == '\u{feff}'
 }
 
 /// True for opening quote marks and brackets.
-pub fn is_opening(c: char) -> bool {
+pub(crate) fn is_opening(c: char) -> bool {
     matches!(c, '“' | '‘' | '"' | '\'' | '(' | '[' | '«')
 }
 
@@ -79,7 +72,7 @@ fn is_joiner(c: char) -> bool {
 
 impl<'t> Document<'t> {
     /// Cuts `text` into paragraphs, sentences and tokens.
-    pub fn new(text: &'t str) -> Self {
+    pub(crate) fn new(text: &'t str) -> Self {
         let paragraphs = paragraphs(text);
         let mut sentences = Vec::new();
         let mut tokens = Vec::new();
@@ -103,26 +96,26 @@ impl<'t> Document<'t> {
     }
 
     /// The text of token `i` (`""` when out of range).
-    pub fn token_text(&self, i: usize) -> &'t str {
+    pub(crate) fn token_text(&self, i: usize) -> &'t str {
         self.tokens.get(i).map_or("", |t| t.span.slice(self.text))
     }
 
     /// True when token `i` is a word.
-    pub fn is_word(&self, i: usize) -> bool {
+    pub(crate) fn is_word(&self, i: usize) -> bool {
         self.tokens
             .get(i)
             .is_some_and(|t| t.kind == TokenKind::Word)
     }
 
     /// The sentence holding token `i`.
-    pub fn sentence_of(&self, i: usize) -> Option<&Sentence> {
+    pub(crate) fn sentence_of(&self, i: usize) -> Option<&Sentence> {
         self.tokens
             .get(i)
             .and_then(|t| self.sentences.get(t.sentence))
     }
 
     /// Indices of the sentences that overlap `span`.
-    pub fn sentences_overlapping(&self, span: Span) -> std::ops::Range<usize> {
+    pub(crate) fn sentences_overlapping(&self, span: Span) -> std::ops::Range<usize> {
         let first = self
             .sentences
             .iter()
@@ -138,7 +131,7 @@ impl<'t> Document<'t> {
     }
 
     /// Index of the first token starting at or after byte `pos`.
-    pub fn token_at_or_after(&self, pos: usize) -> usize {
+    pub(crate) fn token_at_or_after(&self, pos: usize) -> usize {
         self.tokens.partition_point(|t| t.span.start < pos)
     }
 }
@@ -162,7 +155,7 @@ fn paragraphs(text: &str) -> Vec<Span> {
 }
 
 /// `span` without white space at either end, or `None` when nothing is left.
-pub fn trim(text: &str, span: Span) -> Option<Span> {
+pub(crate) fn trim(text: &str, span: Span) -> Option<Span> {
     let slice = text.get(span.start..span.end)?;
     let left = slice.len() - slice.trim_start_matches(is_space).len();
     let right = slice.trim_end_matches(is_space).len();
@@ -197,7 +190,7 @@ fn is_abbreviation(word: &str) -> bool {
     let mut chars = word.chars();
     let single_letter =
         matches!((chars.next(), chars.next()), (Some(c), None) if c.is_alphabetic());
-    single_letter || ABBREVIATIONS.contains(&lower.as_str())
+    single_letter || is_listed_abbreviation(&lower)
 }
 
 /// Splits one paragraph into sentence spans.

@@ -18,84 +18,50 @@
 //! cue of their own sentence: a journalist's scare quote has no speaker. Pronouns count
 //! through their resolved actor.
 
-use super::actors::{FoundActors, Mention, MentionKind};
-use super::coref::{is_subject, is_verbish, GROUP_NOUNS};
-use super::quotes::{is_active_cue, RawQuote};
+use super::grammar::{is_active_cue, is_subject, is_verbish};
+use super::lexicon::{GROUP_NOUNS, MODIFIER_PREPOSITIONS, SKIPPABLE};
+use super::mentions::{FoundActors, Mention, MentionKind};
+use super::quotes::RawQuote;
 use super::segment::Document;
-use super::{QuoteKind, Span};
+use super::types::{QuoteKind, Span};
 
 /// Confidence of `“…,” said X`.
-pub const INVERTED: f64 = 0.9;
+pub(crate) const INVERTED: f64 = 0.9;
 /// Confidence of `X said` right before the cue.
-pub const ADJACENT: f64 = 0.9;
+pub(crate) const ADJACENT: f64 = 0.9;
 /// Confidence of `according to X`.
-pub const ACCORDING_TO: f64 = 0.85;
+pub(crate) const ACCORDING_TO: f64 = 0.85;
 /// Confidence of the sentence subject when the cue has no adjacent subject.
-pub const CLAUSE_SUBJECT: f64 = 0.7;
+pub(crate) const CLAUSE_SUBJECT: f64 = 0.7;
 /// Confidence of the previous quote's speaker.
-pub const PREVIOUS_QUOTE: f64 = 0.65;
+pub(crate) const PREVIOUS_QUOTE: f64 = 0.65;
 /// Confidence of a cue in a neighbouring sentence.
-pub const NEIGHBOUR: f64 = 0.55;
+pub(crate) const NEIGHBOUR: f64 = 0.55;
 /// Confidence of a subject found after a preposition.
-pub const PREPOSITIONAL: f64 = 0.5;
+pub(crate) const PREPOSITIONAL: f64 = 0.5;
 
 /// How many tokens before or after a quote are searched for its cue.
 const CUE_WINDOW: usize = 60;
 
-/// Words skipped when walking back from a cue to its subject.
-const SKIPPABLE: &[&str] = &[
-    ",",
-    ")",
-    "(",
-    "which",
-    "who",
-    "that",
-    "also",
-    "has",
-    "have",
-    "had",
-    "previously",
-    "again",
-    "recently",
-    "repeatedly",
-    "once",
-    "later",
-    "then",
-    "both",
-    "all",
-    "not",
-    "never",
-    "had",
-    "long",
-    "first",
-    "further",
-    "but",
-    "would",
-    "will",
-    "could",
-    "did",
-    "does",
-    "do",
-];
-
-/// Prepositions that mark a mention before a cue as a modifier, not the subject.
-const MODIFIER_PREPOSITIONS: &[&str] = &["of", "at", "in", "from", "for", "with", "on", "to"];
-
 /// A statement with its speaker and context.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Statement {
+pub(crate) struct Statement {
     /// The quote or reported statement.
-    pub quote: RawQuote,
+    pub(crate) quote: RawQuote,
     /// Its sentence(s), and the sentence of the attribution when that is a neighbour.
-    pub context: Span,
+    pub(crate) context: Span,
     /// Index of the speaker in [`FoundActors::actors`].
-    pub speaker: Option<usize>,
+    pub(crate) speaker: Option<usize>,
     /// Confidence of the attribution, 0 to 1.
-    pub confidence: f64,
+    pub(crate) confidence: f64,
 }
 
 /// Attributes every quote and statement.
-pub fn attribute(doc: &Document, found: &FoundActors, quotes: &[RawQuote]) -> Vec<Statement> {
+pub(crate) fn attribute(
+    doc: &Document,
+    found: &FoundActors,
+    quotes: &[RawQuote],
+) -> Vec<Statement> {
     let mut marks: Vec<Span> = quotes
         .iter()
         .filter(|q| q.kind != QuoteKind::Reported)

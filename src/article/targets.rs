@@ -6,11 +6,11 @@
 //! The speaker is left out unless the quoted words themselves name it (by name or
 //! description, not by pronoun): a speaker does not concern itself by saying `I`.
 
-use super::actors::{FoundActors, MentionKind};
+use super::mentions::{FoundActors, MentionKind};
 use super::speakers::Statement;
 
 /// Indices of the actors `statement` concerns, in order of first mention.
-pub fn concerned_actors(found: &FoundActors, statement: &Statement) -> Vec<usize> {
+pub(crate) fn concerned_actors(found: &FoundActors, statement: &Statement) -> Vec<usize> {
     let mut out: Vec<usize> = Vec::new();
     for m in &found.mentions {
         if !statement.context.contains(m.span) || out.contains(&m.actor) {

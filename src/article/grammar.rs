@@ -1,0 +1,102 @@
+//! Grammar helpers that more than one step asks: is this cue active, does this token start a
+//! sentence, does this word look like a verb, does this mention stand where a subject stands.
+//!
+//! They look at tokens and single words only, so they sit below the pipeline steps and depend
+//! on nothing but [`super::segment`], [`super::lexicon`] and the mention types.
+
+use super::lexicon::{is_cue, GROUP_NOUNS, MORE_VERBISH, PASSIVE, PREPOSITIONS, VERB_AFTER};
+use super::mentions::{Mention, MentionKind};
+use super::segment::{Document, TokenKind};
+
+/// True when token `i` of `doc` is a cue used actively (not `was invited`).
+pub(crate) fn is_active_cue(doc: &Document, i: usize) -> bool {
+    if !doc.is_word(i) || !is_cue(doc.token_text(i)) {
+        return false;
+    }
+    let previous = i
+        .checked_sub(1)
+        .filter(|&p| doc.is_word(p) && doc.tokens[p].sentence == doc.tokens[i].sentence)
+        .map(|p| doc.token_text(p).to_lowercase());
+    let according_to = doc.token_text(i).eq_ignore_ascii_case("according");
+    if according_to && !doc.token_text(i + 1).eq_ignore_ascii_case("to") {
+        return false;
+    }
+    !previous.is_some_and(|p| PASSIVE.contains(&p.as_str()))
+}
+
+/// True when token `i` is sentence-initial or starts a quotation.
+pub(crate) fn starts_sentence(doc: &Document, i: usize) -> bool {
+    let Some(sentence) = doc.sentence_of(i) else {
+        return false;
+    };
+    if i == sentence.tokens.start {
+        return true;
+    }
+    let previous = doc.token_text(i - 1);
+    doc.tokens[i - 1].kind == TokenKind::Punct
+        && matches!(previous, "“" | "\"" | "‘" | ":" | "(" | "—")
+        && (i - 1 == sentence.tokens.start || matches!(previous, "“" | "\"" | ":"))
+}
+
+/// True when the word looks like a verb right after a subject.
+pub(crate) fn is_verbish(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    VERB_AFTER.contains(&lower.as_str())
+        || MORE_VERBISH.contains(&lower.as_str())
+        || is_cue(&lower)
+        || (lower.ends_with("ed") && word.chars().next().is_some_and(|c| c.is_lowercase()))
+}
+
+/// True when the mention stands where a subject stands: before a verb (skipping a group noun
+/// and a comma) or first in its sentence and not after a preposition.
+pub(crate) fn is_subject(doc: &Document, mentions: &[Mention], m: &Mention) -> bool {
+    let mut t = m.last_token + 1;
+    if GROUP_NOUNS.contains(&doc.token_text(t).to_lowercase().as_str()) {
+        t += 1;
+    }
+    if doc.token_text(t) == ")" {
+        t += 1;
+    }
+    // `…, Samuel Tran, told`: an appositive name before its verb (not `who faces X, accused`).
+    let appositive = m
+        .first_token
+        .checked_sub(1)
+        .is_some_and(|p| doc.token_text(p) == ",")
+        || doc
+            .sentence_of(m.first_token)
+            .is_some_and(|s| s.tokens.start == m.first_token);
+    if doc.token_text(t) == "," && appositive {
+        t += 1;
+    }
+    let same_sentence = doc
+        .tokens
+        .get(t)
+        .is_some_and(|x| Some(x.sentence) == doc.tokens.get(m.first_token).map(|f| f.sentence));
+    if same_sentence && doc.is_word(t) && is_verbish(doc.token_text(t)) {
+        return true;
+    }
+    let Some(sentence) = doc.sentence_of(m.first_token) else {
+        return false;
+    };
+    let from = mentions.partition_point(|o| o.first_token < sentence.tokens.start);
+    let first_in_sentence = !mentions[from..]
+        .iter()
+        .take_while(|o| o.span.start < m.span.start)
+        .any(|o| o.kind != MentionKind::Pronoun);
+    // The word before the mention, looking past an article (`of the union`).
+    let mut previous = m
+        .first_token
+        .checked_sub(1)
+        .filter(|&p| p >= sentence.tokens.start);
+    if let Some(p) = previous {
+        if matches!(
+            doc.token_text(p).to_lowercase().as_str(),
+            "the" | "a" | "an"
+        ) {
+            previous = p.checked_sub(1).filter(|&q| q >= sentence.tokens.start);
+        }
+    }
+    let after_preposition =
+        previous.is_some_and(|p| PREPOSITIONS.contains(&doc.token_text(p).to_lowercase().as_str()));
+    first_in_sentence && !after_preposition
+}

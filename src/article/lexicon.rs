@@ -1,0 +1,939 @@
+//! Every word list of the article stage, and the small predicates that ask about one word.
+//!
+//! Lists are lower case (titles and abbreviations without their dot) and are only ever asked
+//! whether they hold a word, so their order does not matter. A word that two steps need is
+//! spelled once: weekdays serve both the calendar and trailing attributions, title and month
+//! abbreviations both sentence splitting and names, auxiliaries both name evidence and
+//! subject detection.
+
+// Speech.
+
+/// Verbs (and the word `according`) that introduce speech or a stance, in lower case.
+const CUES: &[&str] = &[
+    "said",
+    "says",
+    "say",
+    "saying",
+    "told",
+    "tells",
+    "telling",
+    "added",
+    "adds",
+    "stated",
+    "wrote",
+    "writes",
+    "posted",
+    "tweeted",
+    "called",
+    "calls",
+    "calling",
+    "criticized",
+    "criticised",
+    "criticizes",
+    "criticises",
+    "criticizing",
+    "vowed",
+    "vows",
+    "vowing",
+    "warned",
+    "warns",
+    "warning",
+    "threatened",
+    "threatens",
+    "threatening",
+    "pledged",
+    "pledges",
+    "pledging",
+    "emphasized",
+    "emphasised",
+    "emphasizes",
+    "emphasizing",
+    "asserted",
+    "asserts",
+    "asserting",
+    "invited",
+    "invites",
+    "inviting",
+    "accused",
+    "accuses",
+    "accusing",
+    "praised",
+    "praises",
+    "praising",
+    "argued",
+    "argues",
+    "arguing",
+    "insisted",
+    "insists",
+    "insisting",
+    "promised",
+    "promises",
+    "denounced",
+    "denounces",
+    "denouncing",
+    "urged",
+    "urges",
+    "urging",
+    "claimed",
+    "declared",
+    "declares",
+    "noted",
+    "explained",
+    "explains",
+    "announced",
+    "announces",
+    "responded",
+    "replied",
+    "replies",
+    "asked",
+    "described",
+    "describes",
+    "labeled",
+    "labelled",
+    "dubbed",
+    "acknowledged",
+    "admitted",
+    "conceded",
+    "countered",
+    "stressed",
+    "stresses",
+    "suggested",
+    "maintained",
+    "predicted",
+    "condemned",
+    "condemns",
+    "condemning",
+    "slammed",
+    "blasted",
+    "welcomed",
+    "welcomes",
+    "questioned",
+    "demanded",
+    "demands",
+    "cautioned",
+    "rejected",
+    "dismissed",
+    "defended",
+    "defends",
+    "decried",
+    "lauded",
+    "applauded",
+    "blamed",
+    "blames",
+    "hailed",
+    "mocked",
+    "according",
+];
+
+/// Words that make a cue passive (`was invited`): the subject is then not the speaker.
+pub(crate) const PASSIVE: &[&str] = &["was", "were", "been", "be", "being", "is", "are"];
+
+/// Words, besides [`WEEKDAYS`], that may follow the cue of a trailing attribution
+/// (`…, the company announced on Monday`).
+const TRAILING_AFTER: &[&str] = &[
+    "on",
+    "in",
+    "at",
+    "during",
+    "after",
+    "before",
+    "last",
+    "this",
+    "earlier",
+    "later",
+    "late",
+    "yesterday",
+    "today",
+    "tonight",
+    "recently",
+    "afterward",
+    "afterwards",
+    "to",
+    "by",
+    "through",
+    "via",
+];
+
+/// True when `word` (any case) is a speech or attitude cue.
+pub(crate) fn is_cue(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    CUES.contains(&lower.as_str())
+}
+
+/// True when the lower-case `word` may follow the cue of a trailing attribution: a time or
+/// place (`on`, `yesterday`, `Monday`), never the start of a clause.
+pub(crate) fn may_follow_trailing_cue(word: &str) -> bool {
+    TRAILING_AFTER.contains(&word) || WEEKDAYS.contains(&word)
+}
+
+// Calendar and abbreviations.
+
+/// Day names.
+const WEEKDAYS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+/// Month names.
+const MONTHS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// Abbreviated month names (without the dot).
+const MONTH_ABBREVIATIONS: &[&str] = &[
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+];
+
+/// True when the lower-case `word` names a month or a day (never an actor on its own).
+pub(crate) fn is_calendar_word(word: &str) -> bool {
+    MONTHS.contains(&word) || MONTH_ABBREVIATIONS.contains(&word) || WEEKDAYS.contains(&word)
+}
+
+/// Abbreviations, besides [`TITLE_ABBREVIATIONS`] and [`MONTH_ABBREVIATIONS`], after which a
+/// period does not end a sentence (lower case, without the dot).
+const ABBREVIATIONS: &[&str] = &[
+    "st", "jr", "sr", "mt", "ft", "vs", "etc", "inc", "corp", "co", "ltd", "sens", "reps", "atty",
+    "supt", "det", "insp", "cmdr", "adm", "hon", "messrs", "approx", "dept", "est",
+];
+
+/// True when the lower-case `word` is an abbreviation after which a period does not end a
+/// sentence (`sen`, `jan`, `inc`).
+pub(crate) fn is_listed_abbreviation(word: &str) -> bool {
+    ABBREVIATIONS.contains(&word)
+        || TITLE_ABBREVIATIONS.contains(&word)
+        || MONTH_ABBREVIATIONS.contains(&word)
+}
+
+// Pronouns.
+
+/// Subject pronouns of the first and second person.
+const FIRST_AND_SECOND_PERSON_SUBJECTS: &[&str] = &["i", "we", "you"];
+
+/// Third-person subject pronouns: they refer back to the subject in focus.
+const THIRD_PERSON_SUBJECTS: &[&str] = &["he", "she", "it", "they"];
+
+/// Third-person pronouns of a man.
+const MALE_PRONOUNS: &[&str] = &["he", "him", "his", "himself"];
+
+/// Third-person pronouns of a woman.
+const FEMALE_PRONOUNS: &[&str] = &["she", "her", "hers", "herself"];
+
+/// Third-person pronouns of an organisation, a place or a group.
+const NEUTER_PRONOUNS: &[&str] = &[
+    "it",
+    "its",
+    "itself",
+    "they",
+    "them",
+    "their",
+    "theirs",
+    "themselves",
+];
+
+/// The gender a third-person pronoun asks of its antecedent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PronounGender {
+    /// he / him / his / himself.
+    Male,
+    /// she / her / hers / herself.
+    Female,
+    /// it / its / they / them / their …
+    Neuter,
+}
+
+/// The gender of a third-person pronoun (any case) and whether it is a subject pronoun;
+/// `None` for any other word.
+pub(crate) fn third_person_pronoun(word: &str) -> Option<(PronounGender, bool)> {
+    let lower = word.to_lowercase();
+    let lower = lower.as_str();
+    let gender = if MALE_PRONOUNS.contains(&lower) {
+        PronounGender::Male
+    } else if FEMALE_PRONOUNS.contains(&lower) {
+        PronounGender::Female
+    } else if NEUTER_PRONOUNS.contains(&lower) {
+        PronounGender::Neuter
+    } else {
+        return None;
+    };
+    Some((gender, THIRD_PERSON_SUBJECTS.contains(&lower)))
+}
+
+/// True when the lower-case `word` is a subject pronoun (`i`, `we`, `he`, `they` …): a
+/// short quote holding one is a clause rather than a scare quote.
+pub(crate) fn is_subject_pronoun(word: &str) -> bool {
+    FIRST_AND_SECOND_PERSON_SUBJECTS.contains(&word) || THIRD_PERSON_SUBJECTS.contains(&word)
+}
+
+// Names and titles.
+
+/// Words that never start a name, even capitalised.
+pub(crate) const STOPWORDS: &[&str] = &[
+    "the",
+    "a",
+    "an",
+    "this",
+    "that",
+    "these",
+    "those",
+    "despite",
+    "during",
+    "through",
+    "in",
+    "on",
+    "at",
+    "after",
+    "before",
+    "while",
+    "but",
+    "and",
+    "or",
+    "however",
+    "although",
+    "though",
+    "as",
+    "when",
+    "if",
+    "since",
+    "following",
+    "under",
+    "over",
+    "with",
+    "without",
+    "for",
+    "from",
+    "by",
+    "to",
+    "of",
+    "it",
+    "its",
+    "he",
+    "she",
+    "they",
+    "we",
+    "i",
+    "you",
+    "his",
+    "her",
+    "their",
+    "our",
+    "my",
+    "your",
+    "him",
+    "them",
+    "us",
+    "me",
+    "what",
+    "who",
+    "why",
+    "how",
+    "where",
+    "which",
+    "now",
+    "then",
+    "here",
+    "there",
+    "one",
+    "every",
+    "some",
+    "many",
+    "most",
+    "all",
+    "no",
+    "yes",
+    "not",
+    "so",
+    "yet",
+    "also",
+    "still",
+    "both",
+    "each",
+    "such",
+    "more",
+    "less",
+    "only",
+    "just",
+    "even",
+    "instead",
+    "meanwhile",
+    "asked",
+    "speaking",
+    "according",
+    "like",
+    "about",
+    "among",
+    "until",
+    "once",
+    "because",
+    "whether",
+    "former",
+    "another",
+    "other",
+    "several",
+    "few",
+    "any",
+    "up",
+    "out",
+    "last",
+    "next",
+    "first",
+];
+
+/// Titles stripped from the front of a name, besides [`TITLE_ABBREVIATIONS`] and
+/// [`WEAK_TITLES`] (lower case).
+const TITLES: &[&str] = &[
+    "president",
+    "mayor",
+    "mayor-elect",
+    "president-elect",
+    "senator",
+    "governor",
+    "representative",
+    "congressman",
+    "congresswoman",
+    "judge",
+    "justice",
+    "commissioner",
+    "secretary",
+    "miss",
+    "professor",
+    "councilmember",
+    "councilman",
+    "councilwoman",
+    "director",
+    "chairman",
+    "chairwoman",
+    "chair",
+    "minister",
+    "premier",
+    "chancellor",
+    "ambassador",
+    "attorney",
+    "officer",
+    "detective",
+    "sheriff",
+    "superintendent",
+    "reverend",
+    "captain",
+    "lieutenant",
+    "sergeant",
+    "teacher",
+    "coach",
+    "speaker",
+    "principal",
+    "dean",
+    "inspector",
+    "spokesperson",
+    "spokesman",
+    "spokeswoman",
+    "ceo",
+    "pastor",
+    "father",
+    "sir",
+    "dame",
+    "lord",
+    "lady",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "pope",
+    "bishop",
+];
+
+/// Titles that are abbreviated (`Sen.`, `Dr.`): also abbreviations that do not end a sentence.
+const TITLE_ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "sen", "gov", "rep", "gen", "lt", "col", "capt", "sgt", "prof", "rev",
+];
+
+/// Titles that start a person's name only when right before it (`State Sen. X`, but not
+/// `State Department`): these are stripped only when followed by another title or a name.
+const WEAK_TITLES: &[&str] = &[
+    "state",
+    "city",
+    "county",
+    "federal",
+    "u.s",
+    "house",
+    "senate",
+    "council",
+    "member",
+    "general",
+    "police",
+    "executive",
+    "leader",
+    "chief",
+    "vice",
+    "acting",
+    "interim",
+    "former",
+    "deputy",
+    "assistant",
+];
+
+/// Titles (normalised by [`normal_title`]) that do not make their bearer a person
+/// (`State`, `Police`, `Former`).
+pub(crate) const NON_PERSON_TITLES: &[&str] = &[
+    "state", "city", "county", "federal", "u.s", "house", "senate", "former", "police",
+];
+
+/// Titles (normalised) that make their bearer a man.
+pub(crate) const MALE_TITLES: &[&str] = &["mr"];
+
+/// Titles (normalised) that make their bearer a woman.
+pub(crate) const FEMALE_TITLES: &[&str] = &["mrs", "ms", "miss"];
+
+/// Words that make a name an organisation (or institution).
+pub(crate) const ORG_WORDS: &[&str] = &[
+    "department",
+    "agency",
+    "council",
+    "board",
+    "union",
+    "association",
+    "guild",
+    "club",
+    "college",
+    "university",
+    "school",
+    "works",
+    "authority",
+    "administration",
+    "enforcement",
+    "security",
+    "patrol",
+    "court",
+    "party",
+    "committee",
+    "commission",
+    "office",
+    "bureau",
+    "service",
+    "services",
+    "district",
+    "city",
+    "county",
+    "state",
+    "states",
+    "senate",
+    "house",
+    "congress",
+    "inc",
+    "corp",
+    "corporation",
+    "company",
+    "co",
+    "group",
+    "bank",
+    "news",
+    "times",
+    "press",
+    "police",
+    "ministry",
+    "institute",
+    "foundation",
+    "center",
+    "centre",
+    "coalition",
+    "alliance",
+    "network",
+    "church",
+    "hospital",
+    "army",
+    "navy",
+    "force",
+    "guard",
+    "industries",
+    "fund",
+    "trust",
+    "partners",
+    "campaign",
+    "post",
+    "journal",
+    "tribune",
+    "assembly",
+    "legislature",
+    "government",
+    "federation",
+    "society",
+    "league",
+    "organization",
+    "organisation",
+    "nyc",
+    "citizens",
+    "parents",
+    "workers",
+    "teachers",
+    "nurses",
+    "steel",
+    "transit",
+    "railway",
+    "airlines",
+    "motors",
+    "media",
+    "tolls",
+    "standards",
+    "nations",
+];
+
+/// Connectors allowed inside a name when a capitalised word follows.
+pub(crate) const CONNECTORS: &[&str] = &[
+    "of", "for", "and", "de", "du", "van", "von", "der", "al", "bin", "la", "le", "on",
+];
+
+/// Words that, right after a sentence-initial word, show it is a subject (so a name).
+pub(crate) const VERB_AFTER: &[&str] = &[
+    "has",
+    "have",
+    "had",
+    "is",
+    "was",
+    "are",
+    "were",
+    "will",
+    "would",
+    "could",
+    "can",
+    "may",
+    "might",
+    "must",
+    "should",
+    "did",
+    "does",
+    "also",
+    "then",
+    "later",
+    "previously",
+];
+
+/// More words that follow a subject, besides [`VERB_AFTER`] and the cues (see
+/// [`crate::article::grammar::is_verbish`]).
+pub(crate) const MORE_VERBISH: &[&str] = &[
+    "do",
+    "repeatedly",
+    "again",
+    "never",
+    "still",
+    "already",
+    "quickly",
+    "openly",
+    "publicly",
+];
+
+/// Words before a name that show it is a place (`in Ashford`, `from Marrow Falls`).
+pub(crate) const PLACE_WORDS: &[&str] = &[
+    "in",
+    "at",
+    "from",
+    "near",
+    "across",
+    "into",
+    "to",
+    "throughout",
+    "outside",
+];
+
+/// True when `word` (any case, with or without its dot) is a title, strong or weak.
+pub(crate) fn is_title(word: &str) -> bool {
+    let lower = word.trim_end_matches('.').to_lowercase();
+    let lower = lower.as_str();
+    TITLES.contains(&lower) || TITLE_ABBREVIATIONS.contains(&lower) || WEAK_TITLES.contains(&lower)
+}
+
+/// True when `word` (any case) is a weak title (see [`WEAK_TITLES`]).
+pub(crate) fn is_weak_title(word: &str) -> bool {
+    WEAK_TITLES.contains(&word.to_lowercase().as_str())
+}
+
+/// A title in lower case without its dot, abbreviations spelled out (`Gov.` → `governor`).
+pub(crate) fn normal_title(word: &str) -> String {
+    let lower = word.trim_end_matches('.').to_lowercase();
+    match lower.as_str() {
+        "gov" => "governor".into(),
+        "sen" => "senator".into(),
+        "rep" => "representative".into(),
+        "prof" => "professor".into(),
+        "dr" => "doctor".into(),
+        _ => lower,
+    }
+}
+
+/// True when one of `words` (any case) is an organisation word.
+pub(crate) fn has_org_word(words: &[&str]) -> bool {
+    words
+        .iter()
+        .any(|w| ORG_WORDS.contains(&w.to_lowercase().as_str()))
+}
+
+/// True when `word` starts with a capital letter.
+pub(crate) fn is_capitalised(word: &str) -> bool {
+    word.chars().next().is_some_and(|c| c.is_uppercase())
+}
+
+/// True when `word` is an acronym: at least two letters, all capitals (dots and `&` allowed).
+pub(crate) fn is_acronym(word: &str) -> bool {
+    let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+    letters >= 2
+        && word
+            .chars()
+            .all(|c| c.is_uppercase() || c == '.' || c == '&')
+}
+
+/// Strips a possessive `’s` / `'s`; the flag tells whether one was stripped.
+pub(crate) fn strip_possessive(word: &str) -> (&str, bool) {
+    for suffix in ["’s", "'s", "’S", "'S"] {
+        if let Some(stem) = word.strip_suffix(suffix) {
+            if !stem.is_empty() {
+                return (stem, true);
+            }
+        }
+    }
+    (word, false)
+}
+
+// Descriptions and pronouns (coreference).
+
+/// Role nouns resolved through titles.
+pub(crate) const ROLE_TITLES: &[&str] = &[
+    "president",
+    "mayor",
+    "mayor-elect",
+    "governor",
+    "senator",
+    "commissioner",
+    "secretary",
+    "judge",
+    "director",
+    "chairman",
+    "chairwoman",
+    "minister",
+    "sheriff",
+    "superintendent",
+    "speaker",
+    "chancellor",
+    "representative",
+    "congressman",
+    "congresswoman",
+    "professor",
+];
+
+/// Organisation nouns and the name words that fit them.
+pub(crate) const ORG_ROLES: &[(&str, &[&str])] = &[
+    (
+        "company",
+        &[
+            "company",
+            "works",
+            "inc",
+            "corp",
+            "corporation",
+            "industries",
+            "co",
+            "group",
+            "steel",
+            "motors",
+            "airlines",
+            "bank",
+        ],
+    ),
+    (
+        "firm",
+        &[
+            "company",
+            "works",
+            "inc",
+            "corp",
+            "corporation",
+            "industries",
+            "group",
+            "partners",
+        ],
+    ),
+    (
+        "agency",
+        &[
+            "agency",
+            "authority",
+            "administration",
+            "enforcement",
+            "department",
+            "bureau",
+            "service",
+            "commission",
+            "office",
+            "ice",
+            "dhs",
+        ],
+    ),
+    ("union", &["union", "association", "federation", "guild"]),
+    ("guild", &["guild"]),
+    ("association", &["association"]),
+    ("city", &["city"]),
+    ("council", &["council"]),
+    ("board", &["board"]),
+    ("district", &["district"]),
+    ("department", &["department"]),
+    ("administration", &["administration"]),
+    ("university", &["university"]),
+    ("college", &["college"]),
+    ("club", &["club"]),
+    ("court", &["court"]),
+    ("party", &["party"]),
+    ("committee", &["committee"]),
+    (
+        "group",
+        &[
+            "group",
+            "coalition",
+            "alliance",
+            "committee",
+            "citizens",
+            "parents",
+            "network",
+        ],
+    ),
+    ("coalition", &["coalition", "alliance"]),
+];
+
+/// Words that open an introductory phrase (`Through a post on its account, ICE …`).
+pub(crate) const INTRO_WORDS: &[&str] = &[
+    "through",
+    "during",
+    "in",
+    "after",
+    "before",
+    "with",
+    "despite",
+    "following",
+    "since",
+    "at",
+    "on",
+    "under",
+    "as",
+    "speaking",
+    "asked",
+    "while",
+    "when",
+    "upon",
+    "addressing",
+    "writing",
+    "from",
+    "without",
+    "unlike",
+    "like",
+];
+
+/// Prepositions that keep the next noun out of subject position.
+pub(crate) const PREPOSITIONS: &[&str] = &[
+    "of",
+    "in",
+    "at",
+    "by",
+    "for",
+    "with",
+    "from",
+    "to",
+    "on",
+    "about",
+    "against",
+    "under",
+    "over",
+    "than",
+    "like",
+    "toward",
+    "towards",
+    "into",
+    "through",
+    "near",
+    "between",
+    "among",
+    "accused",
+    "called",
+    "calling",
+    "criticized",
+    "praised",
+    "told",
+    "invited",
+    "urged",
+    "and",
+];
+
+/// Nouns between a name and its verb that do not change the subject (`DHS officials said`).
+pub(crate) const GROUP_NOUNS: &[&str] = &[
+    "officials",
+    "official",
+    "spokesperson",
+    "spokesman",
+    "spokeswoman",
+    "campaign",
+    "officers",
+    "leaders",
+    "lawyers",
+    "attorneys",
+    "representatives",
+    "aides",
+    "staff",
+    "members",
+    "administration",
+    "executives",
+    "agents",
+    "team",
+    "office",
+    "supporters",
+];
+
+// Speakers.
+
+/// Words skipped when walking back from a cue to its subject.
+pub(crate) const SKIPPABLE: &[&str] = &[
+    ",",
+    ")",
+    "(",
+    "which",
+    "who",
+    "that",
+    "also",
+    "has",
+    "have",
+    "had",
+    "previously",
+    "again",
+    "recently",
+    "repeatedly",
+    "once",
+    "later",
+    "then",
+    "both",
+    "all",
+    "not",
+    "never",
+    "long",
+    "first",
+    "further",
+    "but",
+    "would",
+    "will",
+    "could",
+    "did",
+    "does",
+    "do",
+];
+
+/// Prepositions that mark a mention before a cue as a modifier, not the subject.
+pub(crate) const MODIFIER_PREPOSITIONS: &[&str] =
+    &["of", "at", "in", "from", "for", "with", "on", "to"];

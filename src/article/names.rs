@@ -1,0 +1,312 @@
+//! Where names stand in the text: listed names and aliases, then capitalised runs cut into
+//! name candidates.
+//!
+//! Listed names match case-insensitively on word bounds, the longest match first, and claim
+//! their tokens. Found names are runs of capitalised words (joined by `of`, `for`, `and` …),
+//! with titles stripped (`President`, `Mayor`, `Sen.`, `Police Commissioner`, …) and
+//! stopwords dropped from the front; a run is cut at `and` and between a titled person and
+//! the place after `of` (`Mayor Tom Brandt of Marrow Falls`), and an acronym defined right
+//! after it in parentheses is kept with it. Turning candidates into actors is left to
+//! [`super::actors`].
+
+use super::grammar::starts_sentence;
+use super::lexicon::{
+    has_org_word, is_acronym, is_calendar_word, is_capitalised, is_title, is_weak_title,
+    normal_title, strip_possessive, CONNECTORS, ORG_WORDS, STOPWORDS,
+};
+use super::mentions::{FoundActors, Mention, MentionKind};
+use super::segment::Document;
+use super::types::{ActorList, Span};
+
+/// A name found in the text before actors are built.
+#[derive(Debug, Clone)]
+pub(crate) struct Candidate {
+    /// The name's words, titles stripped (a possessive `’s` left out).
+    pub(crate) span: Span,
+    /// First token of the name.
+    pub(crate) first_token: usize,
+    /// Last token of the name.
+    pub(crate) last_token: usize,
+    /// How many words the name has.
+    pub(crate) words: usize,
+    /// Titles stripped from it, normalised.
+    pub(crate) titles: Vec<String>,
+    /// An acronym defined right after it in parentheses: its span and token.
+    pub(crate) acronym: Option<(Span, usize)>,
+    /// True when the name opens its sentence (or a quotation), so its capital proves little.
+    pub(crate) sentence_initial: bool,
+}
+
+/// The lower-case word tokens of `text` (a listed name), tokenised as the article is.
+fn lower_words(text: &str) -> Vec<String> {
+    let doc = Document::new(text);
+    (0..doc.tokens.len())
+        .map(|i| doc.token_text(i).to_lowercase())
+        .collect()
+}
+
+/// Marks where listed names and aliases occur (longest match first).
+pub(crate) fn match_known(
+    doc: &Document,
+    known: &ActorList,
+    found: &mut FoundActors,
+    claimed: &mut [bool],
+) {
+    let lowered: Vec<String> = (0..doc.tokens.len())
+        .map(|i| strip_possessive(doc.token_text(i)).0.to_lowercase())
+        .collect();
+    let mut matches: Vec<(usize, usize, usize)> = Vec::new(); // (first, len, actor)
+    for (actor, k) in known.actors.iter().enumerate() {
+        for name in std::iter::once(&k.name).chain(k.aliases.iter()) {
+            let words = lower_words(name);
+            if words.is_empty() {
+                continue;
+            }
+            for start in 0..doc.tokens.len() {
+                let end = start + words.len();
+                if end > doc.tokens.len() {
+                    break;
+                }
+                let same_sentence = doc.tokens[start].sentence == doc.tokens[end - 1].sentence;
+                if same_sentence && lowered[start..end] == words[..] {
+                    matches.push((start, words.len(), actor));
+                }
+            }
+        }
+    }
+    matches.sort_by_key(|&(start, len, _)| (std::cmp::Reverse(len), start));
+    for (start, len, actor) in matches {
+        if claimed[start..start + len].iter().any(|&c| c) {
+            continue;
+        }
+        claimed[start..start + len]
+            .iter_mut()
+            .for_each(|c| *c = true);
+        let last = start + len - 1;
+        let end = possessive_end(doc, last);
+        found.mentions.push(Mention {
+            span: Span::new(doc.tokens[start].span.start, end),
+            actor,
+            kind: MentionKind::Name,
+            first_token: start,
+            last_token: last,
+        });
+    }
+}
+
+/// End byte of token `i` without a possessive ending.
+fn possessive_end(doc: &Document, i: usize) -> usize {
+    let token = doc.tokens[i];
+    let (stem, _) = strip_possessive(token.span.slice(doc.text));
+    token.span.start + stem.len()
+}
+
+/// Collects capitalised runs, split and stripped into name candidates.
+pub(crate) fn name_candidates(doc: &Document, claimed: &[bool]) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    let n = doc.tokens.len();
+    let mut i = 0;
+    while i < n {
+        let word = doc.token_text(i);
+        if claimed[i] || !doc.is_word(i) || !is_capitalised(word) {
+            i += 1;
+            continue;
+        }
+        // Grow a run of capitalised words (and connectors between them).
+        let mut run = vec![i];
+        let mut j = i;
+        loop {
+            let current = doc.token_text(j);
+            if strip_possessive(current).1 {
+                break;
+            }
+            let mut next = j + 1;
+            // `Dr. Nair`, `U.S. Senate`: the dot after an abbreviation stays in the run.
+            if doc.token_text(next) == "." && (is_title(current) || current.contains('.')) {
+                next += 1;
+            }
+            let same =
+                |k: usize| k < n && doc.tokens[k].sentence == doc.tokens[i].sentence && !claimed[k];
+            if !same(next) || !doc.is_word(next) {
+                break;
+            }
+            let w = doc.token_text(next);
+            if is_capitalised(w) {
+                run.push(next);
+                j = next;
+                continue;
+            }
+            let lower = w.to_lowercase();
+            let after = next + 1;
+            if CONNECTORS.contains(&lower.as_str())
+                && same(after)
+                && doc.is_word(after)
+                && is_capitalised(doc.token_text(after))
+            {
+                run.push(next);
+                run.push(after);
+                j = after;
+                continue;
+            }
+            // `of the`: `Bank of the West`.
+            if lower == "of"
+                && doc.token_text(after).eq_ignore_ascii_case("the")
+                && same(after + 1)
+                && is_capitalised(doc.token_text(after + 1))
+            {
+                run.extend([next, after, after + 1]);
+                j = after + 1;
+                continue;
+            }
+            break;
+        }
+        let end = j + 1;
+        // An acronym defined right after: `Long Form (ACR)`.
+        let acronym = (doc.token_text(end) == "("
+            && doc.is_word(end + 1)
+            && is_acronym(doc.token_text(end + 1))
+            && doc.token_text(end + 2) == ")")
+            .then_some(end + 1);
+        let parts = if acronym.is_some() {
+            vec![run]
+        } else {
+            split_on_and(doc, run)
+        };
+        let parts = split_title_of_place(doc, parts);
+        let last_part = parts.len().saturating_sub(1);
+        for (p, part) in parts.into_iter().enumerate() {
+            let acr = if p == last_part { acronym } else { None };
+            if let Some(c) = make_candidate(doc, &part, acr) {
+                out.push(c);
+            }
+        }
+        i = end;
+    }
+    out
+}
+
+/// `Mayor Tom Brandt of Marrow Falls`: a titled person, then a place.
+fn split_title_of_place(doc: &Document, parts: Vec<Vec<usize>>) -> Vec<Vec<usize>> {
+    let mut out = Vec::new();
+    for part in parts {
+        let titled = part
+            .first()
+            .is_some_and(|&t| is_title(doc.token_text(t)) && !is_weak_title(doc.token_text(t)));
+        let of = part.iter().position(|&t| doc.token_text(t) == "of");
+        match of {
+            Some(o) if titled && o > 1 && o + 1 < part.len() => {
+                out.push(part[..o].to_vec());
+                out.push(part[o + 1..].to_vec());
+            }
+            _ => out.push(part),
+        }
+    }
+    out
+}
+
+fn split_on_and(doc: &Document, run: Vec<usize>) -> Vec<Vec<usize>> {
+    let mut parts = vec![Vec::new()];
+    for t in run {
+        if doc.token_text(t) == "and" {
+            parts.push(Vec::new());
+        } else if let Some(last) = parts.last_mut() {
+            last.push(t);
+        }
+    }
+    parts.into_iter().filter(|p| !p.is_empty()).collect()
+}
+
+/// Strips stop words and titles from a run; `None` when nothing name-like is left.
+fn make_candidate(doc: &Document, run: &[usize], acronym: Option<usize>) -> Option<Candidate> {
+    let words: Vec<&str> = run
+        .iter()
+        .map(|&t| strip_possessive(doc.token_text(t)).0)
+        .collect();
+    let mut start = 0;
+    let initial = starts_sentence(doc, run[0]);
+    while start < words.len()
+        && (STOPWORDS.contains(&words[start].to_lowercase().as_str())
+            || CONNECTORS.contains(&words[start].to_lowercase().as_str()))
+    {
+        start += 1;
+    }
+    // `Critics of Mamdani` at the start of a sentence: the first word is no name.
+    let lower0 = words
+        .get(start)
+        .map(|w| w.to_lowercase())
+        .unwrap_or_default();
+    if initial
+        && acronym.is_none()
+        && start == 0
+        && words.len() > 2
+        && CONNECTORS.contains(&words[1].to_lowercase().as_str())
+        && !ORG_WORDS.contains(&lower0.as_str())
+        && !is_title(words[0])
+    {
+        start = 2;
+    }
+    let mut titles: Vec<String> = Vec::new();
+    // Leading titles; a weak title (`Police`, `State`) only counts right after another title
+    // or right before a strong one (`Police Commissioner`, `Attorney General`).
+    let mut k = start;
+    while k < words.len() && is_title(words[k]) && k + 1 < words.len() {
+        let weak = is_weak_title(words[k]);
+        let next_strong = is_title(words[k + 1]) && !is_weak_title(words[k + 1]);
+        if weak && titles.is_empty() && !next_strong {
+            break;
+        }
+        titles.push(normal_title(words[k]));
+        k += 1;
+    }
+    // A title in the middle: `Homeland Security Secretary Kristi Noem`.
+    if let Some(m) = (k..words.len().saturating_sub(1))
+        .rev()
+        .find(|&m| is_title(words[m]) && !is_weak_title(words[m]))
+    {
+        if !has_org_word(&words[m + 1..]) && m > k {
+            titles.push(normal_title(words[m]));
+            k = m + 1;
+        }
+    }
+    let mut end = words.len();
+    while end > k && CONNECTORS.contains(&words[end - 1].to_lowercase().as_str()) {
+        end -= 1;
+    }
+    if k >= end {
+        return None;
+    }
+    let kept = &words[k..end];
+    if kept.len() == 1 {
+        let w = kept[0];
+        let lower = w.to_lowercase();
+        if w.chars().count() < 2
+            || is_calendar_word(&lower)
+            || !w.chars().any(|c| c.is_alphabetic())
+        {
+            return None;
+        }
+    }
+    if kept.iter().all(|w| is_calendar_word(&w.to_lowercase())) {
+        return None;
+    }
+    let first_token = run[k];
+    let last_token = run[end - 1];
+    let span = Span::new(
+        doc.tokens[first_token].span.start,
+        possessive_end(doc, last_token),
+    );
+    Some(Candidate {
+        span,
+        first_token,
+        last_token,
+        words: kept.len(),
+        titles,
+        acronym: acronym.map(|a| {
+            (
+                Span::new(doc.tokens[a].span.start, doc.tokens[a].span.end),
+                a,
+            )
+        }),
+        sentence_initial: initial && k == 0 && start == 0,
+    })
+}
