@@ -32,8 +32,9 @@ pub struct Scored {
     pub speaker: Option<String>,
     /// Confidence of the speaker attribution, where known.
     pub speaker_confidence: Option<f64>,
-    /// The actor.
-    pub actor: String,
+    /// The actor; `None` for a statement that concerns no actor, which is written all the same
+    /// (its speaker and sentiment still count) but has no stance.
+    pub actor: Option<String>,
     /// The statement.
     pub quote: String,
     /// Its context.
@@ -44,7 +45,11 @@ pub struct Scored {
 
 impl Scored {
     /// The predicted label of `task` and its probability, if the model has that head.
+    /// A statement without an actor has no stance label.
     pub fn label<'m>(&self, model: &'m StanceModel, task: Task) -> Option<(&'m str, f64)> {
+        if task == Task::Stance && self.actor.is_none() {
+            return None;
+        }
         let h = model.heads.iter().position(|head| head.task == task)?;
         let prediction = self.predictions.get(h)?;
         let label = model.heads[h].labels.get(prediction.class)?;
@@ -65,7 +70,7 @@ pub fn score_rows(model: &StanceModel, source: &str, rows: &[Row]) -> Result<Vec
             span: None,
             speaker: row.speaker.clone(),
             speaker_confidence: None,
-            actor: row.actor.clone(),
+            actor: Some(row.actor.clone()),
             quote: row.text.clone(),
             context: row.context.clone(),
             predictions,
@@ -172,7 +177,9 @@ pub fn score_articles(
         .collect()
 }
 
-/// Finds the statements of one article and scores each against each actor it concerns.
+/// Finds the statements of one article and scores each against each actor it concerns; a
+/// statement that concerns no actor is scored once, without one (sentiment only), so every
+/// statement the article holds is written.
 pub fn score_article(
     model: &StanceModel,
     article: &str,
@@ -183,6 +190,11 @@ pub fn score_article(
     let mut pairs = Vec::new();
     for quote in &analysis.quotes {
         let model_text = compose_model_text(&quote.text, Some(&quote.context_text));
+        if quote.actors.is_empty() {
+            let others: Vec<String> = quote.speaker.iter().cloned().collect();
+            pairs.push((quote, None, model_text, others));
+            continue;
+        }
         for actor in &quote.actors {
             let others: Vec<String> = quote
                 .actors
@@ -191,7 +203,7 @@ pub fn score_article(
                 .filter(|other| *other != actor)
                 .cloned()
                 .collect();
-            pairs.push((quote, actor, model_text.clone(), others));
+            pairs.push((quote, Some(actor.as_str()), model_text.clone(), others));
         }
     }
     let examples: Vec<Example> = pairs
@@ -199,7 +211,7 @@ pub fn score_article(
         .map(|(quote, actor, text, others)| Example {
             text,
             quote: Some(&quote.text),
-            actor,
+            actor: actor.unwrap_or(""),
             mention: None,
             quote_mention: None,
             other_actors: others,
@@ -215,7 +227,7 @@ pub fn score_article(
             span: Some((quote.span.start, quote.span.end)),
             speaker: quote.speaker.clone(),
             speaker_confidence: Some(quote.speaker_confidence),
-            actor: actor.to_string(),
+            actor: actor.map(str::to_string),
             quote: quote.text.clone(),
             context: Some(quote.context_text.clone()),
             predictions,

@@ -64,8 +64,13 @@ pub fn analyse(text: &str, known: &ActorList) -> Analysis {
     let mut found = actors::find_actors(&doc, known, &raw_quotes);
     coref::resolve(&doc, &mut found, &raw_quotes);
     let attributed = speakers::attribute(&doc, &found, &raw_quotes);
-    let mut out = Vec::with_capacity(attributed.len());
-    for (index, statement) in attributed.into_iter().enumerate() {
+    // A short phrase in quote marks that nobody is said to have said is the writer's own
+    // (a scare quote, a title of a show or a book): not a statement.
+    let statements = attributed
+        .into_iter()
+        .filter(|s| s.quote.kind != QuoteKind::Scare || s.speaker.is_some());
+    let mut out = Vec::new();
+    for (index, statement) in statements.enumerate() {
         let concerned = targets::concerned_actors(&found, &statement);
         let speaker = statement.speaker.map(|a| found.actors[a].name.clone());
         out.push(Quote {

@@ -53,6 +53,17 @@ fn double_mark(c: char) -> Mark {
     }
 }
 
+/// The double mark starting at `chars[k]` and its width in characters: one mark character,
+/// or two apostrophes `''`, which some newspapers (the New York Times among them) print for
+/// both the opening and the closing double mark.
+fn double_mark_at(chars: &[(usize, char)], k: usize) -> (Mark, usize) {
+    let c = chars[k].1;
+    if c == '\'' && chars.get(k + 1).is_some_and(|&(_, n)| n == '\'') {
+        return (Mark::Either, 2);
+    }
+    (double_mark(c), 1)
+}
+
 /// Quotes between marks.
 fn find_marked(doc: &Document) -> Vec<RawQuote> {
     let text = doc.text;
@@ -63,21 +74,25 @@ fn find_marked(doc: &Document) -> Vec<RawQuote> {
         let slice = para.slice(text);
         let chars: Vec<(usize, char)> = slice.char_indices().collect();
         let mut k = 0;
-        if let Some(first) = chars.first() {
-            let continues =
-                double_mark(first.1) != Mark::None && double_mark(first.1) != Mark::Close;
-            if open.is_some() && continues {
-                k = 1; // the same quote goes on in this paragraph
+        if !chars.is_empty() {
+            let (first, width) = double_mark_at(&chars, 0);
+            if open.is_some() && first != Mark::None && first != Mark::Close {
+                k = width; // the same quote goes on in this paragraph
             } else {
                 open = None;
             }
         }
         while k < chars.len() {
-            let (offset, c) = chars[k];
+            let (offset, _) = chars[k];
             let at = para.start + offset;
-            let after = at + c.len_utf8();
-            match (double_mark(c), open) {
-                (Mark::Open, _) | (Mark::Either, None) => open = Some((after, at)),
+            let (mark, width) = double_mark_at(&chars, k);
+            let after = para.start + chars.get(k + width).map_or(slice.len(), |&(o, _)| o);
+            match (mark, open) {
+                (Mark::Open, _) | (Mark::Either, None) => {
+                    open = Some((after, at));
+                    k += width;
+                    continue;
+                }
                 (Mark::Close, Some((start, mark))) | (Mark::Either, Some((start, mark))) => {
                     if let Some(span) = trim(text, Span::new(start, at)) {
                         out.push(RawQuote {
@@ -88,6 +103,8 @@ fn find_marked(doc: &Document) -> Vec<RawQuote> {
                         });
                     }
                     open = None;
+                    k += width;
+                    continue;
                 }
                 (Mark::Close, None) | (Mark::None, _) => {
                     if open.is_none() {
@@ -126,7 +143,7 @@ fn single_quote(
     }
     for j in k + 2..chars.len() {
         let (o, m) = chars[j];
-        if double_mark(m) != Mark::None {
+        if double_mark_at(chars, j).0 != Mark::None {
             return None;
         }
         let prev = chars[j - 1].1;

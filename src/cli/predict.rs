@@ -645,7 +645,7 @@ fn csv_record(model: &StanceModel, row: &Scored) -> Vec<String> {
         row.speaker_confidence
             .map(|c| format!("{c:.2}"))
             .unwrap_or_default(),
-        row.actor.clone(),
+        row.actor.clone().unwrap_or_default(),
         stance.unwrap_or_default().to_string(),
         stance_p.map(|p| format!("{p:.4}")).unwrap_or_default(),
         sentiment.unwrap_or_default().to_string(),
@@ -653,8 +653,12 @@ fn csv_record(model: &StanceModel, row: &Scored) -> Vec<String> {
         row.quote.clone(),
         row.context.clone().unwrap_or_default(),
     ];
-    for prediction in &row.predictions {
-        record.extend(prediction.probabilities.iter().map(|p| format!("{p:.4}")));
+    for (head, prediction) in model.heads.iter().zip(&row.predictions) {
+        if row.label(model, head.task).is_some() {
+            record.extend(prediction.probabilities.iter().map(|p| format!("{p:.4}")));
+        } else {
+            record.extend(head.labels.iter().map(|_| String::new()));
+        }
     }
     record
 }
@@ -673,6 +677,9 @@ fn json_object(model: &StanceModel, row: &Scored) -> serde_json::Value {
         "context": row.context,
     });
     for (head, prediction) in model.heads.iter().zip(&row.predictions) {
+        if row.label(model, head.task).is_none() {
+            continue; // no stance without an actor
+        }
         let name = head.task.name();
         let probabilities: serde_json::Map<String, serde_json::Value> = head
             .labels
@@ -699,7 +706,7 @@ fn table_line(model: &StanceModel, row: &Scored) -> String {
         "{:<4} {:<14} {:<14} {:<13} {:<13} {}",
         truncate(&row.quote_id, 4),
         truncate(row.speaker.as_deref().unwrap_or("-"), 14),
-        truncate(&row.actor, 14),
+        truncate(row.actor.as_deref().unwrap_or("-"), 14),
         cell(row.label(model, Stance)),
         cell(row.label(model, Sentiment)),
         truncate(&row.quote, 15)
