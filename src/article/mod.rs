@@ -34,7 +34,6 @@
 
 pub mod actors;
 pub mod coref;
-pub mod gold;
 pub mod quotes;
 pub mod segment;
 pub mod speakers;
