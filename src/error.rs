@@ -152,7 +152,7 @@ pub enum Error {
 
     /// A gold annotation file is malformed.
     #[error(transparent)]
-    Gold(#[from] crate::article::gold::GoldError),
+    Gold(#[from] crate::eval::gold::GoldError),
 
     /// An input is not text (a binary file) or holds no text.
     #[error("{}: {problem}", path.display())]

@@ -120,16 +120,127 @@ fn extraction_report_on_the_gold_set() {
     );
     let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(report["articles"], 6);
-    assert!(report["overlap"]["f1"].as_f64().unwrap() >= 0.8, "{report}");
+    let all = &report["views"]["all"];
+    for figure in [
+        &all["overlap"]["f1"],
+        &all["speaker"]["rate"],
+        &report["actor_pairs"]["rate"],
+    ] {
+        assert!(figure.as_f64().unwrap() >= 0.8, "{report}");
+    }
+    // The project's format has no kind: quotes between marks are direct, the rest indirect.
+    assert_eq!(report["gold_by_kind"]["direct"], 31);
+    assert_eq!(report["gold_by_kind"]["indirect"], 28);
     ws.stance()
         .args(["evaluate", "--extraction"])
         .arg(&gold)
         .assert()
         .success()
-        .stdout(contains("speaker accuracy"));
+        .stdout(contains("speaker acc (n)"))
+        .stdout(contains("actor-pair recall: 33 / 36"));
     ws.stance()
         .args(["evaluate", "--extraction", "nowhere"])
         .assert()
         .failure()
         .stderr(contains("nowhere"));
+}
+
+/// The PolNeAR-format fixture: two short articles written for this test (`tests/fixtures/polnear`,
+/// gold in `gold/`, articles in `articles/`), with a multi-byte name, a unit made of two
+/// segments, a partial quote and an unannotated quote run. Reference figures obtained from
+/// `score_quotes.py score` (the field's scorer) on the statements `--predictions` writes.
+#[test]
+fn extraction_report_on_polnear_gold_matches_the_scorer() {
+    let ws = Workspace::new();
+    let gold = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/polnear/gold");
+    let output = ws
+        .stance()
+        .args(["evaluate", "--format", "json", "--errors", "errors.jsonl"])
+        .args(["--predictions", "predictions.jsonl", "--extraction"])
+        .arg(&gold)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["articles"], 2);
+    assert_eq!(report["gold_by_kind"]["partial"], 1);
+    let prf = |view: &str, matching: &str| {
+        let s = &report["views"][view][matching];
+        let pct = |k: &str| (s[k].as_f64().unwrap() * 1000.0).round() / 10.0;
+        (pct("precision"), pct("recall"), pct("f1"))
+    };
+    // view: (gold, pred, exact P/R/F1, overlap P/R/F1), as the scorer prints them.
+    let expected = [
+        ("direct", 3, 4, (75.0, 100.0, 85.7), (75.0, 100.0, 85.7)),
+        (
+            "direct*",
+            3,
+            3,
+            (100.0, 100.0, 100.0),
+            (100.0, 100.0, 100.0),
+        ),
+        ("indirect", 2, 3, (33.3, 50.0, 40.0), (66.7, 100.0, 80.0)),
+        ("all", 5, 7, (57.1, 80.0, 66.7), (71.4, 100.0, 83.3)),
+    ];
+    for (view, gold, pred, exact, overlap) in expected {
+        let v = &report["views"][view];
+        assert_eq!(
+            (v["gold"].as_u64(), v["predicted"].as_u64()),
+            (Some(gold), Some(pred)),
+            "{view}"
+        );
+        assert_eq!(prf(view, "exact"), exact, "{view} exact");
+        assert_eq!(prf(view, "overlap"), overlap, "{view} overlap");
+    }
+    let all = &report["views"]["all"];
+    assert_eq!(
+        (
+            all["speaker"]["hits"].as_u64(),
+            all["speaker"]["total"].as_u64()
+        ),
+        (Some(5), Some(5))
+    );
+    assert_eq!(all["speaker_named"]["total"], 4);
+    assert_eq!(all["recall_by_kind"]["indirect"]["hits"], 2);
+    // Two spurious statements: a reported "defended" and the scare quote PolNeAR leaves out.
+    let errors = std::fs::read_to_string(ws.path("errors.jsonl")).unwrap();
+    let errors: Vec<serde_json::Value> = errors
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(errors
+        .iter()
+        .all(|e| e["type"] == "spurious" && e["system"] == "stance"));
+    assert_eq!(errors[1]["text"], "giveaway");
+    assert_eq!(errors[1]["unannotated_quote_marks"], true);
+    let predictions = std::fs::read_to_string(ws.path("predictions.jsonl")).unwrap();
+    assert_eq!(predictions.lines().count(), 7);
+    assert!(predictions.contains("\"article\":\"fx-school.txt\""));
+    ws.stance()
+        .args(["evaluate", "--extraction"])
+        .arg(&gold)
+        .assert()
+        .success()
+        .stdout(contains("direct*      3      3  100.0/100.0/100.0"))
+        .stdout(contains("partial 1/1 (100.0%)"));
+}
+
+#[test]
+fn malformed_gold_names_file_line_and_column() {
+    let ws = Workspace::new();
+    ws.write("a.txt", "Some words.");
+    ws.write(
+        "a.gold.json",
+        "{\"article\": \"a.txt\", \"other_quote_runs\": [],\n \"quotes\": [{\"kind\": \"rumour\"}]}",
+    );
+    ws.stance()
+        .args(["evaluate", "--extraction", "a.gold.json"])
+        .assert()
+        .failure()
+        .stderr(contains("a.gold.json: invalid gold JSON at line 2, column"));
 }

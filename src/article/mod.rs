@@ -37,12 +37,11 @@
 //! list and one-word predicate), `segment`, `grammar` (cue, subject and sentence-start
 //! tests several steps share) and `mentions` (actors and mentions while an article is
 //! analysed). Name finding has its own file, `names`, under `actors`; `actor_list` parses
-//! actors files; `gold` reads hand-annotated articles for evaluation.
+//! actors files.
 
 mod actor_list;
 mod actors;
 mod coref;
-pub mod gold;
 mod grammar;
 mod lexicon;
 mod mentions;

@@ -2,14 +2,16 @@
 //! quality on gold annotations.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use anyhow::Context;
 use clap::{Args, ValueEnum};
 
-use stance::article::gold::{load_dir, GoldArticle};
+use serde::Serialize;
 use stance::article::{analyse, ActorList};
-use stance::eval::extraction::evaluate_extraction;
+use stance::eval::extraction::{evaluate_extraction, Mistake};
+use stance::eval::gold::{load_dir, GoldArticle};
 use stance::{evaluate, persist, Corpus, Error};
 
 use super::{CsvArgs, ModelArg};
@@ -23,12 +25,21 @@ pub struct EvaluateArgs {
     #[arg(long, num_args = 1.., value_name = "FILE", required_unless_present = "extraction")]
     pub data: Vec<PathBuf>,
     /// Instead of the model, score quote, speaker and actor extraction against gold
-    /// annotations: a folder of `*.gold.json` files or single gold files.
+    /// annotations: folders of `*.gold.json` files or single gold files, in the project's
+    /// format or PolNeAR's (article beside the gold file or in `../articles/`).
     #[arg(long, num_args = 1.., value_name = "GOLD", conflicts_with = "data")]
     pub extraction: Vec<PathBuf>,
     /// Actors file for --extraction (see `stance predict --help`).
     #[arg(long, value_name = "FILE", requires = "extraction")]
     pub actors: Option<PathBuf>,
+    /// With --extraction, write the missed, spurious and wrong-speaker cases of the `all` view
+    /// to FILE as JSON lines (the shape of `score_quotes.py score --errors`).
+    #[arg(long, value_name = "FILE", requires = "extraction")]
+    pub errors: Option<PathBuf>,
+    /// With --extraction, write every statement found to FILE as JSON lines (article,
+    /// quote_id, start, end in bytes, speaker, quote), for other scorers.
+    #[arg(long, value_name = "FILE", requires = "extraction")]
+    pub predictions: Option<PathBuf>,
     #[command(flatten)]
     pub csv: CsvArgs,
     /// Output: a readable table, or JSON with fractions in 0..1.
@@ -97,10 +108,70 @@ fn run_extraction(args: &EvaluateArgs) -> anyhow::Result<ExitCode> {
             (gold, analysis)
         })
         .collect();
-    let report = evaluate_extraction(&pairs);
+    if let Some(path) = &args.predictions {
+        write_lines(
+            path,
+            pairs.iter().flat_map(|(gold, analysis)| {
+                analysis.quotes.iter().map(move |q| PredictionLine {
+                    article: gold
+                        .article
+                        .file_name()
+                        .map_or(gold.id.clone(), |n| n.to_string_lossy().into_owned()),
+                    quote_id: q.id.to_string(),
+                    start: q.span.start,
+                    end: q.span.end,
+                    speaker: q.speaker.as_deref(),
+                    quote: &q.text,
+                })
+            }),
+        )?;
+    }
+    let (report, mistakes) = evaluate_extraction(&pairs);
+    if let Some(path) = &args.errors {
+        write_lines(
+            path,
+            mistakes.iter().map(|mistake| ErrorLine {
+                system: "stance",
+                mistake,
+            }),
+        )?;
+    }
     let text = match args.format {
         ReportFormat::Table => report.to_table(),
         ReportFormat::Json => serde_json::to_string_pretty(&report)? + "\n",
     };
     write_stdout(&text)
+}
+
+/// A line of `--predictions`: the fields of `stance predict --format jsonl` a scorer reads.
+#[derive(Serialize)]
+struct PredictionLine<'a> {
+    article: String,
+    quote_id: String,
+    start: usize,
+    end: usize,
+    speaker: Option<&'a str>,
+    quote: &'a str,
+}
+
+/// A line of `--errors`.
+#[derive(Serialize)]
+struct ErrorLine<'a> {
+    system: &'static str,
+    #[serde(flatten)]
+    mistake: &'a Mistake,
+}
+
+/// Writes one JSON object per line to `path`.
+fn write_lines<T: Serialize>(path: &Path, lines: impl Iterator<Item = T>) -> anyhow::Result<()> {
+    let file =
+        std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+    let mut out = std::io::BufWriter::new(file);
+    for line in lines {
+        serde_json::to_writer(&mut out, &line)?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
 }

@@ -1,57 +1,126 @@
-//! Extraction metrics: how well quotes, speakers and concerned actors match gold annotations.
+//! Extraction metrics: how well quotes, speakers and concerned actors match gold annotations,
+//! measured the way the field's shared scorer (`score_quotes.py score`) measures them, so the
+//! figures can be set beside other systems'.
 //!
-//! Spans are compared after trimming white space and the punctuation `.,;:!?` at both ends
-//! (annotators and code disagree on whether `you,` keeps its comma). Matching is one-to-one
-//! per article:
-//! - **exact**: trimmed spans equal;
-//! - **overlap**: the trimmed spans share at least half of the shorter one; pairs are taken
-//!   greedily by decreasing overlap (intersection over union).
+//! Everything is counted in **characters** (the analysis's byte spans are converted through the
+//! article text); a span's *characters* are its non-space characters (Python's `isspace`).
+//! Predictions with the same span count once.
+//! - **exact**: a span matches when it equals a span of the other side once white space, quote
+//!   marks and `. , ; : - – —` are trimmed at both ends; precision counts predictions equal to
+//!   some gold span, recall gold spans equal to some prediction (not one-to-one).
+//! - **overlap**: a gold and a predicted span match when their shared characters are at least
+//!   half of the *longer* span's; pairs are taken one-to-one, best ratio first (ties: later
+//!   gold unit, then later prediction first, as the scorer's reverse sort does). A gold unit's
+//!   characters are those of its segments.
 //!
-//! Precision = matched / predicted, recall = matched / gold, F1 their harmonic mean.
-//! **Speaker accuracy** counts overlap-matched pairs whose speakers agree (both `None`
-//! counts as agreement). **Actor-pair recall** counts gold (quote, actor) pairs whose quote
-//! is overlap-matched and whose actor is among the matched prediction's actors, over all
-//! gold pairs.
+//! Views select gold units and predictions:
+//! - `direct`: gold `direct` and `partial` units against predictions that are *direct*: at
+//!   least half of their characters lie on the one quote-mark span they share most with
+//!   (a gold direct or partial unit's `start..end`, or an other quote run; the first such
+//!   span wins a tie);
+//! - `direct*`: the same less the direct predictions lying on an other quote run that they
+//!   also cover at least half of (scare quotes and titles PolNeAR leaves unannotated);
+//! - `indirect`: gold `indirect` units against the predictions that are not direct;
+//! - `all`: everything against everything.
 //!
-//! Names agree when equal ignoring case, when the gold name is an alias of the predicted
-//! actor, when the predicted name is the gold name's last word (a surname: `Trump` for
-//! `Donald Trump`), or when the predicted name is the initials of the gold name's
-//! capitalised words (an acronym: `PATA` for `Port Alder Transit Authority`).
+//! Precision = hits / predicted, recall = hits / gold, F1 their harmonic mean.
+//! **Speaker accuracy** is over overlap-matched gold units whose speaker is known: right when
+//! the predicted speaker and the gold speaker, or the annotated mention unless it is a
+//! pronoun, are the same name or end in the same word, compared case-insensitively on word
+//! tokens after dropping parentheses, possessive `'s` and leading titles (`Mr.`, `Sen.`,
+//! `the`, …). The **named-mention** accuracy restricts it to units whose speaker was read off
+//! the mention (`speaker_from: mention`). **Actor-pair recall** (gold with actors, the
+//! project's format) counts gold (statement, actor) pairs whose statement is overlap-matched
+//! in the `all` view and whose actor is among the prediction's actors, over all gold pairs;
+//! actor names agree when equal ignoring case, when the gold name is an alias of the predicted
+//! actor, its last word (a surname) or the initials of its capitalised words (an acronym).
+//!
+//! Reference: `score_quotes.py` of the shared tools gives the same figures on the same
+//! predictions (`stance evaluate --extraction --predictions FILE` writes them for it).
+
+use std::collections::{BTreeMap, HashSet};
 
 use serde::Serialize;
 
-use crate::article::gold::GoldArticle;
-use crate::article::{Analysis, Span};
+use crate::article::{Analysis, Quote, Span};
+use crate::eval::gold::{GoldArticle, GoldKind, GoldQuote};
+
+/// Characters trimmed off both ends of a span before exact matching (the scorer's `TRIM`).
+const TRIM: &[char] = &[
+    ' ', '\t', '\r', '\n', '\u{a0}', '“', '”', '"', '‘', '’', '\'', '`', '«', '»', ',', '.', ';',
+    ':', '-', '–', '—',
+];
+
+/// Words dropped from the start of a speaker name.
+const TITLES: &[&str] = &[
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "dr",
+    "sen",
+    "senator",
+    "rep",
+    "gov",
+    "governor",
+    "president",
+    "gen",
+    "rev",
+    "prof",
+    "sir",
+    "former",
+    "the",
+    "lt",
+    "col",
+    "judge",
+    "secretary",
+];
+
+/// Speaker mentions that name nobody by themselves.
+const PRONOUNS: &[&str] = &[
+    "he", "she", "they", "it", "i", "we", "you", "who", "which", "that", "his", "her", "their",
+    "its", "him", "them", "this", "these", "those", "whom", "one",
+];
 
 /// Precision, recall and F1 of one matching.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct MatchScores {
-    /// Matched pairs.
-    pub matched: usize,
-    /// matched / predicted (0 when nothing was predicted).
+    /// Predictions that match.
+    pub predicted_hits: usize,
+    /// Gold units that match.
+    pub gold_hits: usize,
+    /// predicted_hits / predicted (0 when nothing was predicted).
     pub precision: f64,
-    /// matched / gold (0 when there is no gold).
+    /// gold_hits / gold (0 when there is no gold).
     pub recall: f64,
     /// Harmonic mean of precision and recall.
     pub f1: f64,
 }
 
 impl MatchScores {
-    fn new(matched: usize, predicted: usize, gold: usize) -> Self {
-        let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
-        let precision = ratio(matched, predicted);
-        let recall = ratio(matched, gold);
+    fn new(predicted_hits: usize, predicted: usize, gold_hits: usize, gold: usize) -> Self {
+        let precision = ratio(predicted_hits, predicted);
+        let recall = ratio(gold_hits, gold);
         let f1 = if precision + recall == 0.0 {
             0.0
         } else {
             2.0 * precision * recall / (precision + recall)
         };
         MatchScores {
-            matched,
+            predicted_hits,
+            gold_hits,
             precision,
             recall,
             f1,
         }
+    }
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        a as f64 / b as f64
     }
 }
 
@@ -71,11 +140,99 @@ impl Rate {
         Rate {
             hits,
             total,
-            rate: if total == 0 {
-                0.0
-            } else {
-                hits as f64 / total as f64
-            },
+            rate: ratio(hits, total),
+        }
+    }
+}
+
+/// A selection of gold units and predictions scored together (rules in the module docs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum View {
+    /// Gold direct and partial units against predictions on quote-mark spans.
+    Direct,
+    /// [`View::Direct`] less predictions on unannotated quote-mark spans.
+    DirectStar,
+    /// Gold reported speech against the other predictions.
+    Indirect,
+    /// Everything against everything.
+    All,
+}
+
+impl View {
+    /// Every view, in report order.
+    pub(crate) const EVERY: [View; 4] = [View::Direct, View::DirectStar, View::Indirect, View::All];
+
+    /// The view's name in reports (the scorer's).
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            View::Direct => "direct",
+            View::DirectStar => "direct*",
+            View::Indirect => "indirect",
+            View::All => "all",
+        }
+    }
+
+    fn selects_gold(self, kind: GoldKind) -> bool {
+        match self {
+            View::Direct | View::DirectStar => kind != GoldKind::Indirect,
+            View::Indirect => kind == GoldKind::Indirect,
+            View::All => true,
+        }
+    }
+
+    fn selects_prediction(self, p: &Predicted) -> bool {
+        match self {
+            View::Direct => p.direct,
+            View::DirectStar => p.direct && !p.other_run,
+            View::Indirect => !p.direct,
+            View::All => true,
+        }
+    }
+}
+
+/// The figures of one view.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ViewReport {
+    /// Gold units in the view.
+    pub gold: usize,
+    /// Predictions in the view.
+    pub predicted: usize,
+    /// Exact span matching.
+    pub exact: MatchScores,
+    /// Overlap span matching.
+    pub overlap: MatchScores,
+    /// Speaker right, over overlap-matched gold units with a known speaker.
+    pub speaker: Rate,
+    /// Speaker right, over those whose gold speaker was read off the mention.
+    pub speaker_named: Rate,
+    /// Matched predictions (of gold units with a known speaker) that have no speaker.
+    pub speaker_empty: usize,
+    /// Overlap recall of each gold kind in the view.
+    pub recall_by_kind: BTreeMap<&'static str, Rate>,
+}
+
+/// The four views of the report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Views {
+    /// Gold direct and partial units against predictions on quote-mark spans.
+    pub direct: ViewReport,
+    /// The same less predictions on unannotated quote-mark spans.
+    #[serde(rename = "direct*")]
+    pub direct_star: ViewReport,
+    /// Reported speech against the other predictions.
+    pub indirect: ViewReport,
+    /// Everything against everything.
+    pub all: ViewReport,
+}
+
+impl Views {
+    /// The report of one view.
+    pub(crate) fn get(&self, view: View) -> &ViewReport {
+        match view {
+            View::Direct => &self.direct,
+            View::DirectStar => &self.direct_star,
+            View::Indirect => &self.indirect,
+            View::All => &self.all,
         }
     }
 }
@@ -85,64 +242,419 @@ impl Rate {
 pub struct ExtractionReport {
     /// Articles evaluated.
     pub articles: usize,
-    /// Gold statements.
-    pub gold_quotes: usize,
-    /// Predicted statements.
-    pub predicted_quotes: usize,
-    /// Exact span matching.
-    pub exact: MatchScores,
-    /// Overlap span matching.
-    pub overlap: MatchScores,
-    /// Speaker agreement over overlap-matched pairs.
-    pub speaker: Rate,
-    /// Gold (quote, actor) pairs found, over all gold pairs.
+    /// Gold units of each kind.
+    pub gold_by_kind: BTreeMap<&'static str, usize>,
+    /// The figures of each view.
+    pub views: Views,
+    /// Gold (statement, actor) pairs found, over all gold pairs.
     pub actor_pairs: Rate,
 }
 
 impl ExtractionReport {
-    /// A readable text table of the figures.
+    /// A readable text table of the figures, percentages as the scorer prints them.
     pub fn to_table(&self) -> String {
-        let mut out = String::new();
-        out.push_str(&format!(
-            "articles {}  gold statements {}  predicted {}\n",
-            self.articles, self.gold_quotes, self.predicted_quotes
-        ));
-        out.push_str("metric            matched  precision  recall     f1\n");
-        for (name, s) in [
-            ("spans (exact)", &self.exact),
-            ("spans (overlap)", &self.overlap),
-        ] {
+        let kinds: Vec<String> = self
+            .gold_by_kind
+            .iter()
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect();
+        let mut out = format!(
+            "{} articles, {} gold units ({})\n\n",
+            self.articles,
+            self.views.all.gold,
+            kinds.join(", ")
+        );
+        out.push_str(
+            "view      gold   pred  exact P/R/F1       overlap P/R/F1     speaker acc (n)  \
+             named-mention acc (n)  pred speaker empty\n",
+        );
+        let prf = |s: &MatchScores| {
+            format!(
+                "{:.1}/{:.1}/{:.1}",
+                s.precision * 100.0,
+                s.recall * 100.0,
+                s.f1 * 100.0
+            )
+        };
+        let acc = |r: &Rate| format!("{:.1} ({})", r.rate * 100.0, r.total);
+        for view in View::EVERY {
+            let v = self.views.get(view);
             out.push_str(&format!(
-                "{:<17} {:>7}  {:>9.3}  {:>6.3}  {:>5.3}\n",
-                name, s.matched, s.precision, s.recall, s.f1
+                "{:<8} {:>5}  {:>5}  {:<17}  {:<17}  {:<15}  {:<21}  {}\n",
+                view.name(),
+                v.gold,
+                v.predicted,
+                prf(&v.exact),
+                prf(&v.overlap),
+                acc(&v.speaker),
+                acc(&v.speaker_named),
+                v.speaker_empty
             ));
         }
-        out.push_str("metric            hits / total   rate\n");
-        for (name, r) in [
-            ("speaker accuracy", &self.speaker),
-            ("actor-pair recall", &self.actor_pairs),
-        ] {
+        let by_kind: Vec<String> = self
+            .views
+            .all
+            .recall_by_kind
+            .iter()
+            .map(|(k, r)| format!("{k} {}/{} ({:.1}%)", r.hits, r.total, r.rate * 100.0))
+            .collect();
+        out.push_str(&format!(
+            "\noverlap recall by gold kind: {}\n",
+            if by_kind.is_empty() {
+                "no gold unit".to_string()
+            } else {
+                by_kind.join(", ")
+            }
+        ));
+        if self.actor_pairs.total > 0 {
             out.push_str(&format!(
-                "{:<17} {:>5} / {:<5}  {:>5.3}\n",
-                name, r.hits, r.total, r.rate
+                "actor-pair recall: {} / {} ({:.1}%)\n",
+                self.actor_pairs.hits,
+                self.actor_pairs.total,
+                self.actor_pairs.rate * 100.0
             ));
         }
         out
     }
 }
 
-/// `span` without white space and `.,;:!?` at either end.
-fn trimmed(text: &str, span: Span) -> Span {
-    let slice = span.slice(text);
-    let junk =
-        |c: char| c.is_whitespace() || matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | '\u{feff}');
-    let left = slice.len() - slice.trim_start_matches(junk).len();
-    let right = slice.trim_end_matches(junk).len().max(left);
-    Span::new(span.start + left, span.start + right)
+/// One error case of the `all` view, in the shape of the scorer's `--errors` lines.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Mistake {
+    /// A matched gold unit whose predicted speaker is wrong.
+    WrongSpeaker {
+        /// Article id.
+        article: String,
+        /// Gold kind.
+        kind: GoldKind,
+        /// Gold speaker.
+        gold_speaker: Option<String>,
+        /// Gold speaker mention.
+        gold_mention: Option<String>,
+        /// Where the gold speaker came from.
+        speaker_from: Option<String>,
+        /// Predicted speaker.
+        pred_speaker: Option<String>,
+        /// The gold text (first 300 characters).
+        text: String,
+    },
+    /// A gold unit no prediction matches.
+    Missed {
+        /// Article id.
+        article: String,
+        /// Gold kind.
+        kind: GoldKind,
+        /// First character of the gold unit.
+        start: usize,
+        /// The gold text (first 300 characters).
+        text: String,
+        /// Gold speaker.
+        gold_speaker: Option<String>,
+        /// Gold cue.
+        cue: Option<String>,
+        /// Predictions sharing a character with it (first 200 characters each).
+        partial_preds: Vec<String>,
+    },
+    /// A prediction that matches no gold unit.
+    Spurious {
+        /// Article id.
+        article: String,
+        /// First character of the prediction.
+        start: usize,
+        /// Whether the prediction lies on a quote-mark span.
+        direct: bool,
+        /// Whether that span is an unannotated quote run.
+        unannotated_quote_marks: bool,
+        /// The predicted text (first 300 characters).
+        text: String,
+        /// Predicted speaker.
+        pred_speaker: Option<String>,
+    },
 }
 
-/// True when the gold name and the predicted actor name agree (rule in the module docs).
-pub fn names_agree(gold: &str, predicted: &str, analysis: &Analysis) -> bool {
+/// Python's `str.isspace`: Unicode white space plus the four information separators.
+fn is_space(c: char) -> bool {
+    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
+}
+
+/// Python's `\w`.
+fn is_word(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// An article's characters, addressable from byte offsets.
+struct CharText {
+    chars: Vec<char>,
+    /// Character index of each byte offset that starts a character (and of the end).
+    byte_to_char: Vec<Option<usize>>,
+}
+
+impl CharText {
+    fn new(text: &str) -> Self {
+        let mut byte_to_char = vec![None; text.len() + 1];
+        let mut chars = Vec::with_capacity(text.len());
+        for (i, (b, c)) in text.char_indices().enumerate() {
+            byte_to_char[b] = Some(i);
+            chars.push(c);
+        }
+        byte_to_char[text.len()] = Some(chars.len());
+        CharText {
+            chars,
+            byte_to_char,
+        }
+    }
+
+    /// The character range of a byte span, `None` off character boundaries.
+    fn range(&self, span: Span) -> Option<(usize, usize)> {
+        let start = (*self.byte_to_char.get(span.start)?)?;
+        let end = (*self.byte_to_char.get(span.end)?)?;
+        (start <= end).then_some((start, end))
+    }
+
+    /// The non-space character positions of the ranges, sorted, each once.
+    fn non_space(&self, ranges: &[(usize, usize)]) -> Vec<usize> {
+        let mut out: Vec<usize> = ranges
+            .iter()
+            .flat_map(|&(s, e)| s..e)
+            .filter(|&i| !is_space(self.chars[i]))
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// The range without [`TRIM`] characters at either end.
+    fn trim(&self, (mut start, mut end): (usize, usize)) -> (usize, usize) {
+        while start < end && TRIM.contains(&self.chars[start]) {
+            start += 1;
+        }
+        while end > start && TRIM.contains(&self.chars[end - 1]) {
+            end -= 1;
+        }
+        (start, end)
+    }
+
+    fn string(&self, (start, end): (usize, usize), limit: usize) -> String {
+        self.chars[start..end].iter().take(limit).collect()
+    }
+}
+
+/// Number of positions two sorted lists share.
+fn shared(a: &[usize], b: &[usize]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
+
+/// A gold unit ready for matching.
+struct GoldUnit<'a> {
+    quote: &'a GoldQuote,
+    start: usize,
+    chars: Vec<usize>,
+    trim: (usize, usize),
+}
+
+/// A prediction ready for matching.
+struct Predicted<'a> {
+    quote: &'a Quote,
+    range: (usize, usize),
+    chars: Vec<usize>,
+    trim: (usize, usize),
+    direct: bool,
+    other_run: bool,
+}
+
+/// One article with its gold units and predictions in characters.
+struct Prepared<'a> {
+    gold: &'a GoldArticle,
+    analysis: &'a Analysis,
+    text: CharText,
+    units: Vec<GoldUnit<'a>>,
+    predictions: Vec<Predicted<'a>>,
+}
+
+impl<'a> Prepared<'a> {
+    fn new(gold: &'a GoldArticle, analysis: &'a Analysis) -> Self {
+        let text = CharText::new(&gold.text);
+        // Gold spans were checked on load; a range off the text cannot occur, an empty one
+        // stands in for it.
+        let range = |span: Span| text.range(span).unwrap_or((0, 0));
+        let units: Vec<GoldUnit> = gold
+            .quotes
+            .iter()
+            .map(|quote| {
+                let whole = range(quote.span);
+                let segments: Vec<(usize, usize)> =
+                    quote.segments.iter().map(|&s| range(s)).collect();
+                GoldUnit {
+                    quote,
+                    start: whole.0,
+                    chars: text.non_space(&segments),
+                    trim: text.trim(whole),
+                }
+            })
+            .collect();
+        // Quote-mark spans: gold direct and partial units (start..end), then other runs.
+        let runs: Vec<(Vec<usize>, bool)> = gold
+            .quotes
+            .iter()
+            .filter(|q| q.kind != GoldKind::Indirect)
+            .map(|q| (text.non_space(&[range(q.span)]), false))
+            .chain(
+                gold.other_quote_runs
+                    .iter()
+                    .map(|&s| (text.non_space(&[range(s)]), true)),
+            )
+            .collect();
+        let mut seen = HashSet::new();
+        let mut predictions = Vec::new();
+        for quote in &analysis.quotes {
+            if !seen.insert(quote.span) {
+                continue;
+            }
+            let Some(r) = text.range(quote.span) else {
+                continue;
+            };
+            let chars = text.non_space(&[r]);
+            let mut best: Option<(usize, &(Vec<usize>, bool))> = None;
+            for run in &runs {
+                let n = shared(&run.0, &chars);
+                if best.is_none_or(|(b, _)| n > b) {
+                    best = Some((n, run));
+                }
+            }
+            let (on_run, run_chars, is_other) = match best {
+                Some((n, run)) => (n, run.0.len(), run.1),
+                None => (0, 0, false),
+            };
+            let direct = !chars.is_empty() && 2 * on_run >= chars.len();
+            predictions.push(Predicted {
+                quote,
+                range: r,
+                trim: text.trim(r),
+                other_run: direct && is_other && 2 * on_run >= run_chars,
+                direct,
+                chars,
+            });
+        }
+        Prepared {
+            gold,
+            analysis,
+            text,
+            units,
+            predictions,
+        }
+    }
+}
+
+/// One-to-one overlap pairs, best first: `matched[g]` is the prediction matched to gold `g`.
+fn match_overlap(gold: &[&GoldUnit], predicted: &[&Predicted]) -> Vec<Option<usize>> {
+    let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
+    for (gi, g) in gold.iter().enumerate() {
+        for (pi, p) in predicted.iter().enumerate() {
+            let n = shared(&g.chars, &p.chars);
+            let longer = g.chars.len().max(p.chars.len());
+            if n > 0 && 2 * n >= longer {
+                pairs.push((n as f64 / longer as f64, gi, pi));
+            }
+        }
+    }
+    // The scorer sorts (ratio, gold, prediction) tuples in reverse.
+    pairs.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)).then(b.2.cmp(&a.2)));
+    let mut matched = vec![None; gold.len()];
+    let mut used = vec![false; predicted.len()];
+    for (_, gi, pi) in pairs {
+        if matched[gi].is_none() && !used[pi] {
+            matched[gi] = Some(pi);
+            used[pi] = true;
+        }
+    }
+    matched
+}
+
+/// Name tokens for comparing speakers: parentheses and possessive `'s` removed, lowercased,
+/// `. ' ’ -` stripped from each token, leading titles dropped.
+fn name_tokens(name: &str) -> Vec<String> {
+    let mut plain = String::new();
+    let mut rest = name;
+    while let Some(open) = rest.find('(') {
+        let Some(close) = rest[open..].find(')') else {
+            break;
+        };
+        plain.push_str(&rest[..open]);
+        plain.push(' ');
+        rest = &rest[open + close + 1..];
+    }
+    plain.push_str(rest);
+    let chars: Vec<char> = plain.chars().collect();
+    let mut kept = Vec::with_capacity(chars.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let possessive = matches!(chars[i], '\'' | '’')
+            && chars.get(i + 1) == Some(&'s')
+            && !chars.get(i + 2).is_some_and(|&c| is_word(c));
+        if possessive {
+            i += 2;
+        } else {
+            kept.push(chars[i]);
+            i += 1;
+        }
+    }
+    let mut tokens = Vec::new();
+    let mut i = 0;
+    while i < kept.len() {
+        if !is_word(kept[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < kept.len() && (is_word(kept[i]) || matches!(kept[i], '.' | '\'' | '’' | '-')) {
+            i += 1;
+        }
+        let token: String = kept[start..i].iter().collect::<String>().to_lowercase();
+        let token = token.trim_matches(|c| matches!(c, '.' | '\'' | '’' | '-'));
+        if !token.is_empty() {
+            tokens.push(token.to_string());
+        }
+    }
+    let titles = tokens
+        .iter()
+        .take_while(|t| TITLES.contains(&t.as_str()))
+        .count();
+    tokens.split_off(titles)
+}
+
+/// True when two speaker names are the same name or end in the same word (see the module docs).
+fn same_speaker(predicted: Option<&str>, gold: Option<&str>) -> bool {
+    let (p, g) = (
+        name_tokens(predicted.unwrap_or("")),
+        name_tokens(gold.unwrap_or("")),
+    );
+    !p.is_empty() && !g.is_empty() && (p == g || p.last() == g.last())
+}
+
+/// True when the predicted speaker is right for a gold unit with a known speaker.
+fn speaker_right(gold: &GoldQuote, predicted: Option<&str>) -> bool {
+    let mention = gold
+        .speaker_mention
+        .as_deref()
+        .filter(|m| !PRONOUNS.contains(&m.to_lowercase().as_str()));
+    same_speaker(predicted, gold.speaker.as_deref()) || same_speaker(predicted, mention)
+}
+
+/// True when the gold actor name and the predicted actor name agree (rule in the module docs).
+fn names_agree(gold: &str, predicted: &str, analysis: &Analysis) -> bool {
     if gold.eq_ignore_ascii_case(predicted) {
         return true;
     }
@@ -167,117 +679,190 @@ pub fn names_agree(gold: &str, predicted: &str, analysis: &Analysis) -> bool {
     initials.len() > 1 && initials == predicted
 }
 
-/// One-to-one pairs (gold index, predicted index) by the given score (0 = no match).
-fn match_greedy(
-    gold: &[Span],
-    predicted: &[Span],
-    score: impl Fn(Span, Span) -> f64,
-) -> Vec<(usize, usize)> {
-    let mut candidates: Vec<(f64, usize, usize)> = Vec::new();
-    for (g, &gs) in gold.iter().enumerate() {
-        for (p, &ps) in predicted.iter().enumerate() {
-            let s = score(gs, ps);
-            if s > 0.0 {
-                candidates.push((s, g, p));
+/// What the `all` view gathers besides its figures.
+#[derive(Default)]
+struct AllExtras {
+    mistakes: Vec<Mistake>,
+    actor_hits: usize,
+    actor_total: usize,
+}
+
+fn score_view(view: View, articles: &[Prepared], mut extras: Option<&mut AllExtras>) -> ViewReport {
+    let (mut gold_n, mut pred_n, mut exact_g, mut exact_p, mut overlap) = (0, 0, 0, 0, 0);
+    let (mut speaker_ok, mut speaker_n, mut speaker_empty) = (0, 0, 0);
+    let (mut named_ok, mut named_n) = (0, 0);
+    let mut kinds: BTreeMap<&'static str, (usize, usize)> = BTreeMap::new();
+    for article in articles {
+        let gold: Vec<&GoldUnit> = article
+            .units
+            .iter()
+            .filter(|g| view.selects_gold(g.quote.kind))
+            .collect();
+        let predicted: Vec<&Predicted> = article
+            .predictions
+            .iter()
+            .filter(|p| view.selects_prediction(p))
+            .collect();
+        gold_n += gold.len();
+        pred_n += predicted.len();
+        let gold_trims: HashSet<(usize, usize)> = gold.iter().map(|g| g.trim).collect();
+        let pred_trims: HashSet<(usize, usize)> = predicted.iter().map(|p| p.trim).collect();
+        exact_g += gold.iter().filter(|g| pred_trims.contains(&g.trim)).count();
+        exact_p += predicted
+            .iter()
+            .filter(|p| gold_trims.contains(&p.trim))
+            .count();
+        let matched = match_overlap(&gold, &predicted);
+        let mut used = vec![false; predicted.len()];
+        let id = &article.gold.id;
+        for (g, m) in gold.iter().zip(&matched) {
+            let kind = kinds.entry(g.quote.kind.name()).or_default();
+            kind.1 += 1;
+            if let Some(extras) = extras.as_deref_mut() {
+                extras.actor_total += g.quote.actors.len();
+            }
+            let Some(pi) = *m else {
+                if let Some(extras) = extras.as_deref_mut() {
+                    let near = predicted
+                        .iter()
+                        .filter(|p| shared(&p.chars, &g.chars) > 0)
+                        .map(|p| article.text.string(p.range, 200))
+                        .collect();
+                    extras.mistakes.push(Mistake::Missed {
+                        article: id.clone(),
+                        kind: g.quote.kind,
+                        start: g.start,
+                        text: g.quote.text.chars().take(300).collect(),
+                        gold_speaker: g.quote.speaker.clone(),
+                        cue: g.quote.cue.clone(),
+                        partial_preds: near,
+                    });
+                }
+                continue;
+            };
+            overlap += 1;
+            used[pi] = true;
+            kind.0 += 1;
+            let p = predicted[pi];
+            if let Some(extras) = extras.as_deref_mut() {
+                extras.actor_hits += g
+                    .quote
+                    .actors
+                    .iter()
+                    .filter(|ga| {
+                        p.quote
+                            .actors
+                            .iter()
+                            .any(|pa| names_agree(&ga.actor, pa, article.analysis))
+                    })
+                    .count();
+            }
+            if g.quote.speaker.as_deref().is_none_or(str::is_empty) {
+                continue;
+            }
+            let ok = speaker_right(g.quote, p.quote.speaker.as_deref());
+            speaker_n += 1;
+            speaker_ok += usize::from(ok);
+            speaker_empty += usize::from(p.quote.speaker.is_none());
+            if g.quote.speaker_from.as_deref() == Some("mention") {
+                named_n += 1;
+                named_ok += usize::from(ok);
+            }
+            if let (false, Some(extras)) = (ok, extras.as_deref_mut()) {
+                extras.mistakes.push(Mistake::WrongSpeaker {
+                    article: id.clone(),
+                    kind: g.quote.kind,
+                    gold_speaker: g.quote.speaker.clone(),
+                    gold_mention: g.quote.speaker_mention.clone(),
+                    speaker_from: g.quote.speaker_from.clone(),
+                    pred_speaker: p.quote.speaker.clone(),
+                    text: g.quote.text.chars().take(300).collect(),
+                });
+            }
+        }
+        if let Some(extras) = extras.as_deref_mut() {
+            for (p, _) in predicted.iter().zip(&used).filter(|(_, used)| !**used) {
+                extras.mistakes.push(Mistake::Spurious {
+                    article: id.clone(),
+                    start: p.range.0,
+                    direct: p.direct,
+                    unannotated_quote_marks: p.other_run,
+                    text: article.text.string(p.range, 300),
+                    pred_speaker: p.quote.speaker.clone(),
+                });
             }
         }
     }
-    candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-    let mut used_gold = vec![false; gold.len()];
-    let mut used_pred = vec![false; predicted.len()];
-    let mut pairs = Vec::new();
-    for (_, g, p) in candidates {
-        if !used_gold[g] && !used_pred[p] {
-            used_gold[g] = true;
-            used_pred[p] = true;
-            pairs.push((g, p));
-        }
+    ViewReport {
+        gold: gold_n,
+        predicted: pred_n,
+        exact: MatchScores::new(exact_p, pred_n, exact_g, gold_n),
+        overlap: MatchScores::new(overlap, pred_n, overlap, gold_n),
+        speaker: Rate::new(speaker_ok, speaker_n),
+        speaker_named: Rate::new(named_ok, named_n),
+        speaker_empty,
+        recall_by_kind: kinds
+            .into_iter()
+            .map(|(k, (hits, total))| (k, Rate::new(hits, total)))
+            .collect(),
     }
-    pairs
 }
 
-fn overlap_score(a: Span, b: Span) -> f64 {
-    let shared = a.intersection(b);
-    let shorter = a.len().min(b.len());
-    if shorter == 0 || shared * 2 < shorter {
-        return 0.0;
-    }
-    shared as f64 / a.cover(b).len().max(1) as f64
-}
-
-/// Compares each analysis with its gold article (see the module docs for the rules).
-pub fn evaluate_extraction(gold: &[(GoldArticle, Analysis)]) -> ExtractionReport {
-    let (mut gold_n, mut pred_n, mut exact, mut overlap) = (0, 0, 0, 0);
-    let (mut speaker_ok, mut speaker_total, mut pairs_found, mut pairs_total) = (0, 0, 0, 0);
-    for (article, analysis) in gold {
-        let text = article.text.as_str();
-        let gold_spans: Vec<Span> = article
-            .quotes
-            .iter()
-            .map(|q| trimmed(text, Span::new(q.start, q.end)))
-            .collect();
-        let pred_spans: Vec<Span> = analysis
-            .quotes
-            .iter()
-            .map(|q| trimmed(text, q.span))
-            .collect();
-        gold_n += gold_spans.len();
-        pred_n += pred_spans.len();
-        exact += match_greedy(
-            &gold_spans,
-            &pred_spans,
-            |a, b| if a == b { 1.0 } else { 0.0 },
-        )
-        .len();
-        let pairs = match_greedy(&gold_spans, &pred_spans, overlap_score);
-        overlap += pairs.len();
-        pairs_total += article.quotes.iter().map(|q| q.actors.len()).sum::<usize>();
-        for (g, p) in pairs {
-            let (gq, pq) = (&article.quotes[g], &analysis.quotes[p]);
-            speaker_total += 1;
-            let agree = match (&gq.speaker, &pq.speaker) {
-                (None, None) => true,
-                (Some(a), Some(b)) => names_agree(a, b, analysis),
-                _ => false,
-            };
-            speaker_ok += usize::from(agree);
-            pairs_found += gq
-                .actors
-                .iter()
-                .filter(|ga| {
-                    pq.actors
-                        .iter()
-                        .any(|pa| names_agree(&ga.actor, pa, analysis))
-                })
-                .count();
+/// Compares each analysis with its gold article (rules in the module docs); also returns the
+/// error cases of the `all` view, article by article.
+pub fn evaluate_extraction(gold: &[(GoldArticle, Analysis)]) -> (ExtractionReport, Vec<Mistake>) {
+    let articles: Vec<Prepared> = gold.iter().map(|(g, a)| Prepared::new(g, a)).collect();
+    let mut extras = AllExtras::default();
+    let views = Views {
+        direct: score_view(View::Direct, &articles, None),
+        direct_star: score_view(View::DirectStar, &articles, None),
+        indirect: score_view(View::Indirect, &articles, None),
+        all: score_view(View::All, &articles, Some(&mut extras)),
+    };
+    let mut gold_by_kind = BTreeMap::new();
+    for (article, _) in gold {
+        for q in &article.quotes {
+            *gold_by_kind.entry(q.kind.name()).or_default() += 1;
         }
     }
-    ExtractionReport {
+    let report = ExtractionReport {
         articles: gold.len(),
-        gold_quotes: gold_n,
-        predicted_quotes: pred_n,
-        exact: MatchScores::new(exact, pred_n, gold_n),
-        overlap: MatchScores::new(overlap, pred_n, gold_n),
-        speaker: Rate::new(speaker_ok, speaker_total),
-        actor_pairs: Rate::new(pairs_found, pairs_total),
-    }
+        gold_by_kind,
+        views,
+        actor_pairs: Rate::new(extras.actor_hits, extras.actor_total),
+    };
+    (report, extras.mistakes)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::article::gold::{GoldActor, GoldQuote, Sentiment, Stance};
-    use crate::article::{Actor, Quote, QuoteKind};
+    use crate::article::{Actor, QuoteKind};
+    use crate::eval::gold::{GoldActor, GoldFormat, Sentiment, Stance};
 
     const TEXT: &str = "Ann said “we win today.” Bo said it was late. Cy said “no”. Di sang.";
 
-    fn gold_quote(words: &str, speaker: Option<&str>, actors: &[&str]) -> GoldQuote {
-        let start = TEXT.find(words).unwrap_or(0);
+    fn span_of(text: &str, words: &str) -> Span {
+        let start = text.find(words).expect("words in the text");
+        Span::new(start, start + words.len())
+    }
+
+    fn gold_quote(
+        words: &str,
+        kind: GoldKind,
+        speaker: Option<&str>,
+        actors: &[&str],
+    ) -> GoldQuote {
+        let span = span_of(TEXT, words);
         GoldQuote {
-            start,
-            end: start + words.len(),
+            span,
+            segments: vec![span],
             text: words.into(),
+            kind,
             speaker: speaker.map(str::to_string),
+            speaker_mention: None,
+            speaker_from: None,
+            cue: None,
             actors: actors
                 .iter()
                 .map(|a| GoldActor {
@@ -290,10 +875,9 @@ mod tests {
     }
 
     fn predicted(words: &str, speaker: Option<&str>, actors: &[&str]) -> Quote {
-        let start = TEXT.find(words).unwrap_or(0);
         Quote {
             id: 1,
-            span: Span::new(start, start + words.len()),
+            span: span_of(TEXT, words),
             text: words.into(),
             kind: QuoteKind::Direct,
             context: Span::new(0, TEXT.len()),
@@ -304,62 +888,237 @@ mod tests {
         }
     }
 
-    /// Hand-computed case: 3 gold, 3 predicted; 1 exact (after trimming "today." vs
-    /// "today"), 2 overlapping ("it was late" vs "was late"), 1 spurious, 1 missed.
-    #[test]
-    fn hand_computed_figures() {
-        let gold = GoldArticle {
+    fn article(quotes: Vec<GoldQuote>, other_runs: &[&str]) -> GoldArticle {
+        GoldArticle {
+            id: "t".into(),
             article: "t.txt".into(),
-            quotes: vec![
-                gold_quote("we win today.", Some("Ann Lee"), &["Bo Park", "Cy Ray"]),
-                gold_quote("it was late", Some("Bo Park"), &["Ann Lee"]),
-                gold_quote("no", Some("Cy Ray"), &[]),
-            ],
+            format: GoldFormat::Polnear,
             text: TEXT.into(),
-        };
-        let analysis = Analysis {
+            quotes,
+            other_quote_runs: other_runs.iter().map(|w| span_of(TEXT, w)).collect(),
+        }
+    }
+
+    fn analysis(quotes: Vec<Quote>) -> Analysis {
+        Analysis {
             actors: vec![Actor {
                 name: "Park".into(),
                 aliases: vec!["Bo Park".into()],
                 mentions: vec![],
             }],
-            quotes: vec![
-                predicted("we win today", Some("Lee"), &["Park"]),
-                predicted("was late", Some("Park"), &["ann lee"]),
-                predicted("Di sang", None, &[]),
+            quotes,
+        }
+    }
+
+    /// Hand-computed case: gold "we win today." (direct), "it was late" (indirect), "no"
+    /// (direct); predicted "we win today" (exact once trimmed), "was late" (7 of 9 characters
+    /// of the longer span: an overlap), "Di sang" (spurious); "no" is missed.
+    #[test]
+    fn hand_computed_figures() {
+        let gold = article(
+            vec![
+                gold_quote(
+                    "we win today.",
+                    GoldKind::Direct,
+                    Some("Ann Lee"),
+                    &["Bo Park", "Cy Ray"],
+                ),
+                gold_quote(
+                    "it was late",
+                    GoldKind::Indirect,
+                    Some("Bo Park"),
+                    &["Ann Lee"],
+                ),
+                gold_quote("no", GoldKind::Direct, Some("Cy Ray"), &[]),
             ],
-        };
-        let report = evaluate_extraction(&[(gold, analysis)]);
-        assert_eq!(report.gold_quotes, 3);
-        assert_eq!(report.predicted_quotes, 3);
-        assert_eq!(report.exact.matched, 1);
-        assert!((report.exact.precision - 1.0 / 3.0).abs() < 1e-12);
-        assert_eq!(report.overlap.matched, 2);
-        assert!((report.overlap.f1 - 2.0 / 3.0).abs() < 1e-12);
-        // "Lee" is Ann Lee's surname; "Park" is an alias-holding actor for Bo Park.
+            &[],
+        );
+        let analysis = analysis(vec![
+            predicted("we win today", Some("Lee"), &["Park"]),
+            predicted("was late", Some("Park"), &["ann lee"]),
+            predicted("Di sang", None, &[]),
+            // The same span twice counts once.
+            predicted("Di sang", None, &[]),
+        ]);
+        let (report, mistakes) = evaluate_extraction(&[(gold, analysis)]);
+        let all = &report.views.all;
+        assert_eq!((all.gold, all.predicted), (3, 3));
+        assert_eq!((all.exact.predicted_hits, all.exact.gold_hits), (1, 1));
+        assert!((all.exact.precision - 1.0 / 3.0).abs() < 1e-12);
+        assert_eq!(all.overlap.gold_hits, 2);
+        assert!((all.overlap.f1 - 2.0 / 3.0).abs() < 1e-12);
         assert_eq!(
-            report.speaker,
+            all.speaker,
             Rate {
                 hits: 2,
                 total: 2,
                 rate: 1.0
             }
         );
-        // Pairs: (q1, Bo Park) found via alias, (q1, Cy Ray) missed, (q2, Ann Lee) found by case.
-        assert_eq!(report.actor_pairs.hits, 2);
-        assert_eq!(report.actor_pairs.total, 3);
+        assert_eq!(
+            all.recall_by_kind["direct"],
+            Rate {
+                hits: 1,
+                total: 2,
+                rate: 0.5
+            }
+        );
+        // Direct view: "we win today" lies on a gold direct span; "was late" and "Di sang" do not.
+        let direct = &report.views.direct;
+        assert_eq!(
+            (direct.gold, direct.predicted, direct.overlap.gold_hits),
+            (2, 1, 1)
+        );
+        let indirect = &report.views.indirect;
+        assert_eq!(
+            (
+                indirect.gold,
+                indirect.predicted,
+                indirect.overlap.gold_hits
+            ),
+            (1, 2, 1)
+        );
+        // (q1, Bo Park) found via the alias, (q1, Cy Ray) missed, (q2, Ann Lee) found by case.
+        assert_eq!((report.actor_pairs.hits, report.actor_pairs.total), (2, 3));
+        assert_eq!(report.gold_by_kind["indirect"], 1);
+        assert!(matches!(&mistakes[0], Mistake::Missed { text, .. } if text == "no"));
+        assert!(
+            matches!(&mistakes[1], Mistake::Spurious { text, direct: false, .. } if text == "Di sang")
+        );
+        assert_eq!(mistakes.len(), 2);
         let table = report.to_table();
-        assert!(table.contains("spans (overlap)"));
-        assert!(table.contains("actor-pair recall     2 / 3"));
+        assert!(
+            table.contains("all          3      3  33.3/33.3/33.3     66.7/66.7/66.7"),
+            "{table}"
+        );
+        assert!(
+            table.contains("actor-pair recall: 2 / 3 (66.7%)"),
+            "{table}"
+        );
     }
 
     #[test]
-    fn small_overlap_is_no_match_and_empty_input_is_zero() {
-        assert_eq!(overlap_score(Span::new(0, 10), Span::new(8, 20)), 0.0);
-        assert!(overlap_score(Span::new(0, 10), Span::new(4, 20)) > 0.0);
-        let report = evaluate_extraction(&[]);
-        assert_eq!(report.overlap.f1, 0.0);
-        assert_eq!(report.speaker.rate, 0.0);
+    fn trimming_drops_the_scorers_punctuation_only() {
+        let text = CharText::new("x “Yes—fine,” y ok? ");
+        assert_eq!(
+            text.trim((2, 14)),
+            (3, 11),
+            "quote marks, dash and comma go"
+        );
+        assert_eq!(text.trim((16, 20)), (16, 19), "a question mark stays");
+        assert_eq!(text.trim((0, 1)), (0, 1));
+        assert_eq!(text.trim((13, 14)), (14, 14), "all trimmed: empty");
+    }
+
+    #[test]
+    fn overlap_needs_half_of_the_longer_span() {
+        let gold = gold_quote("no", GoldKind::Direct, None, &[]);
+        let unit = |chars: Vec<usize>| GoldUnit {
+            quote: &gold,
+            start: 0,
+            chars,
+            trim: (0, 0),
+        };
+        let quote = predicted("no", None, &[]);
+        let pred = |chars: Vec<usize>| Predicted {
+            quote: &quote,
+            range: (0, 0),
+            chars,
+            trim: (0, 0),
+            direct: true,
+            other_run: false,
+        };
+        // 5 shared of a longer span of 10: a match; of 11: none.
+        let g = unit((0..10).collect());
+        assert_eq!(match_overlap(&[&g], &[&pred((5..20).collect())]), [None]);
+        assert_eq!(match_overlap(&[&g], &[&pred((5..10).collect())]), [Some(0)]);
+        assert_eq!(match_overlap(&[&g], &[&pred((5..15).collect())]), [Some(0)]);
+        assert_eq!(match_overlap(&[&g], &[&pred((5..16).collect())]), [None]);
+        // Best ratio first, one-to-one: the second prediction (ratio 1) wins the gold unit.
+        let (a, b) = (pred((0..8).collect()), pred((0..10).collect()));
+        assert_eq!(match_overlap(&[&g], &[&a, &b]), [Some(1)]);
+        // A tie goes to the later gold unit, then the later prediction.
+        let h = unit((0..10).collect());
+        assert_eq!(match_overlap(&[&g, &h], &[&b]), [None, Some(0)]);
+        assert_eq!(
+            match_overlap(&[&g], &[&b, &pred((0..10).collect())]),
+            [Some(1)]
+        );
+    }
+
+    #[test]
+    fn direct_view_follows_quote_mark_spans() {
+        // "we win today." is gold direct; "no" an unannotated run; "it was late" indirect.
+        let gold = article(
+            vec![
+                gold_quote("we win today.", GoldKind::Direct, None, &[]),
+                gold_quote("it was late", GoldKind::Indirect, None, &[]),
+            ],
+            &["no"],
+        );
+        let analysis = analysis(vec![
+            predicted("win today.” Bo", None, &[]), // 9 of 12 characters on the quote
+            predicted("today.” Bo said", None, &[]), // 6 of 13: not direct
+            predicted("no", None, &[]),             // on the other run
+            predicted("said “no", None, &[]),       // 2 of 7: not direct
+            predicted("it was late", None, &[]),    // no quote marks
+        ]);
+        let prepared = Prepared::new(&gold, &analysis);
+        let flags: Vec<(bool, bool)> = prepared
+            .predictions
+            .iter()
+            .map(|p| (p.direct, p.other_run))
+            .collect();
+        assert_eq!(
+            flags,
+            [
+                (true, false),
+                (false, false),
+                (true, true),
+                (false, false),
+                (false, false)
+            ]
+        );
+        let (report, _) = evaluate_extraction(&[(gold, analysis)]);
+        assert_eq!(report.views.direct.predicted, 2);
+        assert_eq!(report.views.direct_star.predicted, 1);
+        assert_eq!(report.views.indirect.predicted, 3);
+    }
+
+    #[test]
+    fn speaker_names_follow_the_scorers_rule() {
+        let same = |p: &str, g: &str| same_speaker(Some(p), Some(g));
+        assert!(same("Donald Trump", "Trump"));
+        assert!(same("Sen. Ted Cruz", "Ted Cruz"));
+        assert!(!same("Trump's campaign", "Donald Trump"));
+        assert!(same("Mr. Trump’s", "donald trump"));
+        assert!(same("Clinton (D-N.Y.)", "Hillary Clinton"));
+        assert!(same("the Washington Post", "Post"));
+        assert!(!same("Donald Trump", "Donald"));
+        assert!(!same("The", "Mr."), "titles alone leave no name");
+        assert!(!same_speaker(None, Some("Trump")));
+        assert_eq!(
+            name_tokens("Gov. O'Malley's aide-de-camp"),
+            ["o'malley", "aide-de-camp"]
+        );
+        let mut gold = gold_quote("no", GoldKind::Direct, Some("Hillary Clinton"), &[]);
+        gold.speaker_mention = Some("campaign chairman John Podesta".into());
+        assert!(speaker_right(&gold, Some("Podesta")), "the mention counts");
+        gold.speaker_mention = Some("She".into());
+        assert!(
+            !speaker_right(&gold, Some("she")),
+            "a pronoun mention does not"
+        );
+        assert!(speaker_right(&gold, Some("Clinton")));
+    }
+
+    #[test]
+    fn empty_input_is_zero() {
+        let (report, mistakes) = evaluate_extraction(&[]);
+        assert_eq!(report.views.all.overlap.f1, 0.0);
+        assert_eq!(report.views.all.speaker.rate, 0.0);
+        assert!(mistakes.is_empty());
+        assert!(report.to_table().contains("no gold unit"));
     }
 
     #[test]

@@ -2,9 +2,11 @@
 //!
 //! [`metrics`] scores predicted labels against gold ones; [`report`] runs a model over labelled
 //! rows and builds the report `stance evaluate` prints; [`extraction`] scores the article
-//! stage's quotes, speakers and actors against gold annotations.
+//! stage's quotes, speakers and actors against gold annotations, which [`gold`] reads (the
+//! project's format and PolNeAR's).
 
 pub mod extraction;
+pub mod gold;
 pub mod metrics;
 pub mod report;
 pub mod tune;
