@@ -247,12 +247,13 @@ mod tests {
     use super::*;
     use crate::article::actors::find_actors;
     use crate::article::quotes::find_quotes;
+    use crate::article::reported::with_reported;
     use crate::article::types::ActorList;
 
     /// (pronoun or description text, actor name) pairs in text order.
     fn resolved(text: &str) -> Vec<(String, String)> {
         let doc = Document::new(text);
-        let quotes = find_quotes(&doc);
+        let quotes = with_reported(&doc, find_quotes(&doc));
         let mut found = find_actors(&doc, &ActorList::new(), &quotes);
         resolve(&doc, &mut found, &quotes);
         found

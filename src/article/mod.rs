@@ -47,6 +47,7 @@ mod lexicon;
 mod mentions;
 mod names;
 mod quotes;
+mod reported;
 mod segment;
 mod speakers;
 mod targets;
@@ -59,7 +60,7 @@ pub use types::{Actor, ActorFileError, ActorList, Analysis, KnownActor, Quote, Q
 /// Never panics, whatever the input; an empty or quote-free text gives empty lists.
 pub fn analyse(text: &str, known: &ActorList) -> Analysis {
     let doc = segment::Document::new(text);
-    let raw_quotes = quotes::find_quotes(&doc);
+    let raw_quotes = reported::with_reported(&doc, quotes::find_quotes(&doc));
     let mut found = actors::find_actors(&doc, known, &raw_quotes);
     coref::resolve(&doc, &mut found, &raw_quotes);
     let attributed = speakers::attribute(&doc, &found, &raw_quotes);

@@ -1,4 +1,4 @@
-//! Finds quotes between quote marks and reported statements (sentences with a speech cue).
+//! Finds quotes between quote marks (reported speech, without marks, is the next step's).
 //!
 //! Double marks (`“…”`, `"…"`) pair within a paragraph; an unclosed quote continues into the
 //! next paragraph only when that paragraph opens with a new opening mark (the newspaper
@@ -6,9 +6,8 @@
 //! inside a double quote belong to it; outside, `‘…’` pairs only when the opening mark starts
 //! a word and the closing one ends a word, so apostrophes (`don't`, `ICE’s`) are never marks.
 
-use super::grammar::is_active_cue;
-use super::lexicon::{is_subject_pronoun, may_follow_trailing_cue};
-use super::segment::{is_space, trim, Document, Sentence, TokenKind};
+use super::lexicon::is_subject_pronoun;
+use super::segment::{is_space, trim, Document};
 use super::types::{QuoteKind, Span};
 
 /// Longest single-quoted span accepted outside double quotes, in words.
@@ -23,15 +22,13 @@ pub(crate) struct RawQuote {
     pub(crate) outer: Span,
     /// Direct, scare or reported.
     pub(crate) kind: QuoteKind,
-    /// For reported statements, the token index of the cue.
+    /// For reported statements, the token index of the cue (see `reported`).
     pub(crate) cue: Option<usize>,
 }
 
-/// All quotes and reported statements of the document, in text order.
+/// All quotes between marks of the document, in text order.
 pub(crate) fn find_quotes(doc: &Document) -> Vec<RawQuote> {
     let mut quotes = find_marked(doc);
-    let reported = find_reported(doc, &quotes);
-    quotes.extend(reported);
     quotes.sort_by_key(|q| (q.span.start, q.span.end));
     quotes
 }
@@ -85,6 +82,10 @@ fn find_marked(doc: &Document) -> Vec<RawQuote> {
         while k < chars.len() {
             let (offset, _) = chars[k];
             let at = para.start + offset;
+            if doc.in_markup(at) {
+                k += 1;
+                continue;
+            }
             let (mark, width) = double_mark_at(&chars, k);
             let after = para.start + chars.get(k + width).map_or(slice.len(), |&(o, _)| o);
             match (mark, open) {
@@ -193,90 +194,6 @@ fn classify(quoted: &str) -> QuoteKind {
     }
 }
 
-/// Sentences holding no quote but a cue become reported statements.
-fn find_reported(doc: &Document, marked: &[RawQuote]) -> Vec<RawQuote> {
-    let mut out = Vec::new();
-    for sentence in &doc.sentences {
-        if marked
-            .iter()
-            .any(|q| q.outer.intersection(sentence.span) > 0)
-        {
-            continue;
-        }
-        let cues: Vec<usize> = sentence
-            .tokens
-            .clone()
-            .filter(|&i| is_active_cue(doc, i))
-            .collect();
-        // A sentence-initial participle (`Asked about …, Hollis said`) is not the main cue.
-        let cue = cues
-            .iter()
-            .copied()
-            .find(|&i| i != sentence.tokens.start)
-            .or_else(|| cues.first().copied());
-        let Some(cue) = cue else { continue };
-        if let Some(span) = reported_clause(doc, sentence, cue) {
-            out.push(RawQuote {
-                span,
-                outer: span,
-                kind: QuoteKind::Reported,
-                cue: Some(cue),
-            });
-        }
-    }
-    out
-}
-
-/// The reported clause of a sentence with its cue at token `cue`.
-fn reported_clause(doc: &Document, sentence: &Sentence, cue: usize) -> Option<Span> {
-    let text = doc.text;
-    let range = sentence.tokens.clone();
-    let is_punct = |i: usize| {
-        doc.tokens
-            .get(i)
-            .is_some_and(|t| t.kind == TokenKind::Punct)
-    };
-    // Trailing attribution: `…, the company announced on Monday.`
-    let comma = (range.start..cue)
-        .rev()
-        .take(5)
-        .find(|&i| doc.token_text(i) == ",");
-    let words_after = (cue + 1..range.end).filter(|&i| doc.is_word(i)).count();
-    // After a trailing attribution comes nothing or a time or place (`on Monday`), never a
-    // clause (`…, Hollis said she supported it`).
-    let after_ok = words_after == 0
-        || (words_after <= 4 && may_follow_trailing_cue(&doc.token_text(cue + 1).to_lowercase()));
-    if let Some(comma) = comma {
-        let clean = (comma + 1..cue).all(|i| doc.is_word(i));
-        if clean && after_ok && comma > range.start {
-            return trim(
-                text,
-                Span::new(sentence.span.start, doc.tokens[comma].span.start),
-            );
-        }
-    }
-    let mut first = cue + 1;
-    if let Some(that) = (cue + 1..range.end.min(cue + 6))
-        .take_while(|&i| !is_punct(i))
-        .find(|&i| doc.token_text(i).eq_ignore_ascii_case("that"))
-    {
-        first = that + 1;
-    }
-    while first < range.end && is_punct(first) {
-        first += 1;
-    }
-    let mut last = range.end;
-    while last > first && is_punct(last - 1) && !matches!(doc.token_text(last - 1), "”" | "’" | ")")
-    {
-        last -= 1;
-    }
-    if first >= last {
-        return None;
-    }
-    let span = Span::new(doc.tokens[first].span.start, doc.tokens[last - 1].span.end);
-    trim(text, span)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -341,26 +258,20 @@ mod tests {
     }
 
     #[test]
-    fn reported_speech() {
-        let text = "Mamdani has said he is willing to work with the president. Ann Lee was invited. \
-                    Prices rose, the company announced on Monday. Bo told reporters that it was over.";
-        let got = quotes(text);
-        assert_eq!(
-            got,
-            vec![
-                (
-                    "he is willing to work with the president".to_string(),
-                    QuoteKind::Reported
-                ),
-                ("Prices rose".to_string(), QuoteKind::Reported),
-                ("it was over".to_string(), QuoteKind::Reported),
-            ]
-        );
+    fn two_apostrophes_are_a_double_mark() {
+        let got = quotes("''We won,'' she said. ''It was 'close,' '' he added, ''but fair.''");
+        let texts: Vec<&str> = got.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(texts, vec!["We won,", "It was 'close,'", "but fair."]);
+        assert!(quotes("The workers' union won.").is_empty());
     }
 
     #[test]
-    fn sentence_with_a_quote_is_not_reported() {
-        let got = quotes("Mamdani has criticized ICE as a “rogue agency” and vowed to resist.");
-        assert_eq!(got, vec![("rogue agency".to_string(), QuoteKind::Scare)]);
+    fn markup_holds_no_quote() {
+        let got =
+            quotes("<tweet author=\"Port\" id=\"12\">Crews “finished the berth” tonight</tweet>");
+        assert_eq!(
+            got,
+            vec![("finished the berth".to_string(), QuoteKind::Scare)]
+        );
     }
 }

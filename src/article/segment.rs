@@ -48,8 +48,10 @@ pub(crate) struct Document<'t> {
     pub(crate) paragraphs: Vec<Span>,
     /// Sentences in text order.
     pub(crate) sentences: Vec<Sentence>,
-    /// Tokens of all sentences in text order.
+    /// Tokens of all sentences in text order (none inside markup).
     pub(crate) tokens: Vec<Token>,
+    /// Markup tags (`<tweet …>`), sorted: no token lies inside one.
+    pub(crate) markup: Vec<Span>,
 }
 
 /// True for white space, including the byte-order mark.
@@ -74,12 +76,17 @@ impl<'t> Document<'t> {
     /// Cuts `text` into paragraphs, sentences and tokens.
     pub(crate) fn new(text: &'t str) -> Self {
         let paragraphs = paragraphs(text);
+        let markup = markup(text);
         let mut sentences = Vec::new();
         let mut tokens = Vec::new();
         for (p, para) in paragraphs.iter().enumerate() {
             for span in split_sentences(text, *para) {
                 let first = tokens.len();
                 tokenize(text, span, sentences.len(), &mut tokens);
+                if !markup.is_empty() {
+                    let words = tokens.split_off(first);
+                    tokens.extend(words.into_iter().filter(|t| !inside(&markup, t.span.start)));
+                }
                 sentences.push(Sentence {
                     span,
                     paragraph: p,
@@ -92,7 +99,13 @@ impl<'t> Document<'t> {
             paragraphs,
             sentences,
             tokens,
+            markup,
         }
+    }
+
+    /// True when byte `pos` lies inside a markup tag.
+    pub(crate) fn in_markup(&self, pos: usize) -> bool {
+        inside(&self.markup, pos)
     }
 
     /// The text of token `i` (`""` when out of range).
@@ -134,6 +147,39 @@ impl<'t> Document<'t> {
     pub(crate) fn token_at_or_after(&self, pos: usize) -> usize {
         self.tokens.partition_point(|t| t.span.start < pos)
     }
+}
+
+/// Markup tags left in the text by a scraper (`<tweet author="…" timestamp="…">`, `</p>`):
+/// a `<` that opens a tag name or a closing `/`, up to the next `>` on the same line. Their
+/// words and quote marks are no part of the article.
+fn markup(text: &str) -> Vec<Span> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(offset) = text.get(i..).and_then(|rest| rest.find('<')) {
+        let start = i + offset;
+        let opens_tag = bytes
+            .get(start + 1)
+            .is_some_and(|&b| b.is_ascii_alphabetic() || b == b'/');
+        let close = text[start + 1..]
+            .find(['>', '<', '\n'])
+            .map(|k| k + 1)
+            .filter(|&k| bytes[start + k] == b'>');
+        match close {
+            Some(k) if opens_tag => {
+                out.push(Span::new(start, start + k + 1));
+                i = start + k + 1;
+            }
+            _ => i = start + 1,
+        }
+    }
+    out
+}
+
+/// True when byte `pos` lies inside one of the sorted, disjoint `spans`.
+fn inside(spans: &[Span], pos: usize) -> bool {
+    let after = spans.partition_point(|m| m.start <= pos);
+    after > 0 && pos < spans[after - 1].end
 }
 
 /// Trimmed non-blank lines.

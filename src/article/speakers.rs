@@ -329,9 +329,10 @@ mod tests {
     }
 
     #[test]
-    fn scare_quote_without_cue_has_no_speaker() {
-        let got = speakers("The so-called “reform” passed on Monday.");
-        assert_eq!(got, vec![("reform".to_string(), None, 0.0)]);
+    fn scare_quote_without_a_speaker_is_no_statement() {
+        // The writer's own scare quote or a title: nobody said it.
+        assert!(speakers("The so-called “reform” passed on Monday.").is_empty());
+        assert!(speakers("She appeared on “Harbor Hour” on Sunday.").is_empty());
     }
 
     #[test]
