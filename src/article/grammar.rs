@@ -21,7 +21,9 @@ pub(crate) fn is_active_cue(doc: &Document, i: usize) -> bool {
     if according_to && !doc.token_text(i + 1).eq_ignore_ascii_case("to") {
         return false;
     }
-    !previous.is_some_and(|p| PASSIVE.contains(&p.as_str()))
+    // `is telling` is active, `was invited` passive.
+    let progressive = doc.token_text(i).to_lowercase().ends_with("ing");
+    progressive || !previous.is_some_and(|p| PASSIVE.contains(&p.as_str()))
 }
 
 /// True when token `i` is sentence-initial or starts a quotation.

@@ -150,6 +150,32 @@ const WEEKDAYS: &[&str] = &[
     "sunday",
 ];
 
+/// True when the lower-case `word` is a day's name.
+pub(crate) fn is_weekday(word: &str) -> bool {
+    WEEKDAYS.contains(&word)
+}
+
+/// News agencies whose credit (`(AP)`, `[Reuters]`) follows a dateline or a quote.
+const NEWS_CREDITS: &[&str] = &[
+    "ap", "reuters", "afp", "upi", "dpa", "ians", "pti", "xinhua",
+];
+
+/// True when the lower-case `word` is a news agency's credit.
+pub(crate) fn is_news_credit(word: &str) -> bool {
+    NEWS_CREDITS.contains(&word)
+}
+
+/// True when `word` is a party-and-state tag as in `Jason Chaffetz (R-Utah)`: one capital
+/// letter, a hyphen, a capitalised state (`R-Utah`, `D-N.Y`, `I-Vt`).
+pub(crate) fn is_party_tag(word: &str) -> bool {
+    let mut parts = word.splitn(2, '-');
+    let party = parts.next().unwrap_or("");
+    let state = parts.next().unwrap_or("");
+    party.len() == 1
+        && party.chars().all(|c| c.is_ascii_uppercase())
+        && state.starts_with(|c: char| c.is_uppercase())
+}
+
 /// Month names.
 const MONTHS: &[&str] = &[
     "january",

@@ -11,8 +11,9 @@
 
 use super::grammar::starts_sentence;
 use super::lexicon::{
-    has_org_word, is_acronym, is_calendar_word, is_capitalised, is_title, is_weak_title,
-    normal_title, strip_possessive, CONNECTORS, ORG_WORDS, STOPWORDS,
+    has_org_word, is_acronym, is_calendar_word, is_capitalised, is_news_credit, is_party_tag,
+    is_title, is_weak_title, is_weekday, normal_title, strip_possessive, CONNECTORS, ORG_WORDS,
+    STOPWORDS,
 };
 use super::mentions::{FoundActors, Mention, MentionKind};
 use super::segment::Document;
@@ -101,14 +102,72 @@ fn possessive_end(doc: &Document, i: usize) -> usize {
     token.span.start + stem.len()
 }
 
+/// True when token `i` may be a word of a name: a capitalised word that is not a weekday, a
+/// month before a day's number (`March 3`), a party-and-state tag (`R-Utah`), a name made an
+/// adjective (`Angeles-based`, `Obama-era`), a dateline (`RIVERTON, Ohio —`) or a news
+/// agency's credit (`(AP)`, `[Reuters]`).
+fn is_name_word(doc: &Document, i: usize) -> bool {
+    let word = doc.token_text(i);
+    if !doc.is_word(i) || !is_capitalised(word) {
+        return false;
+    }
+    let lower = word.to_lowercase();
+    let before_number = doc
+        .token_text(i + 1)
+        .trim_start_matches('.')
+        .starts_with(|c: char| c.is_ascii_digit())
+        || (doc.token_text(i + 1) == "."
+            && doc
+                .token_text(i + 2)
+                .starts_with(|c: char| c.is_ascii_digit()));
+    let calendar = is_weekday(&lower) || (is_calendar_word(&lower) && before_number);
+    let adjective = word
+        .split('-')
+        .skip(1)
+        .any(|part| part.starts_with(char::is_lowercase));
+    let bracketed = i > 0
+        && matches!(doc.token_text(i - 1), "(" | "[")
+        && matches!(doc.token_text(i + 1), ")" | "]" | ".");
+    let tag = bracketed && (is_party_tag(word) || is_news_credit(&lower));
+    !(calendar || adjective || tag || is_dateline(doc, i))
+}
+
+/// `WASHINGTON —`, `RIVERTON, Ohio (AP) —`: capitals at the head of a paragraph, before a
+/// comma, a dash or a bracket, that say where the story was filed.
+fn is_dateline(doc: &Document, i: usize) -> bool {
+    let word = doc.token_text(i);
+    let capitals = word.chars().filter(|c| c.is_alphabetic()).count() >= 2
+        && !word.chars().any(char::is_lowercase);
+    if !capitals {
+        return false;
+    }
+    let Some(sentence) = doc.sentence_of(i) else {
+        return false;
+    };
+    let paragraph_start = doc.paragraphs.get(sentence.paragraph).map(|p| p.start);
+    let mut first = i;
+    while first > sentence.tokens.start
+        && doc.token_text(first - 1).chars().all(|c| !c.is_lowercase())
+        && doc.is_word(first - 1)
+    {
+        first -= 1;
+    }
+    let opens_paragraph =
+        first == sentence.tokens.start && paragraph_start == Some(doc.tokens[first].span.start);
+    let mut last = i;
+    while doc.is_word(last + 1) && !doc.token_text(last + 1).chars().any(char::is_lowercase) {
+        last += 1;
+    }
+    opens_paragraph && matches!(doc.token_text(last + 1), "," | "—" | "–" | "(" | "-")
+}
+
 /// Collects capitalised runs, split and stripped into name candidates.
 pub(crate) fn name_candidates(doc: &Document, claimed: &[bool]) -> Vec<Candidate> {
     let mut out = Vec::new();
     let n = doc.tokens.len();
     let mut i = 0;
     while i < n {
-        let word = doc.token_text(i);
-        if claimed[i] || !doc.is_word(i) || !is_capitalised(word) {
+        if claimed[i] || !is_name_word(doc, i) {
             i += 1;
             continue;
         }
@@ -121,8 +180,12 @@ pub(crate) fn name_candidates(doc: &Document, claimed: &[bool]) -> Vec<Candidate
                 break;
             }
             let mut next = j + 1;
-            // `Dr. Nair`, `U.S. Senate`: the dot after an abbreviation stays in the run.
-            if doc.token_text(next) == "." && (is_title(current) || current.contains('.')) {
+            // `Dr. Nair`, `U.S. Senate`, `Laurence H. Tribe`: the dot after an abbreviation or
+            // an initial stays in the run.
+            let initial = current.chars().count() == 1 && is_capitalised(current);
+            if doc.token_text(next) == "."
+                && (is_title(current) || current.contains('.') || initial)
+            {
                 next += 1;
             }
             let same =
@@ -132,17 +195,16 @@ pub(crate) fn name_candidates(doc: &Document, claimed: &[bool]) -> Vec<Candidate
             }
             let w = doc.token_text(next);
             if is_capitalised(w) {
+                if !is_name_word(doc, next) {
+                    break;
+                }
                 run.push(next);
                 j = next;
                 continue;
             }
             let lower = w.to_lowercase();
             let after = next + 1;
-            if CONNECTORS.contains(&lower.as_str())
-                && same(after)
-                && doc.is_word(after)
-                && is_capitalised(doc.token_text(after))
-            {
+            if CONNECTORS.contains(&lower.as_str()) && same(after) && is_name_word(doc, after) {
                 run.push(next);
                 run.push(after);
                 j = after;
@@ -193,8 +255,17 @@ fn split_title_of_place(doc: &Document, parts: Vec<Vec<usize>>) -> Vec<Vec<usize
             .first()
             .is_some_and(|&t| is_title(doc.token_text(t)) && !is_weak_title(doc.token_text(t)));
         let of = part.iter().position(|&t| doc.token_text(t) == "of");
+        // `Holger Schmieding of Berenberg`: a plain person's name, then where they work.
+        let person_of = of.is_some_and(|o| {
+            let before: Vec<&str> = part[..o].iter().map(|&t| doc.token_text(t)).collect();
+            (2..=3).contains(&o)
+                && !has_org_word(&before)
+                && before
+                    .iter()
+                    .all(|w| !is_title(w) && !CONNECTORS.contains(&w.to_lowercase().as_str()))
+        });
         match of {
-            Some(o) if titled && o > 1 && o + 1 < part.len() => {
+            Some(o) if (titled && o > 1 || person_of) && o + 1 < part.len() => {
                 out.push(part[..o].to_vec());
                 out.push(part[o + 1..].to_vec());
             }
