@@ -133,9 +133,13 @@ fn fits(found: &FoundActors, actor: usize, fit: Fit) -> bool {
         return false;
     };
     match fit {
+        // `he` and `she` stand for people: an actor of unknown kind only when its name has
+        // the two or more words of a person's (a lone capitalised word may be a place, a
+        // team, or no name at all: `Audiences`, `Neither`).
         Fit::Person(gender) => {
-            matches!(a.kind, ActorKind::Person | ActorKind::Unknown)
-                && (a.gender.is_none() || gender.is_none() || a.gender == gender)
+            let person = a.kind == ActorKind::Person
+                || (a.kind == ActorKind::Unknown && a.name.split_whitespace().count() > 1);
+            person && (a.gender.is_none() || gender.is_none() || a.gender == gender)
         }
         Fit::NonPerson => matches!(
             a.kind,

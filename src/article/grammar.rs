@@ -4,7 +4,9 @@
 //! They look at tokens and single words only, so they sit below the pipeline steps and depend
 //! on nothing but [`super::segment`], [`super::lexicon`] and the mention types.
 
-use super::lexicon::{is_cue, GROUP_NOUNS, MORE_VERBISH, PASSIVE, PREPOSITIONS, VERB_AFTER};
+use super::lexicon::{
+    is_cue, GROUP_NOUNS, MORE_VERBISH, PASSIVE, PREPOSITIONS, SKIPPABLE, VERB_AFTER,
+};
 use super::mentions::{Mention, MentionKind};
 use super::segment::{Document, TokenKind};
 
@@ -24,6 +26,12 @@ pub(crate) fn is_active_cue(doc: &Document, i: usize) -> bool {
     // `is telling` is active, `was invited` passive.
     let progressive = doc.token_text(i).to_lowercase().ends_with("ing");
     progressive || !previous.is_some_and(|p| PASSIVE.contains(&p.as_str()))
+}
+
+/// True when the word may stand between a subject and its verb (`has`, `also`, `quickly`).
+pub(crate) fn is_skippable(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    SKIPPABLE.contains(&lower.as_str()) || (lower.ends_with("ly") && lower.len() > 3)
 }
 
 /// True when token `i` is sentence-initial or starts a quotation.

@@ -18,7 +18,7 @@
 //! cue of their own sentence: a journalist's scare quote has no speaker. Pronouns count
 //! through their resolved actor.
 
-use super::grammar::{is_active_cue, is_subject, is_verbish};
+use super::grammar::{is_active_cue, is_skippable, is_subject, is_verbish};
 use super::lexicon::{is_title, GROUP_NOUNS, MODIFIER_PREPOSITIONS, SKIPPABLE};
 use super::mentions::{FoundActors, Mention, MentionKind};
 use super::quotes::RawQuote;
@@ -228,12 +228,6 @@ fn signature(doc: &Document, found: &FoundActors, outer: Span) -> Option<(usize,
         return None;
     }
     mention_after(doc, found, dash, false).map(|m| (m.actor, INVERTED))
-}
-
-/// True when the word may stand between a subject and its verb (`has`, `also`, `quickly`).
-fn is_skippable(word: &str) -> bool {
-    let lower = word.to_lowercase();
-    SKIPPABLE.contains(&lower.as_str()) || (lower.ends_with("ly") && lower.len() > 3)
 }
 
 /// `“…,” said Pruitt`: a mention right after a cue that right follows the quote.
