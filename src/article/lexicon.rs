@@ -97,6 +97,31 @@ fn inflections(lemma: &str, doubles: bool) -> [String; 4] {
     [lemma.to_string(), third, past, progressive]
 }
 
+/// Nouns for a group defined by what it is to someone (`critics of Mamdani`,
+/// `supporters of the plan`): such a group, not the someone, is the speaker.
+pub(crate) const GROUPS_OF: &[&str] = &[
+    "critics",
+    "opponents",
+    "supporters",
+    "allies",
+    "detractors",
+    "foes",
+    "rivals",
+    "fans",
+    "admirers",
+    "friends",
+    "backers",
+    "defenders",
+    "skeptics",
+    "sceptics",
+    "advocates",
+];
+
+/// Words that may come before such a group (`Some critics of …`, `Many supporters of …`).
+pub(crate) const GROUP_DETERMINERS: &[&str] = &[
+    "some", "many", "most", "several", "other", "the", "few", "a",
+];
+
 /// Words that make a cue passive (`was invited`): the subject is then not the speaker.
 pub(crate) const PASSIVE: &[&str] = &["was", "were", "been", "be", "being", "is", "are"];
 

@@ -66,13 +66,16 @@ pub fn analyse(text: &str, known: &ActorList) -> Analysis {
     let attributed = speakers::attribute(&doc, &found, &raw_quotes);
     // A short phrase in quote marks that nobody is said to have said is the writer's own
     // (a scare quote, a title of a show or a book): not a statement.
-    let statements = attributed
-        .into_iter()
-        .filter(|s| s.quote.kind != QuoteKind::Scare || s.speaker.is_some());
+    let statements = attributed.into_iter().filter(|s| {
+        s.quote.kind != QuoteKind::Scare || s.speaker.is_some() || s.described.is_some()
+    });
     let mut out = Vec::new();
     for (index, statement) in statements.enumerate() {
-        let concerned = targets::concerned_actors(&found, &statement);
-        let speaker = statement.speaker.map(|a| found.actors[a].name.clone());
+        let concerned = targets::concerned_actors(&doc, &found, &statement);
+        let speaker = statement
+            .speaker
+            .map(|a| found.actors[a].name.clone())
+            .or_else(|| statement.described.map(|d| d.slice(text).to_string()));
         out.push(Quote {
             id: index + 1,
             span: statement.quote.span,
@@ -185,6 +188,21 @@ mod tests {
         assert!(quote
             .context_text
             .starts_with("Despite their sharp differences"));
+    }
+
+    #[test]
+    fn seed_critics_warning_is_the_critics_about_mamdani() {
+        let analysis = analyse(SEED, &ActorList::new());
+        let quote = quote_with(&analysis, "some officers may consider resigning");
+        assert_eq!(quote.speaker.as_deref(), Some("Critics of Mamdani"));
+        assert!(quote.actors.contains(&"Zohran Mamdani".to_string()));
+    }
+
+    #[test]
+    fn seed_willing_to_work_is_not_about_ice() {
+        let analysis = analyse(SEED, &ActorList::new());
+        let quote = quote_with(&analysis, "he is willing to work with the president");
+        assert!(!quote.actors.contains(&"ICE".to_string()), "{:?}", quote.actors);
     }
 
     #[test]

@@ -19,7 +19,9 @@
 //! through their resolved actor.
 
 use super::grammar::{is_active_cue, is_skippable, is_subject, is_verbish};
-use super::lexicon::{is_title, GROUP_NOUNS, MODIFIER_PREPOSITIONS, SKIPPABLE};
+use super::lexicon::{
+    is_title, GROUPS_OF, GROUP_DETERMINERS, GROUP_NOUNS, MODIFIER_PREPOSITIONS, SKIPPABLE,
+};
 use super::mentions::{FoundActors, Mention, MentionKind};
 use super::quotes::RawQuote;
 use super::segment::Document;
@@ -37,6 +39,8 @@ pub(crate) const CLAUSE_SUBJECT: f64 = 0.7;
 pub(crate) const PREVIOUS_QUOTE: f64 = 0.65;
 /// Confidence of a cue in a neighbouring sentence.
 pub(crate) const NEIGHBOUR: f64 = 0.55;
+/// Confidence of a group described as the subject (`Critics of Mamdani have warned`).
+pub(crate) const DESCRIBED_GROUP: f64 = 0.6;
 /// Confidence of a subject found after a preposition.
 pub(crate) const PREPOSITIONAL: f64 = 0.5;
 
@@ -52,6 +56,9 @@ pub(crate) struct Statement {
     pub(crate) context: Span,
     /// Index of the speaker in [`FoundActors::actors`].
     pub(crate) speaker: Option<usize>,
+    /// When no actor is the speaker, the words that describe who spoke (`Critics of
+    /// Mamdani`).
+    pub(crate) described: Option<Span>,
     /// Confidence of the attribution, 0 to 1.
     pub(crate) confidence: f64,
 }
@@ -83,8 +90,10 @@ pub(crate) fn attribute(
             .unwrap_or(quote.outer)
             .cover(quote.span);
         let mut attribution: Option<(usize, f64)>;
+        let cues: Vec<usize>;
         if let Some(cue) = quote.cue {
             attribution = cue_subject(doc, found, cue, &inside_marks);
+            cues = vec![cue];
         } else {
             let first = doc.token_at_or_after(quote.outer.start);
             let last = doc.token_at_or_after(quote.outer.end);
@@ -107,6 +116,7 @@ pub(crate) fn attribute(
                 }
             }
             ranked.sort();
+            cues = ranked.iter().map(|&(_, _, cue)| cue).collect();
             attribution = subject_after_quote(doc, found, quote.outer, &inside_marks)
                 .or_else(|| signature(doc, found, quote.outer));
             for &(_, _, cue) in &ranked {
@@ -127,14 +137,25 @@ pub(crate) fn attribute(
                 }
             }
         }
-        let (speaker, confidence) = match attribution {
+        let (speaker, mut confidence) = match attribution {
             Some((a, c)) => (Some(a), c),
             None => (None, 0.0),
         };
+        // `Critics of Mamdani … have warned`: a group described, not an actor, said it.
+        let described = if speaker.is_none() {
+            cues.iter()
+                .find_map(|&cue| described_group(doc, found, cue, &inside_marks))
+        } else {
+            None
+        };
+        if described.is_some() {
+            confidence = DESCRIBED_GROUP;
+        }
         out.push(Statement {
             quote: quote.clone(),
             context,
             speaker,
+            described,
             confidence,
         });
     }
@@ -313,6 +334,36 @@ fn cue_subject(
         return Some((m.actor, CLAUSE_SUBJECT));
     }
     modifier.map(|a| (a, PREPOSITIONAL))
+}
+
+/// `Critics of Mamdani, a democratic socialist, have warned`: the subject of the cue's
+/// sentence is a group named by what it is to an actor ([`GROUPS_OF`]), the group
+/// described from its noun to the actor's mention.
+fn described_group(
+    doc: &Document,
+    found: &FoundActors,
+    cue: usize,
+    inside_marks: &dyn Fn(usize) -> bool,
+) -> Option<Span> {
+    let sentence = doc.sentence_of(cue)?;
+    let mut g = sentence.tokens.start;
+    while g < cue && GROUP_DETERMINERS.contains(&doc.token_text(g).to_lowercase().as_str()) {
+        g += 1;
+    }
+    let group = doc.token_text(g).to_lowercase();
+    if !GROUPS_OF.contains(&group.as_str()) || !doc.token_text(g + 1).eq_ignore_ascii_case("of") {
+        return None;
+    }
+    let mut name = g + 2;
+    if doc.token_text(name).eq_ignore_ascii_case("the") {
+        name += 1;
+    }
+    let m = mentions_starting_at(found, name)
+        .find(|m| m.kind != MentionKind::Pronoun && m.last_token < cue)?;
+    if inside_marks(m.span.start) {
+        return None;
+    }
+    Some(Span::new(doc.tokens[g].span.start, m.span.end))
 }
 
 /// Speaker from the previous quote of the paragraph or a cue in a neighbouring sentence.

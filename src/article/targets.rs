@@ -1,19 +1,45 @@
 //! The actors a statement concerns.
 //!
-//! Every actor mentioned (by name, description or resolved pronoun) in the statement's
-//! context, that is its sentence(s) with the attribution, so the addressee of
-//! `ICE invited NYPD officers to join “…”` counts. Names are deduplicated in text order.
-//! The speaker is left out unless the quoted words themselves name it (by name or
-//! description, not by pronoun): a speaker does not concern itself by saying `I`.
+//! Every actor its own sentence(s) name or describe, so the addressee of `ICE invited NYPD
+//! officers to join “…”` counts, and no actor named only in a neighbouring sentence, even
+//! when the speaker was found there. A pronoun counts only when its actor is also named or
+//! described in those sentences (`Despite their sharp differences, Mamdani has said …`
+//! does not concern whoever `their` was resolved to two sentences back). Names are
+//! deduplicated in text order. The speaker is left out unless the quoted words themselves
+//! name it (by name or description, not by pronoun): a speaker does not concern itself by
+//! saying `I`.
 
 use super::mentions::{FoundActors, MentionKind};
+use super::segment::Document;
 use super::speakers::Statement;
 
 /// Indices of the actors `statement` concerns, in order of first mention.
-pub(crate) fn concerned_actors(found: &FoundActors, statement: &Statement) -> Vec<usize> {
+pub(crate) fn concerned_actors(
+    doc: &Document,
+    found: &FoundActors,
+    statement: &Statement,
+) -> Vec<usize> {
+    let sentences = doc.sentences_overlapping(statement.quote.outer);
+    let own = sentences
+        .filter_map(|s| doc.sentences.get(s))
+        .map(|s| s.span)
+        .reduce(|a, b| a.cover(b))
+        .unwrap_or(statement.quote.outer)
+        .cover(statement.quote.span);
+    let from = found.mentions.partition_point(|m| m.span.start < own.start);
+    let inside: Vec<_> = found.mentions[from..]
+        .iter()
+        .take_while(|m| m.span.start < own.end)
+        .filter(|m| own.contains(m.span))
+        .collect();
+    let named = |actor: usize| {
+        inside
+            .iter()
+            .any(|m| m.actor == actor && m.kind != MentionKind::Pronoun)
+    };
     let mut out: Vec<usize> = Vec::new();
-    for m in &found.mentions {
-        if !statement.context.contains(m.span) || out.contains(&m.actor) {
+    for m in &inside {
+        if out.contains(&m.actor) || (m.kind == MentionKind::Pronoun && !named(m.actor)) {
             continue;
         }
         if Some(m.actor) == statement.speaker {
@@ -39,6 +65,15 @@ mod tests {
         assert_eq!(analysis.quotes.len(), 1);
         assert_eq!(analysis.quotes[0].speaker.as_deref(), Some("ICE"));
         assert_eq!(analysis.quotes[0].actors, vec!["NYPD".to_string()]);
+    }
+
+    #[test]
+    fn only_the_statement_s_own_sentence_counts() {
+        let text = "Ann Lee met the Port Authority. Despite their quarrel, Lee said she would work with Bo Park.";
+        let analysis = analyse(text, &ActorList::new());
+        let quote = &analysis.quotes[0];
+        assert_eq!(quote.speaker.as_deref(), Some("Ann Lee"));
+        assert_eq!(quote.actors, vec!["Bo Park".to_string()]);
     }
 
     #[test]
