@@ -202,7 +202,11 @@ mod tests {
     fn seed_willing_to_work_is_not_about_ice() {
         let analysis = analyse(SEED, &ActorList::new());
         let quote = quote_with(&analysis, "he is willing to work with the president");
-        assert!(!quote.actors.contains(&"ICE".to_string()), "{:?}", quote.actors);
+        assert!(
+            !quote.actors.contains(&"ICE".to_string()),
+            "{:?}",
+            quote.actors
+        );
     }
 
     #[test]

@@ -119,6 +119,9 @@ pub(crate) fn attribute(
             cues = ranked.iter().map(|&(_, _, cue)| cue).collect();
             attribution = subject_after_quote(doc, found, quote.outer, &inside_marks)
                 .or_else(|| signature(doc, found, quote.outer));
+            if attribution.is_none() && ranked.is_empty() {
+                attribution = colon_subject(doc, found, quote.outer, &inside_marks);
+            }
             for &(_, _, cue) in &ranked {
                 if attribution.is_some() {
                     break;
@@ -223,7 +226,7 @@ fn subject_after_quote(
     let m = mention_after(doc, found, t.checked_sub(1)?, true)?;
     // Right after the subject a cue (`he said`, `Clinton concluded`), or a comma opening an
     // appositive that a comma and a cue close.
-    let mut u = m.last_token + 1;
+    let mut u = after_parenthetical(doc, m.last_token + 1);
     while is_skippable(doc.token_text(u)) && doc.token_text(u) != "," {
         u += 1;
     }
@@ -238,6 +241,48 @@ fn subject_after_quote(
         .take_while(|&v| !inside_marks(doc.tokens[v].span.start))
         .find(|&v| doc.token_text(v - 1) == "," && is_active_cue(doc, v))
         .map(|_| (m.actor, ADJACENT))
+}
+
+/// Most tokens of a bracketed aside between a subject and its verb (`(D-Wash.)`, `(ICE)`).
+const PARENTHETICAL: usize = 8;
+
+/// The token after a bracketed aside that opens at token `t`, else `t`.
+fn after_parenthetical(doc: &Document, t: usize) -> usize {
+    if doc.token_text(t) != "(" {
+        return t;
+    }
+    (t + 1..t + PARENTHETICAL)
+        .find(|&c| doc.token_text(c) == ")")
+        .map_or(t, |c| c + 1)
+}
+
+/// `Kaine has adopted the stance: “I’m pro-life …”`, `Here’s Clinton in 1992: “…”`: a quote
+/// opened by a colon is said by the subject of the words before the colon.
+fn colon_subject(
+    doc: &Document,
+    found: &FoundActors,
+    outer: Span,
+    inside_marks: &dyn Fn(usize) -> bool,
+) -> Option<(usize, f64)> {
+    let open = doc.token_at_or_after(outer.start);
+    let colon = open.checked_sub(1)?;
+    if doc.token_text(colon) != ":" {
+        return None;
+    }
+    let sentence = doc.sentence_of(colon)?;
+    let from = found
+        .mentions
+        .partition_point(|m| m.first_token < sentence.tokens.start);
+    let before: Vec<&Mention> = found.mentions[from..]
+        .iter()
+        .take_while(|m| m.last_token < colon)
+        .filter(|m| !inside_marks(m.span.start))
+        .collect();
+    before
+        .iter()
+        .find(|m| is_subject(doc, &found.mentions, m))
+        .or_else(|| before.first())
+        .map(|m| (m.actor, CLAUSE_SUBJECT))
 }
 
 /// A signed quote: `“Every shift is short.” ― Marta Vinci, crane operator`.
@@ -291,6 +336,16 @@ fn cue_subject(
         let mut t = cue;
         while t > sentence.tokens.start {
             t -= 1;
+            // `Rep. Jim McDermott (D-Wash.) said`: a bracketed aside stands between.
+            if doc.token_text(t) == ")" {
+                if let Some(open) = (t.saturating_sub(PARENTHETICAL)..t)
+                    .rev()
+                    .find(|&o| doc.token_text(o) == "(")
+                {
+                    t = open;
+                    continue;
+                }
+            }
             if inside_marks(doc.tokens[t].span.start) {
                 break;
             }
