@@ -13,8 +13,9 @@
 use std::collections::HashMap;
 
 use super::lexicon::{
-    has_org_word, is_acronym, is_capitalised, is_cue, strip_possessive, CONNECTORS, FEMALE_TITLES,
-    MALE_TITLES, NON_PERSON_TITLES, PLACE_WORDS, VERB_AFTER,
+    given_name_gender, has_org_word, is_acronym, is_capitalised, is_cue, strip_possessive,
+    PronounGender, CONNECTORS, FEMALE_TITLES, MALE_TITLES, NON_PERSON_TITLES, PLACE_WORDS,
+    VERB_AFTER,
 };
 use super::mentions::{ActorKind, FoundActor, FoundActors, Gender, Mention, MentionKind};
 use super::names::{match_known, name_candidates, Candidate};
@@ -241,6 +242,21 @@ fn classify(doc: &Document, found: &mut FoundActors) {
             .any(|t| FEMALE_TITLES.contains(&t.as_str()))
         {
             actor.gender = Some(Gender::Female);
+        }
+        // Else a common given name: `Debbie Wasserman Schultz` is `she`, `Bernie Sanders`
+        // is `he`. Only for people named with two words or more.
+        if actor.gender.is_none() && actor.kind != ActorKind::Organisation {
+            actor.gender = actor
+                .aliases
+                .iter()
+                .chain(std::iter::once(&actor.name))
+                .filter(|name| name.split_whitespace().count() > 1)
+                .find_map(|name| name.split_whitespace().next().and_then(given_name_gender))
+                .and_then(|g| match g {
+                    PronounGender::Male => Some(Gender::Male),
+                    PronounGender::Female => Some(Gender::Female),
+                    PronounGender::Neuter => None,
+                });
         }
         // The canonical name of a found actor is its longest form.
         if !is_acronym(&actor.name) && actor.aliases.first() == Some(&actor.name) {

@@ -520,6 +520,46 @@ pub(crate) const MALE_TITLES: &[&str] = &["mr"];
 /// Titles (normalised) that make their bearer a woman.
 pub(crate) const FEMALE_TITLES: &[&str] = &["mrs", "ms", "miss"];
 
+/// Common given names read as a woman's, for the gender `she` and `her` need when no title
+/// says it (lower case, space-separated).
+const FEMALE_GIVEN_NAMES: &str = "\
+    mary patricia jennifer linda elizabeth barbara susan jessica sarah karen nancy lisa \
+    betty margaret sandra ashley kimberly emily donna michelle dorothy carol amanda melissa \
+    deborah stephanie rebecca sharon laura cynthia kathleen amy shirley angela helen anna \
+    brenda pamela nicole emma samantha katherine christine debra rachel catherine carolyn \
+    janet ruth maria heather diane virginia julie joyce victoria olivia kelly christina \
+    lauren joan evelyn judith megan cheryl andrea hannah martha jacqueline frances gloria \
+    ann kathryn teresa sara janice jean alice madison doris abigail julia judy grace \
+    denise amber marilyn beverly danielle theresa sophia marie diana brittany natalie \
+    isabella charlotte rose alexis kayla debbie elena kirsten michele chelsea nikki sonia \
+    elise jill claire kristen valerie susana priya maya";
+
+/// Common given names read as a man's.
+const MALE_GIVEN_NAMES: &str = "\
+    james robert john michael david william richard joseph thomas charles christopher \
+    daniel matthew anthony mark donald steven paul andrew joshua kenneth kevin brian \
+    george timothy ronald edward jason jeffrey ryan jacob gary nicholas eric jonathan \
+    stephen larry justin scott brandon benjamin samuel gregory alexander frank patrick \
+    raymond jack dennis jerry tyler aaron jose adam nathan henry douglas zachary peter \
+    kyle ethan walter noah jeremy christian keith roger terry gerald harold sean austin \
+    carl arthur lawrence dylan jesse jordan bryan billy joe bruce gabriel logan albert \
+    willie alan juan wayne elijah randy roy vincent ralph eugene russell bobby mason \
+    philip louis ted mike chris bill hank rick jared bob tom tim jim ben chuck harry \
+    mitch martin hugh";
+
+/// The gender a given name is read as, if it is a common one.
+pub(crate) fn given_name_gender(word: &str) -> Option<PronounGender> {
+    let lower = word.to_lowercase();
+    let listed = |names: &str| names.split_whitespace().any(|n| n == lower);
+    if listed(FEMALE_GIVEN_NAMES) {
+        Some(PronounGender::Female)
+    } else if listed(MALE_GIVEN_NAMES) {
+        Some(PronounGender::Male)
+    } else {
+        None
+    }
+}
+
 /// Words that make a name an organisation (or institution).
 pub(crate) const ORG_WORDS: &[&str] = &[
     "department",
