@@ -21,7 +21,7 @@ use super::mentions::{ActorKind, FoundActor, FoundActors, Gender, Mention, Menti
 use super::names::{match_known, name_candidates, Candidate};
 use super::quotes::RawQuote;
 use super::segment::Document;
-use super::types::{ActorList, Span};
+use super::types::{ActorList, KnownActor, Span};
 
 /// Finds the actors of the document: listed ones and names from the text.
 pub(crate) fn find_actors(doc: &Document, known: &ActorList, _quotes: &[RawQuote]) -> FoundActors {
@@ -43,8 +43,44 @@ pub(crate) fn find_actors(doc: &Document, known: &ActorList, _quotes: &[RawQuote
     }
     let mut claimed = vec![false; doc.tokens.len()];
     match_known(doc, known, &mut found, &mut claimed);
-    let candidates = name_candidates(doc, &claimed);
+    // Headlines capitalise every word: names there are only those the story names.
+    let headline_paragraphs: Vec<bool> = (0..doc.paragraphs.len())
+        .map(|p| doc.is_headline(p))
+        .collect();
+    let headline: Vec<bool> = doc
+        .tokens
+        .iter()
+        .map(|t| {
+            doc.sentences
+                .get(t.sentence)
+                .is_some_and(|s| headline_paragraphs[s.paragraph])
+        })
+        .collect();
+    let outside_headlines: Vec<bool> = claimed
+        .iter()
+        .zip(&headline)
+        .map(|(&c, &h)| c || h)
+        .collect();
+    let candidates = name_candidates(doc, &outside_headlines);
     build_actors(doc, candidates, known.actors.len(), &mut found, &mut keys);
+    if headline.contains(&true) {
+        let story = ActorList {
+            actors: found
+                .actors
+                .iter()
+                .map(|a| KnownActor {
+                    name: a.name.clone(),
+                    aliases: a.aliases.clone(),
+                })
+                .collect(),
+        };
+        let mut only_headlines: Vec<bool> = claimed
+            .iter()
+            .zip(&headline)
+            .map(|(&c, &h)| c || !h)
+            .collect();
+        match_known(doc, &story, &mut found, &mut only_headlines);
+    }
     classify(doc, &mut found);
     found.sort();
     found

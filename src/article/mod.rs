@@ -65,9 +65,11 @@ pub fn analyse(text: &str, known: &ActorList) -> Analysis {
     coref::resolve(&doc, &mut found, &raw_quotes);
     let attributed = speakers::attribute(&doc, &found, &raw_quotes);
     // A short phrase in quote marks that nobody is said to have said is the writer's own
-    // (a scare quote, a title of a show or a book): not a statement.
+    // (a scare quote), and one in title case is the title of a show, a book or a film:
+    // neither is a statement.
     let statements = attributed.into_iter().filter(|s| {
-        s.quote.kind != QuoteKind::Scare || s.speaker.is_some() || s.described.is_some()
+        let attributed = s.speaker.is_some() || s.described.is_some();
+        s.quote.kind != QuoteKind::Scare || (attributed && !is_title_case(s.quote.span.slice(text)))
     });
     let mut out = Vec::new();
     for (index, statement) in statements.enumerate() {
@@ -99,6 +101,17 @@ pub fn analyse(text: &str, known: &ActorList) -> Analysis {
         actors: found.public_actors(),
         quotes: out,
     }
+}
+
+/// True when every word of four letters or more starts with a capital, and there are two
+/// such words (`Harbor Hour`, `Meet the Press`): how titles of works are written.
+fn is_title_case(quoted: &str) -> bool {
+    let words: Vec<&str> = quoted
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| w.chars().count() > 3)
+        .collect();
+    words.len() >= 2 && words.iter().all(|w| w.starts_with(char::is_uppercase))
 }
 
 #[cfg(test)]

@@ -8,6 +8,9 @@
 use super::lexicon::is_listed_abbreviation;
 use super::types::Span;
 
+/// Most words of four letters or more in a headline.
+const HEADLINE_WORDS: usize = 20;
+
 /// A word or a single punctuation character.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum TokenKind {
@@ -101,6 +104,32 @@ impl<'t> Document<'t> {
             tokens,
             markup,
         }
+    }
+
+    /// True when paragraph `p` is a headline: one line without a full stop whose words are
+    /// mostly capitalised (`Harbor Levy Will Sink the Port, Union Chief Says`). Capitals
+    /// there mark a headline's style, not names.
+    pub(crate) fn is_headline(&self, p: usize) -> bool {
+        let first = self.sentences.partition_point(|s| s.paragraph < p);
+        let last = self.sentences.partition_point(|s| s.paragraph <= p);
+        let [sentence] = &self.sentences[first..last] else {
+            return false;
+        };
+        let last = self.token_text(sentence.tokens.end.saturating_sub(1));
+        let words: Vec<&str> = sentence
+            .tokens
+            .clone()
+            .filter(|&i| self.is_word(i))
+            .map(|i| self.token_text(i))
+            .filter(|w| w.chars().count() >= 4)
+            .collect();
+        let capitalised = words
+            .iter()
+            .filter(|w| w.starts_with(char::is_uppercase))
+            .count();
+        last != "."
+            && (3..=HEADLINE_WORDS).contains(&words.len())
+            && capitalised * 10 >= words.len() * 7
     }
 
     /// True when byte `pos` lies inside a markup tag.

@@ -144,13 +144,20 @@ pub(crate) fn attribute(
             Some((a, c)) => (Some(a), c),
             None => (None, 0.0),
         };
-        // `Critics of Mamdani … have warned`: a group described, not an actor, said it.
-        let described = if speaker.is_none() {
-            cues.iter()
-                .find_map(|&cue| described_group(doc, found, cue, &inside_marks))
-        } else {
-            None
-        };
+        // `Critics of Mamdani … have warned`: a group described, not an actor, said it (the
+        // actor after `of` is only what the group is defined by). `…, a school spokesman
+        // told reporters`: a trailing attribution whose subject names no actor.
+        let described = cues
+            .iter()
+            .find_map(|&cue| described_group(doc, found, cue, &inside_marks))
+            .or_else(|| {
+                let trailing = speaker.is_none() && quote.kind == QuoteKind::Reported;
+                quote
+                    .cue
+                    .filter(|_| trailing)
+                    .and_then(|cue| trailing_subject(doc, found, cue, quote.span))
+            });
+        let speaker = if described.is_some() { None } else { speaker };
         if described.is_some() {
             confidence = DESCRIBED_GROUP;
         }
@@ -419,6 +426,32 @@ fn described_group(
         return None;
     }
     Some(Span::new(doc.tokens[g].span.start, m.span.end))
+}
+
+/// `Prices rose, a company spokesman said`, `…, Union Chief Says`: the words between the
+/// comma that ends a trailing statement and its cue, when they name no actor.
+fn trailing_subject(doc: &Document, found: &FoundActors, cue: usize, span: Span) -> Option<Span> {
+    let comma = doc.token_at_or_after(span.end);
+    if doc.token_text(comma) != "," || comma + 1 >= cue || cue - comma > 6 {
+        return None;
+    }
+    let words = Span::new(
+        doc.tokens[comma + 1].span.start,
+        doc.tokens[cue - 1].span.end,
+    );
+    let named = found
+        .mentions
+        .get(
+            found
+                .mentions
+                .partition_point(|m| m.span.start < words.start)..,
+        )
+        .unwrap_or_default()
+        .iter()
+        .take_while(|m| m.span.start < words.end)
+        .next()
+        .is_some();
+    (!named && (comma + 1..cue).all(|t| doc.is_word(t))).then_some(words)
 }
 
 /// Speaker from the previous quote of the paragraph or a cue in a neighbouring sentence.
