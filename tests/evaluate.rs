@@ -137,7 +137,9 @@ fn extraction_report_on_the_gold_set() {
         .assert()
         .success()
         .stdout(contains("speaker acc (n)"))
-        .stdout(contains("actor-pair recall: 33 / 36"));
+        // 33 before statements kept to their own sentence's actors: the gold pairs
+        // Whitfield's praise with the steel works named only in the sentence before it.
+        .stdout(contains("actor-pair recall: 32 / 36"));
     ws.stance()
         .args(["evaluate", "--extraction", "nowhere"])
         .assert()

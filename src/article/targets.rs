@@ -2,13 +2,15 @@
 //!
 //! Every actor its own sentence(s) name or describe, so the addressee of `ICE invited NYPD
 //! officers to join “…”` counts, and no actor named only in a neighbouring sentence, even
-//! when the speaker was found there. A pronoun counts only when its actor is also named or
-//! described in those sentences (`Despite their sharp differences, Mamdani has said …`
-//! does not concern whoever `their` was resolved to two sentences back). Names are
+//! when the speaker was found there. `he` and `she` there count through their resolved actor;
+//! `it`, `its`, `they`, `their` only in the quoted words or when those sentences name the
+//! actor too (`Despite their sharp differences, Mamdani has said …` does not concern
+//! whoever `their` was resolved to two sentences back). Names are
 //! deduplicated in text order. The speaker is left out unless the quoted words themselves
 //! name it (by name or description, not by pronoun): a speaker does not concern itself by
 //! saying `I`.
 
+use super::lexicon::{third_person_pronoun, PronounGender};
 use super::mentions::{FoundActors, MentionKind};
 use super::segment::Document;
 use super::speakers::Statement;
@@ -39,7 +41,13 @@ pub(crate) fn concerned_actors(
     };
     let mut out: Vec<usize> = Vec::new();
     for m in &inside {
-        if out.contains(&m.actor) || (m.kind == MentionKind::Pronoun && !named(m.actor)) {
+        // `he` and `she` are about their actor; `it`, `its`, `they` and `their` (often a
+        // pair or a group the resolver cannot tell apart) only in the quoted words or when
+        // the sentence names the actor too.
+        let personal = third_person_pronoun(m.span.slice(doc.text))
+            .is_some_and(|(gender, _)| gender != PronounGender::Neuter);
+        let pronoun_ok = personal || statement.quote.span.contains(m.span) || named(m.actor);
+        if out.contains(&m.actor) || (m.kind == MentionKind::Pronoun && !pronoun_ok) {
             continue;
         }
         if Some(m.actor) == statement.speaker {
