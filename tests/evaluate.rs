@@ -1,6 +1,7 @@
 //! `stance evaluate`.
 
 use predicates::str::contains;
+use serde_json::json;
 
 use crate::util::{fixture, stdout, Workspace};
 
@@ -208,6 +209,31 @@ fn extraction_report_on_polnear_gold_matches_the_scorer() {
     );
     assert_eq!(all["speaker_named"]["total"], 4);
     assert_eq!(all["recall_by_kind"]["indirect"]["hits"], 2);
+    // The scorer has no confidence table: every attribution here is given 0.9 and is right,
+    // so one group, accuracy 1, calibration error 0.1 (worked out by hand).
+    for (view, n) in [("all", 5), ("direct", 3)] {
+        let reliability = &report["views"][view]["speaker_reliability"];
+        let rows = reliability["rows"].as_array().unwrap();
+        assert_eq!(rows.len(), 1, "{view}: {reliability}");
+        let row = &rows[0];
+        assert_eq!(
+            (
+                &row["confidence"],
+                &row["n"],
+                &row["right"],
+                &row["accuracy"]
+            ),
+            (&json!(0.9), &json!(n), &json!(n), &json!(1.0)),
+            "{view}"
+        );
+        let near = |v: &serde_json::Value, x: f64| (v.as_f64().unwrap() - x).abs() < 1e-9;
+        assert!(near(&row["mean_confidence"], 0.9), "{view}: {reliability}");
+        assert!(near(&reliability["ece"], 0.1), "{view}: {reliability}");
+        assert!(
+            near(&reliability["ece_with_speaker"], 0.1),
+            "{view}: {reliability}"
+        );
+    }
     // Two spurious statements: a reported "defended" and the scare quote PolNeAR leaves out.
     let errors = std::fs::read_to_string(ws.path("errors.jsonl")).unwrap();
     let errors: Vec<serde_json::Value> = errors
@@ -229,7 +255,13 @@ fn extraction_report_on_polnear_gold_matches_the_scorer() {
         .assert()
         .success()
         .stdout(contains("direct*      3      3  100.0/100.0/100.0"))
-        .stdout(contains("partial 1/1 (100.0%)"));
+        .stdout(contains("partial 1/1 (100.0%)"))
+        .stdout(contains(
+            "speaker confidence reliability, all view (n 5): ECE 0.100, 0.100 over those with a speaker\n\
+             confidence      n  right  accuracy  mean confidence\n\
+             0.90            5      5     1.000            0.900\n",
+        ))
+        .stdout(contains("reliability, direct view (n 3)"));
 }
 
 #[test]

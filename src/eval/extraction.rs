@@ -35,6 +35,14 @@
 //! actor names agree when equal ignoring case, when the gold name is an alias of the predicted
 //! actor, its last word (a surname) or the initials of its capitalised words (an acronym).
 //!
+//! The **speaker reliability** table checks that `speaker_confidence` means what it says: the
+//! speaker-accuracy cases grouped by the predicted confidence rounded to two decimals (the
+//! article stage uses a handful of fixed values), plus a group for predictions with no speaker
+//! (confidence 0, never right), each with its size, hits, accuracy and mean confidence. The
+//! **expected calibration error** is the size-weighted mean of |accuracy − mean confidence|
+//! over the groups; it is also given over the groups with a speaker alone, since the
+//! no-speaker group is calibrated by construction and only dilutes the figure.
+//!
 //! Reference: `score_quotes.py` of the shared tools gives the same figures on the same
 //! predictions (`stance evaluate --extraction --predictions FILE` writes them for it).
 
@@ -145,6 +153,105 @@ impl Rate {
     }
 }
 
+/// One group of the speaker reliability table: matched statements with a known gold speaker
+/// and the same predicted confidence.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ReliabilityRow {
+    /// The predicted confidence rounded to two decimals; `None` for predictions without a
+    /// speaker.
+    pub confidence: Option<f64>,
+    /// Statements in the group.
+    pub n: usize,
+    /// Of those, statements whose predicted speaker is right.
+    pub right: usize,
+    /// right / n.
+    pub accuracy: f64,
+    /// Mean of the unrounded predicted confidences (0 for predictions without a speaker).
+    pub mean_confidence: f64,
+}
+
+/// How well speaker confidence matches speaker accuracy (rules in the module docs).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reliability {
+    /// Groups by descending confidence, the no-speaker group last; empty groups are left out.
+    pub rows: Vec<ReliabilityRow>,
+    /// Expected calibration error: Σ n·|accuracy − mean confidence| / Σ n over all groups
+    /// (0 when there is none).
+    pub ece: f64,
+    /// The same over the groups with a speaker.
+    pub ece_with_speaker: f64,
+}
+
+impl Reliability {
+    /// Groups `(confidence, right)` cases, `confidence` `None` for predictions without a
+    /// speaker.
+    fn new(cases: impl IntoIterator<Item = (Option<f64>, bool)>) -> Self {
+        // Keyed by hundredths, highest first; no speaker sorts last.
+        let mut groups: BTreeMap<std::cmp::Reverse<Option<i64>>, (usize, usize, f64)> =
+            BTreeMap::new();
+        for (confidence, right) in cases {
+            let key = confidence.map(|c| (c * 100.0).round() as i64);
+            let group = groups.entry(std::cmp::Reverse(key)).or_default();
+            group.0 += 1;
+            group.1 += usize::from(right);
+            group.2 += confidence.unwrap_or(0.0);
+        }
+        let rows: Vec<ReliabilityRow> = groups
+            .into_iter()
+            .map(|(std::cmp::Reverse(key), (n, right, sum))| ReliabilityRow {
+                confidence: key.map(|k| k as f64 / 100.0),
+                n,
+                right,
+                accuracy: ratio(right, n),
+                mean_confidence: sum / n as f64,
+            })
+            .collect();
+        Reliability {
+            ece: calibration_error(rows.iter()),
+            ece_with_speaker: calibration_error(rows.iter().filter(|r| r.confidence.is_some())),
+            rows,
+        }
+    }
+
+    /// The table's lines under a heading naming the view.
+    fn to_table(&self, view: &str) -> String {
+        let total: usize = self.rows.iter().map(|r| r.n).sum();
+        let mut out = format!(
+            "\nspeaker confidence reliability, {view} view (n {total}): \
+             ECE {:.3}, {:.3} over those with a speaker\n",
+            self.ece, self.ece_with_speaker
+        );
+        if self.rows.is_empty() {
+            return out;
+        }
+        out.push_str("confidence      n  right  accuracy  mean confidence\n");
+        for row in &self.rows {
+            let confidence = row
+                .confidence
+                .map_or("no speaker".to_string(), |c| format!("{c:.2}"));
+            out.push_str(&format!(
+                "{confidence:<10}  {:>5}  {:>5}  {:>8.3}  {:>15.3}\n",
+                row.n, row.right, row.accuracy, row.mean_confidence
+            ));
+        }
+        out
+    }
+}
+
+/// Σ n·|accuracy − mean confidence| / Σ n over the rows (0 when they hold no statement).
+fn calibration_error<'r>(rows: impl Iterator<Item = &'r ReliabilityRow>) -> f64 {
+    let (mut gap, mut n) = (0.0, 0);
+    for row in rows {
+        gap += row.n as f64 * (row.accuracy - row.mean_confidence).abs();
+        n += row.n;
+    }
+    if n == 0 {
+        0.0
+    } else {
+        gap / n as f64
+    }
+}
+
 /// A selection of gold units and predictions scored together (rules in the module docs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum View {
@@ -209,6 +316,8 @@ pub struct ViewReport {
     pub speaker_empty: usize,
     /// Overlap recall of each gold kind in the view.
     pub recall_by_kind: BTreeMap<&'static str, Rate>,
+    /// Speaker accuracy by predicted speaker confidence, over the cases of `speaker`.
+    pub speaker_reliability: Reliability,
 }
 
 /// The four views of the report.
@@ -313,6 +422,15 @@ impl ExtractionReport {
                 self.actor_pairs.total,
                 self.actor_pairs.rate * 100.0
             ));
+        }
+        for view in [View::All, View::Direct] {
+            out.push_str(
+                &self
+                    .views
+                    .get(view)
+                    .speaker_reliability
+                    .to_table(view.name()),
+            );
         }
         out
     }
@@ -691,6 +809,7 @@ fn score_view(view: View, articles: &[Prepared], mut extras: Option<&mut AllExtr
     let (mut gold_n, mut pred_n, mut exact_g, mut exact_p, mut overlap) = (0, 0, 0, 0, 0);
     let (mut speaker_ok, mut speaker_n, mut speaker_empty) = (0, 0, 0);
     let (mut named_ok, mut named_n) = (0, 0);
+    let mut confidence_cases = Vec::new();
     let mut kinds: BTreeMap<&'static str, (usize, usize)> = BTreeMap::new();
     for article in articles {
         let gold: Vec<&GoldUnit> = article
@@ -764,6 +883,12 @@ fn score_view(view: View, articles: &[Prepared], mut extras: Option<&mut AllExtr
             speaker_n += 1;
             speaker_ok += usize::from(ok);
             speaker_empty += usize::from(p.quote.speaker.is_none());
+            let confidence = p
+                .quote
+                .speaker
+                .is_some()
+                .then_some(p.quote.speaker_confidence);
+            confidence_cases.push((confidence, ok));
             if g.quote.speaker_from.as_deref() == Some("mention") {
                 named_n += 1;
                 named_ok += usize::from(ok);
@@ -805,6 +930,7 @@ fn score_view(view: View, articles: &[Prepared], mut extras: Option<&mut AllExtr
             .into_iter()
             .map(|(k, (hits, total))| (k, Rate::new(hits, total)))
             .collect(),
+        speaker_reliability: Reliability::new(confidence_cases),
     }
 }
 
@@ -885,6 +1011,13 @@ mod tests {
             speaker: speaker.map(str::to_string),
             speaker_confidence: 0.9,
             actors: actors.iter().map(|a| a.to_string()).collect(),
+        }
+    }
+
+    fn predicted_with(words: &str, speaker: Option<&str>, confidence: f64) -> Quote {
+        Quote {
+            speaker_confidence: if speaker.is_some() { confidence } else { 0.0 },
+            ..predicted(words, speaker, &[])
         }
     }
 
@@ -993,6 +1126,113 @@ mod tests {
         );
         assert!(
             table.contains("actor-pair recall: 2 / 3 (66.7%)"),
+            "{table}"
+        );
+    }
+
+    /// Three copies of the text, each gold "we win today." (Ann Lee, direct), "it was late"
+    /// (Bo Park, indirect) and "no" (Cy Ray, direct; speaker unknown in the third), predicted
+    /// with hand-picked speakers and confidences; the expected groups are worked out by hand.
+    #[test]
+    fn speaker_reliability_groups_by_confidence() {
+        let gold = |no_said_by: Option<&str>| {
+            article(
+                vec![
+                    gold_quote("we win today.", GoldKind::Direct, Some("Ann Lee"), &[]),
+                    gold_quote("it was late", GoldKind::Indirect, Some("Bo Park"), &[]),
+                    gold_quote("no", GoldKind::Direct, no_said_by, &[]),
+                ],
+                &[],
+            )
+        };
+        let pairs = [
+            (
+                gold(Some("Cy Ray")),
+                analysis(vec![
+                    predicted_with("we win today", Some("Lee"), 0.9), // right
+                    predicted_with("it was late", Some("Ann"), 0.9),  // wrong
+                    predicted_with("no", None, 0.9),                  // no speaker
+                ]),
+            ),
+            (
+                gold(Some("Cy Ray")),
+                analysis(vec![
+                    predicted_with("we win today", Some("Lee"), 0.848), // right, 0.85
+                    predicted_with("it was late", Some("Park"), 0.85),  // right
+                    predicted_with("no", Some("Ray"), 0.7),             // right
+                ]),
+            ),
+            (
+                gold(None),
+                analysis(vec![
+                    predicted_with("we win today", Some("Bo"), 0.7), // wrong
+                    predicted_with("it was late", Some("Park"), 0.7), // right
+                    predicted_with("no", Some("Ray"), 0.5),          // gold speaker unknown
+                ]),
+            ),
+        ];
+        let (report, _) = evaluate_extraction(&pairs);
+        let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
+        let check = |reliability: &Reliability, expected: &[(Option<f64>, usize, usize, f64)]| {
+            let rows: Vec<(Option<f64>, usize, usize)> = reliability
+                .rows
+                .iter()
+                .map(|r| (r.confidence, r.n, r.right))
+                .collect();
+            let want: Vec<(Option<f64>, usize, usize)> =
+                expected.iter().map(|&(c, n, r, _)| (c, n, r)).collect();
+            assert_eq!(rows, want);
+            for (row, &(_, n, right, mean)) in reliability.rows.iter().zip(expected) {
+                assert!(close(row.accuracy, right as f64 / n as f64), "{row:?}");
+                assert!(close(row.mean_confidence, mean), "{row:?}");
+            }
+        };
+        let all = &report.views.all;
+        check(
+            &all.speaker_reliability,
+            &[
+                (Some(0.9), 2, 1, 0.9),
+                (Some(0.85), 2, 2, 0.849),
+                (Some(0.7), 3, 2, 0.7),
+                (None, 1, 0, 0.0),
+            ],
+        );
+        // The same cases as the speaker accuracy.
+        assert_eq!((all.speaker.hits, all.speaker.total), (5, 8));
+        assert_eq!(all.speaker_empty, 1);
+        // (2·0.4 + 2·0.151 + 3·(0.7 − 2/3)) / 8, and over the 7 with a speaker.
+        assert!(close(all.speaker_reliability.ece, 1.202 / 8.0));
+        assert!(close(all.speaker_reliability.ece_with_speaker, 1.202 / 7.0));
+        // Direct view: "it was late" is left out.
+        let direct = &report.views.direct;
+        check(
+            &direct.speaker_reliability,
+            &[
+                (Some(0.9), 1, 1, 0.9),
+                (Some(0.85), 1, 1, 0.848),
+                (Some(0.7), 2, 1, 0.7),
+                (None, 1, 0, 0.0),
+            ],
+        );
+        assert!(close(direct.speaker_reliability.ece, 0.652 / 5.0));
+        let table = report.to_table();
+        assert!(
+            table.contains(
+                "speaker confidence reliability, all view (n 8): \
+                 ECE 0.150, 0.172 over those with a speaker"
+            ),
+            "{table}"
+        );
+        assert!(
+            table.contains("0.85            2      2     1.000            0.849"),
+            "{table}"
+        );
+        assert!(
+            table.contains("no speaker      1      0     0.000            0.000"),
+            "{table}"
+        );
+        assert!(
+            table.contains("reliability, direct view (n 5): ECE 0.130"),
             "{table}"
         );
     }
@@ -1118,7 +1358,14 @@ mod tests {
         assert_eq!(report.views.all.overlap.f1, 0.0);
         assert_eq!(report.views.all.speaker.rate, 0.0);
         assert!(mistakes.is_empty());
-        assert!(report.to_table().contains("no gold unit"));
+        assert!(report.views.all.speaker_reliability.rows.is_empty());
+        assert_eq!(report.views.all.speaker_reliability.ece, 0.0);
+        let table = report.to_table();
+        assert!(table.contains("no gold unit"));
+        assert!(
+            table.contains("reliability, all view (n 0): ECE 0.000"),
+            "{table}"
+        );
     }
 
     #[test]
