@@ -245,7 +245,13 @@ fn subject_after_quote(
     while doc.token_text(t) == "," {
         t += 1;
     }
+    // Only in the quote's own sentence: `“…,” Carver said`, never the next paragraph's
+    // subject.
+    let closing = doc.token_at_or_after(outer.end).checked_sub(1)?;
     let sentence = doc.sentence_of(t)?;
+    if doc.tokens.get(closing)?.sentence != doc.tokens[t].sentence {
+        return None;
+    }
     let m = mention_after(doc, found, t.checked_sub(1)?, true)?;
     // Right after the subject a cue (`he said`, `Clinton concluded`), or a comma opening an
     // appositive that a comma and a cue close.
@@ -541,6 +547,17 @@ mod tests {
         assert_eq!(got[0].1.as_deref(), Some("Ann Lee"));
         assert_eq!(got[1].1.as_deref(), Some("Bob Park"));
         assert_eq!(got[1].2, INVERTED);
+    }
+
+    #[test]
+    fn subject_after_a_quote_stays_in_its_sentence() {
+        let got = speakers(
+            "Ann Lee said the plant lost money. “This is the hardest decision.”\n\nThe Metal Union (MU), which represents the workers, condemned it.",
+        );
+        assert_eq!(got[1].0, "This is the hardest decision.");
+        assert_eq!(got[1].1.as_deref(), Some("Ann Lee"));
+        let got = speakers("“We won,” Mr. Bo Park, the union’s lawyer, said on Monday.");
+        assert_eq!(got[0].1.as_deref(), Some("Bo Park"));
     }
 
     #[test]
