@@ -6,14 +6,24 @@
 //! The speaker is left out unless the quoted words themselves name it (by name or
 //! description, not by pronoun): a speaker does not concern itself by saying `I`.
 
+use std::collections::HashSet;
+
 use super::mentions::{FoundActors, MentionKind};
 use super::speakers::Statement;
 
 /// Indices of the actors `statement` concerns, in order of first mention.
 pub(crate) fn concerned_actors(found: &FoundActors, statement: &Statement) -> Vec<usize> {
     let mut out: Vec<usize> = Vec::new();
-    for m in &found.mentions {
-        if !statement.context.contains(m.span) || out.contains(&m.actor) {
+    let mut seen: HashSet<usize> = HashSet::new();
+    // Mentions are in text order: only those starting inside the context can lie in it, so
+    // each statement looks at its own stretch of the article rather than at every mention.
+    let context = statement.context;
+    let from = found.mentions.partition_point(|m| m.span.start < context.start);
+    for m in found.mentions[from..]
+        .iter()
+        .take_while(|m| m.span.start <= context.end)
+    {
+        if !context.contains(m.span) || seen.contains(&m.actor) {
             continue;
         }
         if Some(m.actor) == statement.speaker {
@@ -23,6 +33,7 @@ pub(crate) fn concerned_actors(found: &FoundActors, statement: &Statement) -> Ve
                 continue;
             }
         }
+        seen.insert(m.actor);
         out.push(m.actor);
     }
     out
