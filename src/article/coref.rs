@@ -114,8 +114,9 @@ fn add_descriptions(doc: &Document, found: &mut FoundActors) {
     // rather than every mention asked for each `the`.
     let mut covered = vec![false; doc.tokens.len()];
     for m in &found.mentions {
-        for t in m.first_token..=m.last_token.min(doc.tokens.len().saturating_sub(1)) {
-            covered[t] = true;
+        let end = (m.last_token + 1).min(covered.len());
+        if let Some(tokens) = covered.get_mut(m.first_token..end) {
+            tokens.fill(true);
         }
     }
     let mut described: HashMap<String, Described> = HashMap::new();

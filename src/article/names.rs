@@ -58,6 +58,10 @@ fn lower_words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// A listed name or alias as `match_known` looks it up: its place in the list, its actor and
+/// its lower-case words.
+type ListedName<'l> = (usize, usize, &'l [String]);
+
 /// Marks where listed names and aliases occur (longest match first).
 pub(crate) fn match_known(
     doc: &Document,
@@ -70,7 +74,7 @@ pub(crate) fn match_known(
         .collect();
     // The listed names by their first word, each with its place in the list: a token is
     // compared only with the names that start with it, not with every name of the list.
-    let mut by_first: HashMap<&str, Vec<(usize, usize, &[String])>> = HashMap::new();
+    let mut by_first: HashMap<&str, Vec<ListedName>> = HashMap::new();
     let listed: Vec<(usize, Vec<String>)> = known
         .actors
         .iter()

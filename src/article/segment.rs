@@ -264,9 +264,8 @@ fn split_sentences(text: &str, para: Span) -> Vec<Span> {
             let ellipsis = c == '.' && j > k + 1 && chars[k + 1].1 == '.';
             // Asked only at a possible sentence end: `word_before` scans back over letters and
             // dots, so asking at every dot of `a.a.a.a…` would be quadratic.
-            let abbreviation = || {
-                c == '.' && !ellipsis && is_abbreviation(word_before(text, para.start + offset))
-            };
+            let abbreviation =
+                || c == '.' && !ellipsis && is_abbreviation(word_before(text, para.start + offset));
             if has_space && starts_new && !abbreviation() {
                 let end = para.start + chars.get(j).map_or(slice.len(), |&(o, _)| o);
                 if let Some(span) = trim(text, Span::new(start, end)) {

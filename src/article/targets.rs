@@ -18,7 +18,9 @@ pub(crate) fn concerned_actors(found: &FoundActors, statement: &Statement) -> Ve
     // Mentions are in text order: only those starting inside the context can lie in it, so
     // each statement looks at its own stretch of the article rather than at every mention.
     let context = statement.context;
-    let from = found.mentions.partition_point(|m| m.span.start < context.start);
+    let from = found
+        .mentions
+        .partition_point(|m| m.span.start < context.start);
     for m in found.mentions[from..]
         .iter()
         .take_while(|m| m.span.start <= context.end)
