@@ -1,6 +1,6 @@
 //! How long each stage of the stance pipeline takes as the input grows.
 //!
-//! Five groups, the first four over input sizes in rows (criterion reports rows per second
+//! Six groups, the first four over input sizes in rows (criterion reports rows per second
 //! too):
 //!
 //! - `tokenize` (300 to 10,000 rows): training the word vocabulary on the rows' texts, and
@@ -18,6 +18,12 @@
 //!   `../shared/data/semeval2016-task6/testdata-taskA-all-annotations.txt`, and says so and
 //!   measures nothing when the file is missing. `scripts/benchmark` runs it for its
 //!   prediction ceiling.
+//! - `article_worst` (16 to 128 KB of text, doubling): [`stance::article::analyse`] on the
+//!   inputs that once made the article stage quadratic: a run of `"we ` one-word quotes in one
+//!   sentence, the same acronym repeated inside a quote, a long paragraph without a full stop
+//!   (many cues and pronouns), many capitalised names, and quote marks of every kind nested
+//!   deeply. Each is built from a repeated pattern, so nothing is random; the time per byte
+//!   (criterion reports bytes per second) should stay flat as the size doubles.
 //!
 //! The input is the project's own labelled corpus, `data/quotes.csv`. A size takes the
 //! corpus's first rows in file order, so a larger size brings more actors as well as more rows,
@@ -32,6 +38,7 @@
 //! cargo bench --bench pipeline                 # every group, a few minutes
 //! cargo bench --bench pipeline -- --quick      # a rough figure, faster
 //! cargo bench --bench pipeline -- featurize    # one group
+//! cargo bench --bench pipeline -- article_worst   # the article stage's worst cases, a minute
 //! RAYON_NUM_THREADS=1 taskset -c 0 cargo bench --bench pipeline -- tweets   # one core
 //! ```
 //!
@@ -49,6 +56,7 @@ use criterion::{
     criterion_group, criterion_main, BenchmarkGroup, BenchmarkId, Criterion, SamplingMode,
     Throughput,
 };
+use stance::article::{analyse, ActorList};
 use stance::corpus::TextEncoding;
 use stance::text::TextPipeline;
 use stance::{Corpus, Example, FeatureParams, ReadOptions, Row, Schema, StanceModel, TrainParams};
@@ -275,12 +283,92 @@ fn bench_tweets(c: &mut Criterion) {
     group.finish();
 }
 
+/// Text sizes, in bytes, the article stage's worst cases are measured at.
+const ARTICLE_SIZES: [usize; 4] = [16_000, 32_000, 64_000, 128_000];
+
+/// `pattern` repeated to at least `size` bytes, after `head` and before `tail`.
+fn repeated(head: &str, pattern: &str, tail: &str, size: usize) -> String {
+    let mut text = String::from(head);
+    while text.len() < size {
+        text.push_str(pattern);
+    }
+    text.push_str(tail);
+    text
+}
+
+/// Quote marks of every kind, opened `size / 6` deep, then closed in turn.
+fn nested_marks(size: usize) -> String {
+    let opening = ["“", "‘", "\"", "«", "''"];
+    let closing = ["”", "’", "\"", "»", "''"];
+    let depth = size / 6;
+    let mut text = String::from("Mamdani said ");
+    for i in 0..depth {
+        text.push_str(opening[i % opening.len()]);
+        text.push_str("we ");
+    }
+    for i in (0..depth).rev() {
+        text.push_str(closing[i % closing.len()]);
+        text.push(' ');
+    }
+    text
+}
+
+/// Builds a text of at least the given size in bytes.
+type MakeText = fn(usize) -> String;
+
+/// [`analyse`] on the inputs that once took it quadratic time, at doubling sizes.
+fn bench_article_worst(c: &mut Criterion) {
+    let cases: [(&str, MakeText); 5] = [
+        ("quote_run", |size| {
+            repeated("Mayor Zohran Mamdani said ", "\"we ", ".", size)
+        }),
+        ("repeated_acronym", |size| {
+            repeated(
+                "Immigration and Customs Enforcement (ICE) said “",
+                "ICE ",
+                "” on Monday.",
+                size,
+            )
+        }),
+        ("no_full_stop", |size| {
+            repeated(
+                "Ann Lee of the union said ",
+                "he told the president that she and Bo Park warned it, and they said ",
+                "",
+                size,
+            )
+        }),
+        ("capitalised_names", |size| {
+            repeated(
+                "",
+                "Ann Lee met Bo Park of Harlow Steel Works and Mr. Tran. Lee said Park ",
+                "",
+                size,
+            )
+        }),
+        ("nested_marks", nested_marks),
+    ];
+    let known = ActorList::new();
+    let mut group = group(c, "article_worst", Duration::from_secs(2));
+    for (name, make) in cases {
+        for size in ARTICLE_SIZES {
+            let text = make(size);
+            group.throughput(Throughput::Bytes(text.len() as u64));
+            group.bench_with_input(BenchmarkId::new(name, size), &text, |b, text| {
+                b.iter(|| black_box(analyse(text, &known)))
+            });
+        }
+    }
+    group.finish();
+}
+
 criterion_group!(
     benches,
     bench_tokenize,
     bench_featurize,
     bench_train,
     bench_predict,
-    bench_tweets
+    bench_tweets,
+    bench_article_worst
 );
 criterion_main!(benches);

@@ -10,7 +10,7 @@
 //! only with evidence that it is a name (`The`, `Despite`, `Critics` are not). Each actor is
 //! then guessed a person, organisation or place, and a gender from `Mr.` / `Ms.`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::lexicon::{
     given_name_gender, has_org_word, is_acronym, is_capitalised, is_cue, strip_possessive,
@@ -103,11 +103,12 @@ fn build_actors(
             *standalone.entry(name_of(c)).or_default() += 1;
         }
     }
-    let long_names: Vec<String> = candidates
-        .iter()
-        .filter(|c| c.words > 1)
-        .map(&name_of)
-        .collect();
+    let long_names = LongNames::new(
+        candidates
+            .iter()
+            .filter(|c| c.words > 1)
+            .map(|c| c.span.slice(text)),
+    );
     let add_mention =
         |found: &mut FoundActors, span: Span, first: usize, last: usize, actor: usize| {
             found.mentions.push(Mention {
@@ -163,14 +164,22 @@ fn build_actors(
         found.actors[actor].titles.extend(c.titles.iter().cloned());
         add_mention(found, c.span, c.first_token, c.last_token, actor);
     }
-    // Pass 2: single words.
+    // Pass 2: single words. Sets stand in for scanning every mention and every alias per
+    // word, which made an article of many names quadratic.
+    let mut mentioned: HashSet<Span> = found.mentions.iter().map(|m| m.span).collect();
+    let mut alias_of: HashSet<(usize, String)> = found
+        .actors
+        .iter()
+        .enumerate()
+        .flat_map(|(a, actor)| actor.aliases.iter().map(move |alias| (a, alias.clone())))
+        .collect();
     for c in candidates
         .iter()
         .filter(|c| c.words == 1 && c.acronym.is_none())
     {
         let name = name_of(c);
         // Skip the acronym token of a definition, already mentioned in pass 1.
-        if found.mentions.iter().any(|m| m.span == c.span) {
+        if mentioned.contains(&c.span) {
             continue;
         }
         let linked = link_single(&name, &long_names, keys);
@@ -190,62 +199,102 @@ fn build_actors(
         }
         let actor = match linked {
             Some(a) => a,
-            None => new_actor(found, keys, &name),
+            None => {
+                let a = new_actor(found, keys, &name);
+                alias_of.insert((a, name.clone()));
+                a
+            }
         };
-        if !found.actors[actor].aliases.contains(&name) {
+        if alias_of.insert((actor, name.clone())) {
             found.actors[actor].aliases.push(name.clone());
         }
         found.actors[actor].titles.extend(c.titles.iter().cloned());
+        mentioned.insert(c.span);
         add_mention(found, c.span, c.first_token, c.last_token, actor);
+    }
+}
+
+/// The names of more than one word, indexed by the single word that may stand for them.
+struct LongNames {
+    /// The distinct names, lowercased, in order of first occurrence.
+    lowered: Vec<String>,
+    /// For a word, the names (indices into `lowered`) it may stand for, in order: those of
+    /// people ending with it, those of organisations starting with it.
+    by_word: HashMap<String, Vec<usize>>,
+}
+
+impl LongNames {
+    /// Indexes `names`; a repeated name counts once, where it first occurs (the first owner
+    /// of a word is all [`link_single`] asks for).
+    fn new<'t>(names: impl Iterator<Item = &'t str>) -> Self {
+        let mut seen: HashSet<&str> = HashSet::new();
+        let mut lowered = Vec::new();
+        let mut by_word: HashMap<String, Vec<usize>> = HashMap::new();
+        for long in names {
+            if !seen.insert(long) {
+                continue;
+            }
+            let parts: Vec<&str> = long
+                .split_whitespace()
+                .map(|w| strip_possessive(w).0)
+                .collect();
+            let org = has_org_word(&parts);
+            let word = if org && parts.len() > 1 {
+                parts.first()
+            } else if !org {
+                parts.last()
+            } else {
+                None
+            };
+            if let Some(word) = word {
+                by_word
+                    .entry(word.to_string())
+                    .or_default()
+                    .push(lowered.len());
+            }
+            lowered.push(long.to_lowercase());
+        }
+        LongNames { lowered, by_word }
     }
 }
 
 /// The actor a single word belongs to: an exact key, else the one longer name ending with it
 /// (a surname) or, for organisations, starting with it.
-fn link_single(word: &str, long_names: &[String], keys: &HashMap<String, usize>) -> Option<usize> {
+fn link_single(word: &str, long_names: &LongNames, keys: &HashMap<String, usize>) -> Option<usize> {
     if let Some(&a) = keys.get(&word.to_lowercase()) {
         return Some(a);
     }
-    let mut owners: Vec<usize> = Vec::new();
-    for long in long_names {
-        let parts: Vec<&str> = long
-            .split_whitespace()
-            .map(|w| strip_possessive(w).0)
-            .collect();
-        let org = has_org_word(&parts);
-        let last_match = !org && parts.last() == Some(&word);
-        let first_match = org && parts.first() == Some(&word) && parts.len() > 1;
-        if last_match || first_match {
-            if let Some(&a) = keys.get(&long.to_lowercase()) {
-                if !owners.contains(&a) {
-                    owners.push(a);
-                }
-            }
-        }
-    }
     // With two people of the same surname, the first one named wins (ambiguity is rare).
-    owners.first().copied()
+    long_names
+        .by_word
+        .get(word)?
+        .iter()
+        .find_map(|&i| keys.get(&long_names.lowered[i]).copied())
 }
 
 /// Guesses kind and gender of each actor from its name, titles and how it is used.
 fn classify(doc: &Document, found: &mut FoundActors) {
+    // (mentions, after a place word, after `the`) per actor, counted in one pass over the
+    // mentions rather than one pass per actor.
+    let mut usage = vec![(0, 0, 0); found.actors.len()];
+    for m in &found.mentions {
+        let Some((total, before_place, before_the)) = usage.get_mut(m.actor) else {
+            continue;
+        };
+        *total += 1;
+        let previous = m
+            .first_token
+            .checked_sub(1)
+            .map(|p| doc.token_text(p).to_lowercase());
+        match previous.as_deref() {
+            Some(p) if PLACE_WORDS.contains(&p) => *before_place += 1,
+            Some("the") => *before_the += 1,
+            _ => {}
+        }
+    }
     for (index, actor) in found.actors.iter_mut().enumerate() {
         let words: Vec<&str> = actor.name.split_whitespace().collect();
-        let mut before_place = 0;
-        let mut before_the = 0;
-        let mut total = 0;
-        for m in found.mentions.iter().filter(|m| m.actor == index) {
-            total += 1;
-            let previous = m
-                .first_token
-                .checked_sub(1)
-                .map(|p| doc.token_text(p).to_lowercase());
-            match previous.as_deref() {
-                Some(p) if PLACE_WORDS.contains(&p) => before_place += 1,
-                Some("the") => before_the += 1,
-                _ => {}
-            }
-        }
+        let (total, before_place, before_the) = usage[index];
         let person_title = actor
             .titles
             .iter()

@@ -11,6 +11,8 @@
 //! its account, ICE …`) points forward to the subject after the comma. Mentions inside a
 //! quote serve as antecedents only for pronouns inside the same quote.
 
+use std::collections::HashMap;
+
 use super::grammar::is_subject;
 use super::lexicon::{third_person_pronoun, PronounGender, INTRO_WORDS, ORG_ROLES, ROLE_TITLES};
 use super::mentions::{ActorKind, FoundActors, Gender, Mention, MentionKind};
@@ -45,6 +47,59 @@ fn quote_at(marks: &[Span], pos: usize) -> Option<usize> {
 /// How many earlier mentions a pronoun looks back over.
 const LOOKBACK: usize = 40;
 
+/// How many earlier mentions a pronoun looks back over in all, fitting it or not: a bound on
+/// the work when few mentions fit (`he` among organisations) or most lie in other quotes,
+/// which made an article of many pronouns quadratic. Far more than an article's antecedents
+/// need: the 302 PolNeAR training articles resolve the same with or without it.
+const SCAN_LIMIT: usize = 1_000;
+
+/// The latest name mention, among those of some actors, that ends by a position: answers in
+/// a binary search what filtering every mention for each description did.
+struct LatestName {
+    /// End of each name mention, ascending.
+    ends: Vec<usize>,
+    /// For each prefix of `ends`, the latest (start, actor) of its mentions.
+    latest: Vec<(usize, usize)>,
+}
+
+impl LatestName {
+    /// Indexes the name mentions of the actors `of` accepts.
+    fn new(found: &FoundActors, of: impl Fn(usize) -> bool) -> Self {
+        let mut names: Vec<(usize, usize, usize)> = found
+            .mentions
+            .iter()
+            .filter(|m| m.kind == MentionKind::Name && of(m.actor))
+            .map(|m| (m.span.end, m.span.start, m.actor))
+            .collect();
+        names.sort_unstable();
+        let mut best = (0, 0);
+        let latest = names
+            .iter()
+            .map(|&(_, start, actor)| {
+                best = best.max((start, actor));
+                best
+            })
+            .collect();
+        LatestName {
+            ends: names.iter().map(|&(end, _, _)| end).collect(),
+            latest,
+        }
+    }
+
+    /// The latest (start, actor) of the mentions ending at or before `pos`.
+    fn before(&self, pos: usize) -> Option<(usize, usize)> {
+        let n = self.ends.partition_point(|&end| end <= pos);
+        n.checked_sub(1).map(|i| self.latest[i])
+    }
+}
+
+/// What a description word may refer to, worked out once per word: the holders of a role
+/// title (and how many there are), or the organisations whose names fit.
+struct Described {
+    holders: Vec<usize>,
+    named: LatestName,
+}
+
 /// Adds description and pronoun mentions to `found`.
 pub(crate) fn resolve(doc: &Document, found: &mut FoundActors, quotes: &[RawQuote]) {
     add_descriptions(doc, found);
@@ -55,16 +110,22 @@ pub(crate) fn resolve(doc: &Document, found: &mut FoundActors, quotes: &[RawQuot
 
 fn add_descriptions(doc: &Document, found: &mut FoundActors) {
     let mut added = Vec::new();
+    // Tokens inside a mention, marked once (name mentions do not overlap, so this is linear)
+    // rather than every mention asked for each `the`.
+    let mut covered = vec![false; doc.tokens.len()];
+    for m in &found.mentions {
+        let end = (m.last_token + 1).min(covered.len());
+        if let Some(tokens) = covered.get_mut(m.first_token..end) {
+            tokens.fill(true);
+        }
+    }
+    let mut described: HashMap<String, Described> = HashMap::new();
     for i in 0..doc.tokens.len().saturating_sub(1) {
         if !doc.token_text(i).eq_ignore_ascii_case("the") || !doc.is_word(i + 1) {
             continue;
         }
         let noun_token = i + 1;
-        if found
-            .mentions
-            .iter()
-            .any(|m| m.first_token <= noun_token && noun_token <= m.last_token)
-        {
+        if covered[noun_token] {
             continue;
         }
         let raw = doc.token_text(noun_token);
@@ -77,38 +138,43 @@ fn add_descriptions(doc: &Document, found: &mut FoundActors) {
             continue; // `the City Council`: part of a name
         }
         let pos = doc.tokens[i].span.start;
-        let named_before = |actor: usize| {
-            found
-                .mentions
-                .iter()
-                .filter(|m| m.actor == actor && m.kind == MentionKind::Name && m.span.end <= pos)
-                .map(|m| m.span.start)
-                .max()
-        };
+        // The holder of the title named last before `pos` (a lone holder even unnamed
+        // before), or the fitting organisation named last before it.
         let actor = if ROLE_TITLES.contains(&noun.as_str()) {
-            let holders: Vec<usize> = (0..found.actors.len())
-                .filter(|&a| found.actors[a].titles.contains(&noun))
-                .collect();
-            holders
-                .iter()
-                .copied()
-                .max_by_key(|&a| named_before(a))
-                .filter(|&a| named_before(a).is_some() || holders.len() == 1)
+            let d = described.entry(noun.clone()).or_insert_with(|| {
+                let holders: Vec<usize> = (0..found.actors.len())
+                    .filter(|&a| found.actors[a].titles.contains(&noun))
+                    .collect();
+                let named = LatestName::new(found, |a| holders.binary_search(&a).is_ok());
+                Described { holders, named }
+            });
+            match d.named.before(pos) {
+                Some((_, a)) => Some(a),
+                None if d.holders.len() == 1 => Some(d.holders[0]),
+                None => None,
+            }
         } else if let Some((_, words)) = ORG_ROLES.iter().find(|(n, _)| *n == noun) {
-            (0..found.actors.len())
-                .filter(|&a| {
-                    let actor = &found.actors[a];
-                    actor.kind != ActorKind::Person
-                        && std::iter::once(&actor.name)
-                            .chain(actor.aliases.iter())
-                            .any(|name| {
-                                name.split_whitespace()
-                                    .any(|w| words.contains(&w.to_lowercase().as_str()))
-                            })
-                })
-                .filter_map(|a| named_before(a).map(|at| (at, a)))
-                .max()
-                .map(|(_, a)| a)
+            let d = described.entry(noun.clone()).or_insert_with(|| {
+                let fitting: Vec<bool> = found
+                    .actors
+                    .iter()
+                    .map(|actor| {
+                        actor.kind != ActorKind::Person
+                            && std::iter::once(&actor.name)
+                                .chain(actor.aliases.iter())
+                                .any(|name| {
+                                    name.split_whitespace()
+                                        .any(|w| words.contains(&w.to_lowercase().as_str()))
+                                })
+                    })
+                    .collect();
+                let named = LatestName::new(found, |a| fitting.get(a) == Some(&true));
+                Described {
+                    holders: Vec::new(),
+                    named,
+                }
+            });
+            d.named.before(pos).map(|(_, a)| a)
         } else {
             None
         };
@@ -155,6 +221,10 @@ fn add_pronouns(doc: &Document, found: &mut FoundActors, quotes: &[RawQuote]) {
         .map(|q| q.outer)
         .collect();
     marks.sort();
+    // The pronoun mentions so far, in text order, kept apart and merged in at the end:
+    // inserting each into `found.mentions` shifted all later mentions, a quadratic cost.
+    let mut pronouns: Vec<Mention> = Vec::new();
+    let mut first_commas: HashMap<usize, Option<usize>> = HashMap::new();
     for p in 0..doc.tokens.len() {
         if !doc.is_word(p) {
             continue;
@@ -165,9 +235,20 @@ fn add_pronouns(doc: &Document, found: &mut FoundActors, quotes: &[RawQuote]) {
         let pos = doc.tokens[p].span.start;
         let in_quote = quote_at(&marks, pos);
         let before = found.mentions.partition_point(|m| m.span.start < pos);
-        let mut candidates: Vec<&Mention> = found.mentions[..before]
-            .iter()
-            .rev()
+        // Earlier mentions from the nearest back, as if the pronouns were among them (after
+        // any mention with the same span, where inserting them put them).
+        let mut names = found.mentions[..before].iter().rev().peekable();
+        let mut earlier = pronouns.iter().rev().peekable();
+        let nearest_first = std::iter::from_fn(|| match (names.peek(), earlier.peek()) {
+            (Some(n), Some(q)) if (n.span.start, n.span.end) > (q.span.start, q.span.end) => {
+                names.next()
+            }
+            (_, Some(_)) => earlier.next(),
+            (Some(_), None) => names.next(),
+            (None, None) => None,
+        });
+        let mut candidates: Vec<&Mention> = nearest_first
+            .take(SCAN_LIMIT)
             .filter(|m| m.span.end <= pos)
             .filter(|m| {
                 let q = quote_at(&marks, m.span.start);
@@ -177,7 +258,7 @@ fn add_pronouns(doc: &Document, found: &mut FoundActors, quotes: &[RawQuote]) {
             .take(LOOKBACK)
             .collect();
         candidates.reverse();
-        let mut chosen = cataphora(doc, found, p, fit, &candidates);
+        let mut chosen = cataphora(doc, found, p, fit, &candidates, &mut first_commas);
         if chosen.is_none() && subject {
             chosen = candidates
                 .iter()
@@ -196,20 +277,16 @@ fn add_pronouns(doc: &Document, found: &mut FoundActors, quotes: &[RawQuote]) {
                 }
             }
         }
-        let at = found
-            .mentions
-            .partition_point(|m| (m.span.start, m.span.end) <= (pos, doc.tokens[p].span.end));
-        found.mentions.insert(
-            at,
-            Mention {
-                span: doc.tokens[p].span,
-                actor,
-                kind: MentionKind::Pronoun,
-                first_token: p,
-                last_token: p,
-            },
-        );
+        pronouns.push(Mention {
+            span: doc.tokens[p].span,
+            actor,
+            kind: MentionKind::Pronoun,
+            first_token: p,
+            last_token: p,
+        });
     }
+    // `resolve` sorts stably, which puts each pronoun after a mention of the same span.
+    found.mentions.extend(pronouns);
 }
 
 /// `Through a post on its account, ICE invited …`: the pronoun points to the subject after
@@ -220,13 +297,19 @@ fn cataphora(
     p: usize,
     fit: Fit,
     candidates: &[&Mention],
+    first_commas: &mut HashMap<usize, Option<usize>>,
 ) -> Option<usize> {
     let sentence = doc.sentence_of(p)?;
     let first = doc.token_text(sentence.tokens.start).to_lowercase();
     if !INTRO_WORDS.contains(&first.as_str()) {
         return None;
     }
-    let comma = (sentence.tokens.start..sentence.tokens.end).find(|&i| doc.token_text(i) == ",")?;
+    // Looked for once per sentence, not once per pronoun in it.
+    let comma = (*first_commas
+        .entry(doc.tokens[p].sentence)
+        .or_insert_with(|| {
+            (sentence.tokens.start..sentence.tokens.end).find(|&i| doc.token_text(i) == ",")
+        }))?;
     if p > comma
         || candidates
             .iter()
@@ -234,9 +317,10 @@ fn cataphora(
     {
         return None;
     }
-    found
-        .mentions
+    let from = found.mentions.partition_point(|m| m.first_token <= comma);
+    found.mentions[from..]
         .iter()
+        .take_while(|m| m.first_token < sentence.tokens.end)
         .find(|m| {
             m.first_token > comma
                 && m.first_token < sentence.tokens.end

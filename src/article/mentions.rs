@@ -3,6 +3,8 @@
 //!
 //! [`FoundActors::public_actors`] turns them into the public [`Actor`] list.
 
+use std::collections::{HashMap, HashSet};
+
 use super::types::{Actor, Span};
 
 /// What kind of actor a name stands for (guessed from its words and how it is used).
@@ -85,20 +87,33 @@ impl FoundActors {
 
     /// The public view: mentioned actors in order of first mention, pronouns left out.
     pub(crate) fn public_actors(&self) -> Vec<Actor> {
-        let mut order: Vec<(usize, usize)> = Vec::new();
+        // One pass groups the mentions by actor (in text order), so the cost does not grow
+        // with actors times mentions.
+        let mut order: Vec<usize> = Vec::new();
+        let mut spans: HashMap<usize, Vec<Span>> = HashMap::new();
         for m in &self.mentions {
-            if m.kind != MentionKind::Pronoun && !order.iter().any(|&(a, _)| a == m.actor) {
-                order.push((m.actor, m.span.start));
+            if m.kind == MentionKind::Pronoun {
+                continue;
             }
+            spans
+                .entry(m.actor)
+                .or_insert_with(|| {
+                    order.push(m.actor);
+                    Vec::new()
+                })
+                .push(m.span);
         }
         order
             .into_iter()
-            .filter_map(|(a, _)| {
+            .filter_map(|a| {
                 let actor = self.actors.get(a)?;
                 let mut aliases: Vec<String> = Vec::new();
+                // Aliases already kept, ASCII-lowercased: the same test as
+                // `eq_ignore_ascii_case`, without comparing each alias with every other.
+                let mut kept: HashSet<String> = HashSet::new();
                 for alias in &actor.aliases {
                     if !alias.eq_ignore_ascii_case(&actor.name)
-                        && !aliases.iter().any(|x| x.eq_ignore_ascii_case(alias))
+                        && kept.insert(alias.to_ascii_lowercase())
                     {
                         aliases.push(alias.clone());
                     }
@@ -106,12 +121,7 @@ impl FoundActors {
                 Some(Actor {
                     name: actor.name.clone(),
                     aliases,
-                    mentions: self
-                        .mentions
-                        .iter()
-                        .filter(|m| m.actor == a && m.kind != MentionKind::Pronoun)
-                        .map(|m| m.span)
-                        .collect(),
+                    mentions: spans.remove(&a).unwrap_or_default(),
                 })
             })
             .collect()

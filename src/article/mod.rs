@@ -313,3 +313,145 @@ mod tests {
         }
     }
 }
+
+/// Property tests: whatever the bytes, the stage returns spans on `char` boundaries, contexts
+/// holding their quotes, confidences in 0 to 1, and contexts whose total stays within a
+/// constant times the text (a deterministic stand-in for linear memory; speed is measured in
+/// `benches/pipeline.rs`, group `article_worst`).
+#[cfg(test)]
+mod properties {
+    use super::speakers::CONTEXT_BUDGET;
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Pieces of news text, weighted towards what has been hard: quote marks of every kind,
+    /// apostrophes, names and acronyms, cues and pronouns, control characters, line ends,
+    /// brackets, markup, and any character at all.
+    fn piece() -> impl Strategy<Value = String> {
+        let fixed = prop::sample::select(vec![
+            "“",
+            "”",
+            "\"",
+            "‘",
+            "’",
+            "'",
+            "''",
+            "«",
+            "»",
+            "„",
+            " ",
+            " ",
+            " ",
+            "\r\n",
+            "\n",
+            "\n\n",
+            "(",
+            ")",
+            "[",
+            "]",
+            ".",
+            ". ",
+            ",",
+            ":",
+            ";",
+            "—",
+            "-",
+            "?",
+            "!",
+            "\t",
+            "\u{0}",
+            "\u{7}",
+            "\u{1b}",
+            "\u{feff}",
+            "é",
+            "東京",
+            "😀",
+            "<tweet a=\"b\">",
+            "</p>",
+            "ICE",
+            "NYPD",
+            "DHS",
+            "Immigration and Customs Enforcement (ICE)",
+            "Mr.",
+            "Ms.",
+            "Sen.",
+            "President",
+            "Mayor",
+            "Ann",
+            "Lee",
+            "Zohran Mamdani",
+            "Mamdani",
+            "Harlow Steel Works",
+            "WASHINGTON",
+            "The",
+            "Critics",
+            "According to",
+            " said ",
+            " told ",
+            " warned that ",
+            " according to ",
+            " the president ",
+            " the company ",
+            " he ",
+            " she ",
+            " it ",
+            " they ",
+            " his ",
+            " its ",
+            " we ",
+            " and ",
+            " of ",
+            "q",
+            "don't",
+            "ICE’s",
+            "workers’",
+            "U.S.",
+        ])
+        .prop_map(String::from);
+        prop_oneof![
+            8 => fixed,
+            1 => any::<char>().prop_map(String::from),
+            1 => "[A-Z][a-z]{1,8}",
+        ]
+    }
+
+    /// Texts of pieces, each repeated up to 40 times, so long runs (of quote marks, names, words
+    /// without a full stop) come up often.
+    fn article() -> impl Strategy<Value = String> {
+        prop::collection::vec((piece(), 1usize..40), 0..60).prop_map(|runs| {
+            runs.into_iter()
+                .map(|(piece, times)| piece.repeat(times))
+                .collect()
+        })
+    }
+
+    fn on_boundaries(text: &str, span: Span) -> bool {
+        span.start <= span.end && text.get(span.start..span.end).is_some()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(96))]
+
+        #[test]
+        fn analyse_keeps_its_promises(text in article()) {
+            let analysis = analyse(&text, &ActorList::new());
+            let mut contexts = 0;
+            for quote in &analysis.quotes {
+                prop_assert!(on_boundaries(&text, quote.span));
+                prop_assert!(on_boundaries(&text, quote.context));
+                prop_assert!(quote.context.contains(quote.span));
+                prop_assert_eq!(quote.span.slice(&text), quote.text.as_str());
+                prop_assert_eq!(quote.context.slice(&text), quote.context_text.as_str());
+                prop_assert!((0.0..=1.0).contains(&quote.speaker_confidence));
+                prop_assert!(quote.context.len() <= quote.span.len() + CONTEXT_BUDGET);
+                contexts += quote.context.len();
+            }
+            for actor in &analysis.actors {
+                for &mention in &actor.mentions {
+                    prop_assert!(on_boundaries(&text, mention));
+                }
+            }
+            prop_assert!(contexts <= (CONTEXT_BUDGET + 1) * text.len());
+        }
+    }
+}

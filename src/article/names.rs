@@ -9,6 +9,8 @@
 //! after it in parentheses is kept with it. Turning candidates into actors is left to
 //! [`super::actors`].
 
+use std::collections::HashMap;
+
 use super::grammar::starts_sentence;
 use super::lexicon::{
     has_org_word, is_acronym, is_calendar_word, is_capitalised, is_news_credit, is_party_tag,
@@ -18,6 +20,16 @@ use super::lexicon::{
 use super::mentions::{FoundActors, Mention, MentionKind};
 use super::segment::Document;
 use super::types::{ActorList, Span};
+
+/// Most tokens a run of capitalised words grows to before it is cut: no name is longer, and
+/// an unbounded run (`ICE ICE ICE …` thousands of times) would make one actor whose name, and
+/// every look-up of it, grows with the text.
+const MAX_NAME_TOKENS: usize = 16;
+
+/// Most words of capitals a dateline has (`SALT LAKE CITY —`, or a heading in capitals at the
+/// head of a paragraph, up to twelve words in PolNeAR): the bound keeps a long run of capitals
+/// from being scanned again for each of its words.
+const MAX_DATELINE_WORDS: usize = 32;
 
 /// A name found in the text before actors are built.
 #[derive(Debug, Clone)]
@@ -46,6 +58,10 @@ fn lower_words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// A listed name or alias as `match_known` looks it up: its place in the list, its actor and
+/// its lower-case words.
+type ListedName<'l> = (usize, usize, &'l [String]);
+
 /// Marks where listed names and aliases occur (longest match first).
 pub(crate) fn match_known(
     doc: &Document,
@@ -56,27 +72,46 @@ pub(crate) fn match_known(
     let lowered: Vec<String> = (0..doc.tokens.len())
         .map(|i| strip_possessive(doc.token_text(i)).0.to_lowercase())
         .collect();
-    let mut matches: Vec<(usize, usize, usize)> = Vec::new(); // (first, len, actor)
-    for (actor, k) in known.actors.iter().enumerate() {
-        for name in std::iter::once(&k.name).chain(k.aliases.iter()) {
-            let words = lower_words(name);
-            if words.is_empty() {
+    // The listed names by their first word, each with its place in the list: a token is
+    // compared only with the names that start with it, not with every name of the list.
+    let mut by_first: HashMap<&str, Vec<ListedName>> = HashMap::new();
+    let listed: Vec<(usize, Vec<String>)> = known
+        .actors
+        .iter()
+        .enumerate()
+        .flat_map(|(actor, k)| {
+            std::iter::once(&k.name)
+                .chain(k.aliases.iter())
+                .map(move |name| (actor, lower_words(name)))
+        })
+        .collect();
+    for (order, (actor, words)) in listed.iter().enumerate() {
+        if let Some(first) = words.first() {
+            by_first
+                .entry(first.as_str())
+                .or_default()
+                .push((order, *actor, words.as_slice()));
+        }
+    }
+    let mut matches: Vec<(usize, usize, usize, usize)> = Vec::new(); // (first, len, actor, order)
+    for start in 0..doc.tokens.len() {
+        let Some(names) = by_first.get(lowered[start].as_str()) else {
+            continue;
+        };
+        for &(order, actor, words) in names {
+            let end = start + words.len();
+            if end > doc.tokens.len() {
                 continue;
             }
-            for start in 0..doc.tokens.len() {
-                let end = start + words.len();
-                if end > doc.tokens.len() {
-                    break;
-                }
-                let same_sentence = doc.tokens[start].sentence == doc.tokens[end - 1].sentence;
-                if same_sentence && lowered[start..end] == words[..] {
-                    matches.push((start, words.len(), actor));
-                }
+            let same_sentence = doc.tokens[start].sentence == doc.tokens[end - 1].sentence;
+            if same_sentence && lowered[start..end] == words[..] {
+                matches.push((start, words.len(), actor, order));
             }
         }
     }
-    matches.sort_by_key(|&(start, len, _)| (std::cmp::Reverse(len), start));
-    for (start, len, actor) in matches {
+    // Longest first, then in text order, then in list order (the order of the list's names).
+    matches.sort_by_key(|&(start, len, _, order)| (std::cmp::Reverse(len), start, order));
+    for (start, len, actor, _) in matches {
         if claimed[start..start + len].iter().any(|&c| c) {
             continue;
         }
@@ -147,6 +182,7 @@ fn is_dateline(doc: &Document, i: usize) -> bool {
     let paragraph_start = doc.paragraphs.get(sentence.paragraph).map(|p| p.start);
     let mut first = i;
     while first > sentence.tokens.start
+        && i - first < MAX_DATELINE_WORDS
         && doc.token_text(first - 1).chars().all(|c| !c.is_lowercase())
         && doc.is_word(first - 1)
     {
@@ -155,7 +191,10 @@ fn is_dateline(doc: &Document, i: usize) -> bool {
     let opens_paragraph =
         first == sentence.tokens.start && paragraph_start == Some(doc.tokens[first].span.start);
     let mut last = i;
-    while doc.is_word(last + 1) && !doc.token_text(last + 1).chars().any(char::is_lowercase) {
+    while last - i < MAX_DATELINE_WORDS
+        && doc.is_word(last + 1)
+        && !doc.token_text(last + 1).chars().any(char::is_lowercase)
+    {
         last += 1;
     }
     opens_paragraph && matches!(doc.token_text(last + 1), "," | "—" | "–" | "(" | "-")
@@ -176,7 +215,7 @@ pub(crate) fn name_candidates(doc: &Document, claimed: &[bool]) -> Vec<Candidate
         let mut j = i;
         loop {
             let current = doc.token_text(j);
-            if strip_possessive(current).1 {
+            if strip_possessive(current).1 || j + 1 - i >= MAX_NAME_TOKENS {
                 break;
             }
             let mut next = j + 1;

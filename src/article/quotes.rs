@@ -13,6 +13,10 @@ use super::types::{QuoteKind, Span};
 /// Longest single-quoted span accepted outside double quotes, in words.
 const MAX_SINGLE_QUOTE_WORDS: usize = 12;
 
+/// How far a closing single mark is looked for, in characters: far beyond twelve words, and
+/// a bound on the scan from each of many openings that never close (`(‘a(‘a(‘a…`).
+const MAX_SINGLE_QUOTE_CHARS: usize = 400;
+
 /// A quote or statement before attribution.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct RawQuote {
@@ -142,7 +146,7 @@ fn single_quote(
     if !before_ok || !after_ok {
         return None;
     }
-    for j in k + 2..chars.len() {
+    for j in k + 2..chars.len().min(k + MAX_SINGLE_QUOTE_CHARS) {
         let (o, m) = chars[j];
         if double_mark_at(chars, j).0 != Mark::None {
             return None;

@@ -167,10 +167,12 @@ fn reported_clause(doc: &Document, sentence: &Sentence, cue: usize) -> Option<Sp
         );
     }
     // Trailing attribution: `…, the company announced on Monday.` After it comes nothing or a
-    // time or place, never a clause (`…, Hollis said she supported it`).
+    // time or place, never a clause (`…, Hollis said she supported it`). One word more than
+    // that is enough to tell, and keeps a run-on sentence of many cues linear.
     let words_after: Vec<&str> = (cue + 1..range.end)
         .filter(|&i| doc.is_word(i))
         .map(|i| doc.token_text(i))
+        .take(TRAILING_WORDS + 1)
         .collect();
     let after_ok = words_after.is_empty()
         || (words_after.len() <= TRAILING_WORDS
@@ -196,6 +198,7 @@ fn reported_clause(doc: &Document, sentence: &Sentence, cue: usize) -> Option<Sp
     let rest: Vec<&str> = (first..range.end)
         .filter(|&i| doc.is_word(i))
         .map(|i| doc.token_text(i))
+        .take(TRAILING_WORDS + 1)
         .collect();
     let only_circumstance = first == cue + 1
         && rest.len() <= TRAILING_WORDS

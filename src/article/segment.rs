@@ -158,17 +158,14 @@ impl<'t> Document<'t> {
 
     /// Indices of the sentences that overlap `span`.
     pub(crate) fn sentences_overlapping(&self, span: Span) -> std::ops::Range<usize> {
-        let first = self
+        // Sentences are disjoint and in text order, so both ends are binary searches: this is
+        // asked once per quote, and a scan from the first sentence made that quadratic.
+        let first = self.sentences.partition_point(|s| s.span.end <= span.start);
+        let bound = span.end.max(span.start + 1);
+        let last = self
             .sentences
-            .iter()
-            .position(|s| s.span.end > span.start)
-            .unwrap_or(self.sentences.len());
-        let mut last = first;
-        while last < self.sentences.len()
-            && self.sentences[last].span.start < span.end.max(span.start + 1)
-        {
-            last += 1;
-        }
+            .partition_point(|s| s.span.start < bound)
+            .max(first);
         first..last
     }
 
@@ -294,9 +291,11 @@ fn split_sentences(text: &str, para: Span) -> Vec<Span> {
                 .get(next)
                 .is_some_and(|&(_, n)| n.is_uppercase() || n.is_ascii_digit() || is_opening(n));
             let ellipsis = c == '.' && j > k + 1 && chars[k + 1].1 == '.';
+            // Asked only at a possible sentence end: `word_before` scans back over letters and
+            // dots, so asking at every dot of `a.a.a.a…` would be quadratic.
             let abbreviation =
-                c == '.' && !ellipsis && is_abbreviation(word_before(text, para.start + offset));
-            if has_space && starts_new && !abbreviation {
+                || c == '.' && !ellipsis && is_abbreviation(word_before(text, para.start + offset));
+            if has_space && starts_new && !abbreviation() {
                 let end = para.start + chars.get(j).map_or(slice.len(), |&(o, _)| o);
                 if let Some(span) = trim(text, Span::new(start, end)) {
                     out.push(span);

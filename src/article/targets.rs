@@ -10,10 +10,13 @@
 //! name it (by name or description, not by pronoun): a speaker does not concern itself by
 //! saying `I`.
 
+use std::collections::HashSet;
+
 use super::lexicon::{third_person_pronoun, PronounGender};
 use super::mentions::{FoundActors, MentionKind};
 use super::segment::Document;
 use super::speakers::Statement;
+use super::types::Span;
 
 /// Indices of the actors `statement` concerns, in order of first mention.
 pub(crate) fn concerned_actors(
@@ -21,24 +24,31 @@ pub(crate) fn concerned_actors(
     found: &FoundActors,
     statement: &Statement,
 ) -> Vec<usize> {
+    // The statement's own sentence(s), within its context (which is bounded around the quote
+    // in a very long sentence, so each statement looks at its own stretch of the article).
     let sentences = doc.sentences_overlapping(statement.quote.outer);
     let own = sentences
         .filter_map(|s| doc.sentences.get(s))
         .map(|s| s.span)
         .reduce(|a, b| a.cover(b))
-        .unwrap_or(statement.quote.outer)
-        .cover(statement.quote.span);
+        .unwrap_or(statement.quote.outer);
+    let own = Span::new(
+        own.start.max(statement.context.start),
+        own.end.min(statement.context.end),
+    )
+    .cover(statement.quote.span);
     let from = found.mentions.partition_point(|m| m.span.start < own.start);
     let inside: Vec<_> = found.mentions[from..]
         .iter()
         .take_while(|m| m.span.start < own.end)
         .filter(|m| own.contains(m.span))
         .collect();
-    let named = |actor: usize| {
-        inside
-            .iter()
-            .any(|m| m.actor == actor && m.kind != MentionKind::Pronoun)
-    };
+    let named: HashSet<usize> = inside
+        .iter()
+        .filter(|m| m.kind != MentionKind::Pronoun)
+        .map(|m| m.actor)
+        .collect();
+    let mut seen: HashSet<usize> = HashSet::new();
     let mut out: Vec<usize> = Vec::new();
     for m in &inside {
         // `he` and `she` are about their actor; `it`, `its`, `they` and `their` (often a
@@ -46,8 +56,9 @@ pub(crate) fn concerned_actors(
         // the sentence names the actor too.
         let personal = third_person_pronoun(m.span.slice(doc.text))
             .is_some_and(|(gender, _)| gender != PronounGender::Neuter);
-        let pronoun_ok = personal || statement.quote.span.contains(m.span) || named(m.actor);
-        if out.contains(&m.actor) || (m.kind == MentionKind::Pronoun && !pronoun_ok) {
+        let pronoun_ok =
+            personal || statement.quote.span.contains(m.span) || named.contains(&m.actor);
+        if seen.contains(&m.actor) || (m.kind == MentionKind::Pronoun && !pronoun_ok) {
             continue;
         }
         if Some(m.actor) == statement.speaker {
@@ -57,6 +68,7 @@ pub(crate) fn concerned_actors(
                 continue;
             }
         }
+        seen.insert(m.actor);
         out.push(m.actor);
     }
     out
