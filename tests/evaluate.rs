@@ -256,9 +256,10 @@ fn extraction_report_on_polnear_gold_matches_the_scorer() {
         .stdout(contains("direct*      3      3  100.0/100.0/100.0"))
         .stdout(contains("partial 1/1 (100.0%)"))
         .stdout(contains(
-            "speaker confidence reliability, all view (n 5): ECE 0.100, 0.100 over those with a speaker\n\
+            "speaker confidence reliability, all view (n 5): ECE 0.150, 0.150 over those with a speaker\n\
              confidence      n  right  accuracy  mean confidence\n\
-             0.90            5      5     1.000            0.900\n",
+             0.90            4      4     1.000            0.900\n\
+             0.65            1      1     1.000            0.650\n",
         ))
         .stdout(contains("reliability, direct view (n 3)"));
 }
