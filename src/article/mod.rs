@@ -11,10 +11,11 @@
 //!    several paragraphs (a paragraph that ends inside a quote and a next paragraph that opens
 //!    with a new mark form one quote). A quote of at most four words that is not a clause is a
 //!    [`QuoteKind::Scare`] quote, any other is [`QuoteKind::Direct`].
-//! 3. **Reported speech** (`quotes`): a sentence holding a speech or attitude cue (`said`,
-//!    `warned`, `vowed`, `criticized`, …) and *no* quote at all is a [`QuoteKind::Reported`]
-//!    statement whose span is the reported clause (what follows the cue and an optional
-//!    `that`, or, for a trailing `…, the company announced`, what precedes the attribution).
+//! 3. **Reported speech** (`reported`): in a sentence with *no* quote, each attribution by a
+//!    cue (`said`, `warned`, `concluded`, `believes`, `according to`, …) is a
+//!    [`QuoteKind::Reported`] statement whose span is the reported clause (what follows the
+//!    cue and an optional `that`, or, for a trailing `…, the company announced`, what
+//!    precedes the attribution); two attributions joined by `and` are two statements.
 //!    **A sentence holding a quote of any kind yields only its quotes**: in
 //!    `Mamdani has criticized ICE as a “rogue agency” and vowed to resist …` the scare quote
 //!    `rogue agency` is the statement and the whole sentence is its context, so the stance
