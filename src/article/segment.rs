@@ -203,7 +203,7 @@ fn markup(text: &str) -> Vec<Span> {
 }
 
 /// True when byte `pos` lies inside one of the sorted, disjoint `spans`.
-fn inside(spans: &[Span], pos: usize) -> bool {
+pub(crate) fn inside(spans: &[Span], pos: usize) -> bool {
     let after = spans.partition_point(|m| m.start <= pos);
     after > 0 && pos < spans[after - 1].end
 }

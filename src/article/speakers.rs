@@ -26,7 +26,7 @@ use super::lexicon::{
 };
 use super::mentions::{FoundActors, Mention, MentionKind};
 use super::quotes::RawQuote;
-use super::segment::{is_space, trim, Document};
+use super::segment::{inside, is_space, trim, Document};
 use super::types::{QuoteKind, Span};
 
 // The confidences are the share of right speakers each rule gave on the 302 PolNeAR
@@ -94,10 +94,7 @@ pub(crate) fn attribute(
         .map(|q| q.outer)
         .collect();
     marks.sort();
-    let inside_marks = |pos: usize| {
-        let after = marks.partition_point(|m| m.start <= pos);
-        after > 0 && pos < marks[after - 1].end
-    };
+    let inside_marks = |pos: usize| inside(&marks, pos);
     let mut out: Vec<Statement> = Vec::with_capacity(quotes.len());
     // The speaker a neighbouring sentence's cue gives, by sentence: many quotes in one
     // sentence would otherwise each scan the same long neighbour.
