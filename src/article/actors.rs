@@ -13,9 +13,9 @@
 use std::collections::{HashMap, HashSet};
 
 use super::lexicon::{
-    given_name_gender, has_org_word, is_acronym, is_capitalised, is_cue, strip_possessive,
-    PronounGender, CONNECTORS, FEMALE_TITLES, MALE_TITLES, NON_PERSON_TITLES, PLACE_WORDS,
-    VERB_AFTER,
+    follows_subject, given_name_gender, has_org_word, is_acronym, is_capitalised, is_cue,
+    strip_possessive, PronounGender, CONNECTORS, FEMALE_TITLES, MALE_TITLES, NON_PERSON_TITLES,
+    PLACE_WORDS,
 };
 use super::mentions::{ActorKind, FoundActor, FoundActors, Gender, Mention, MentionKind};
 use super::names::{match_known, name_candidates, Candidate};
@@ -182,12 +182,16 @@ fn build_actors(
         if mentioned.contains(&c.span) {
             continue;
         }
-        let linked = link_single(&name, &long_names, keys);
+        let titled_person = c
+            .titles
+            .iter()
+            .any(|t| !NON_PERSON_TITLES.contains(&t.as_str()));
+        let linked = link_single(&name, titled_person, &long_names, keys);
         if c.sentence_initial && linked.is_none() {
             let next = c.last_token + 1;
             let next_word = doc.token_text(next).to_lowercase();
-            let followed_by_verb = doc.is_word(next)
-                && (is_cue(&next_word) || VERB_AFTER.contains(&next_word.as_str()));
+            let followed_by_verb =
+                doc.is_word(next) && (is_cue(&next_word) || follows_subject(&next_word));
             let evidence = standalone.get(&name).copied().unwrap_or(0) > 0
                 || is_acronym(&name)
                 || keys.contains_key(&name.to_lowercase())
@@ -218,18 +222,18 @@ fn build_actors(
 struct LongNames {
     /// The distinct names, lowercased, in order of first occurrence.
     lowered: Vec<String>,
-    /// For a word, the names (indices into `lowered`) it may stand for, in order: those of
-    /// people ending with it, those of organisations starting with it.
-    by_word: HashMap<String, Vec<usize>>,
+    /// For a word, the names (indices into `lowered`) it may stand for, in order of first
+    /// occurrence, each with whether it is an organisation's (starting with the word) rather
+    /// than a person's (ending with it).
+    by_word: HashMap<String, Vec<(usize, bool)>>,
 }
 
 impl LongNames {
-    /// Indexes `names`; a repeated name counts once, where it first occurs (the first owner
-    /// of a word is all [`link_single`] asks for).
+    /// Indexes `names`; a repeated name counts once, where it first occurs.
     fn new<'t>(names: impl Iterator<Item = &'t str>) -> Self {
         let mut seen: HashSet<&str> = HashSet::new();
         let mut lowered = Vec::new();
-        let mut by_word: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_word: HashMap<String, Vec<(usize, bool)>> = HashMap::new();
         for long in names {
             if !seen.insert(long) {
                 continue;
@@ -250,7 +254,7 @@ impl LongNames {
                 by_word
                     .entry(word.to_string())
                     .or_default()
-                    .push(lowered.len());
+                    .push((lowered.len(), org));
             }
             lowered.push(long.to_lowercase());
         }
@@ -258,18 +262,26 @@ impl LongNames {
     }
 }
 
-/// The actor a single word belongs to: an exact key, else the one longer name ending with it
-/// (a surname) or, for organisations, starting with it.
-fn link_single(word: &str, long_names: &LongNames, keys: &HashMap<String, usize>) -> Option<usize> {
+/// The actor a single word belongs to: an exact key, else the first longer name of a person
+/// ending with it (a surname), else, unless the word carries a person's title (`Mr. Paulson`
+/// is not `Paulson Partners`), the first organisation starting with it.
+fn link_single(
+    word: &str,
+    titled_person: bool,
+    long_names: &LongNames,
+    keys: &HashMap<String, usize>,
+) -> Option<usize> {
     if let Some(&a) = keys.get(&word.to_lowercase()) {
         return Some(a);
     }
-    // With two people of the same surname, the first one named wins (ambiguity is rare).
-    long_names
-        .by_word
-        .get(word)?
-        .iter()
-        .find_map(|&i| keys.get(&long_names.lowered[i]).copied())
+    let owners = long_names.by_word.get(word)?;
+    let actor_of = |want_org: bool| {
+        owners
+            .iter()
+            .filter(|&&(_, org)| org == want_org)
+            .find_map(|&(i, _)| keys.get(&long_names.lowered[i]).copied())
+    };
+    actor_of(false).or_else(|| (!titled_person).then(|| actor_of(true)).flatten())
 }
 
 /// Guesses kind and gender of each actor from its name, titles and how it is used.

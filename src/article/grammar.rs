@@ -5,7 +5,8 @@
 //! on nothing but [`super::segment`], [`super::lexicon`] and the mention types.
 
 use super::lexicon::{
-    is_cue, GROUP_NOUNS, MORE_VERBISH, PASSIVE, PREPOSITIONS, SKIPPABLE, VERB_AFTER,
+    follows_subject, is_auxiliary, is_cue, GROUP_NOUNS, MORE_VERBISH, PASSIVE, PREPOSITIONS,
+    SKIPPABLE,
 };
 use super::mentions::{Mention, MentionKind};
 use super::segment::{Document, TokenKind};
@@ -21,6 +22,10 @@ pub(crate) fn is_active_cue(doc: &Document, i: usize) -> bool {
         .map(|p| doc.token_text(p).to_lowercase());
     let according_to = doc.token_text(i).eq_ignore_ascii_case("according");
     if according_to && !doc.token_text(i + 1).eq_ignore_ascii_case("to") {
+        return false;
+    }
+    // `states can`, `reports have`: a noun that a verb follows is no cue.
+    if i + 1 < doc.tokens.len() && is_auxiliary(&doc.token_text(i + 1).to_lowercase()) {
         return false;
     }
     // `is telling` is active, `was invited` passive.
@@ -51,7 +56,7 @@ pub(crate) fn starts_sentence(doc: &Document, i: usize) -> bool {
 /// True when the word looks like a verb right after a subject.
 pub(crate) fn is_verbish(word: &str) -> bool {
     let lower = word.to_lowercase();
-    VERB_AFTER.contains(&lower.as_str())
+    follows_subject(&lower)
         || MORE_VERBISH.contains(&lower.as_str())
         || is_cue(&lower)
         || (lower.ends_with("ed") && word.chars().next().is_some_and(|c| c.is_lowercase()))

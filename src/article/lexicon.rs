@@ -151,6 +151,46 @@ const TRAILING_AFTER: &[&str] = &[
     "via",
 ];
 
+/// Cues whose object is the person addressed (`…, a spokesman told the paper`), so a trailing
+/// attribution may go on with any short object after them.
+const ADDRESSEE_CUES: &[&str] = &[
+    "told", "tells", "telling", "informed", "assured", "reminded", "wrote",
+];
+
+/// Words naming whom a trailing attribution addressed (`…, he told reporters`).
+const ADDRESSEES: &[&str] = &[
+    "reporters",
+    "journalists",
+    "me",
+    "us",
+    "him",
+    "her",
+    "them",
+    "viewers",
+    "supporters",
+];
+
+/// True when the lower-case `word` after the lower-case `cue` may go on a trailing
+/// attribution (`…, the company announced on Monday`, `…, she told reporters`, `…, said
+/// Smith`) rather than start its object (`…, Clinton promised a new country`).
+pub(crate) fn may_continue_trailing_cue(cue: &str, word: &str, capitalised: bool) -> bool {
+    may_follow_trailing_cue(word)
+        || capitalised
+        || ADDRESSEES.contains(&word)
+        || ADDRESSEE_CUES.contains(&cue)
+}
+
+/// Words that, after a comma, start a clause of the writer's own and so end a reported clause
+/// (`Bo said the plan failed, but nobody listened`).
+const CLAUSE_BREAKS: &[&str] = &[
+    "but", "while", "which", "whereas", "although", "though", "compared", "unlike", "yet", "even",
+];
+
+/// True when the lower-case `word` after a comma ends a reported clause.
+pub(crate) fn breaks_clause(word: &str) -> bool {
+    CLAUSE_BREAKS.contains(&word)
+}
+
 /// True when `word` (any case) is a speech or attitude cue.
 pub(crate) fn is_cue(word: &str) -> bool {
     cue_forms().contains(&word.to_lowercase())
@@ -658,32 +698,27 @@ pub(crate) const CONNECTORS: &[&str] = &[
     "of", "for", "and", "de", "du", "van", "von", "der", "al", "bin", "la", "le", "on",
 ];
 
-/// Words that, right after a sentence-initial word, show it is a subject (so a name).
-pub(crate) const VERB_AFTER: &[&str] = &[
-    "has",
-    "have",
-    "had",
-    "is",
-    "was",
-    "are",
-    "were",
-    "will",
-    "would",
-    "could",
-    "can",
-    "may",
-    "might",
-    "must",
-    "should",
-    "did",
-    "does",
-    "also",
-    "then",
-    "later",
-    "previously",
+/// Auxiliary and modal verbs. After a sentence-initial word they show it is a subject (so a
+/// name); after a cue word, that the word is a noun (`states can`, `reports have`).
+const AUXILIARIES: &[&str] = &[
+    "has", "have", "had", "is", "was", "are", "were", "will", "would", "could", "can", "may",
+    "might", "must", "should", "did", "does",
 ];
 
-/// More words that follow a subject, besides [`VERB_AFTER`] and the cues (see
+/// Adverbs that, like an auxiliary, show the word before them is a subject.
+const SUBJECT_ADVERBS: &[&str] = &["also", "then", "later", "previously"];
+
+/// True when the lower-case `word` is an auxiliary or modal verb.
+pub(crate) fn is_auxiliary(word: &str) -> bool {
+    AUXILIARIES.contains(&word)
+}
+
+/// True when the lower-case `word`, right after a sentence-initial word, shows it is a subject.
+pub(crate) fn follows_subject(word: &str) -> bool {
+    is_auxiliary(word) || SUBJECT_ADVERBS.contains(&word)
+}
+
+/// More words that follow a subject, besides [`follows_subject`] and the cues (see
 /// [`crate::article::grammar::is_verbish`]).
 pub(crate) const MORE_VERBISH: &[&str] = &[
     "do",

@@ -19,16 +19,23 @@
 //! context, so the stance model still sees the reported part.
 
 use super::grammar::{is_active_cue, is_verbish};
-use super::lexicon::{is_subject_pronoun, may_follow_trailing_cue};
+use super::lexicon::{
+    breaks_clause, is_subject_pronoun, may_continue_trailing_cue, may_follow_trailing_cue,
+};
 use super::quotes::RawQuote;
 use super::segment::{trim, Document, Sentence, TokenKind};
 use super::types::{QuoteKind, Span};
 
 /// How far after a cue a `that` still opens its clause, in tokens.
 const THAT_WINDOW: usize = 8;
+/// How many tokens may stand between a quote and the cue that attributes it (`”, Bo Lee
+/// said`, `said Bo Lee, the mayor`).
+const ATTRIBUTION_GAP: usize = 4;
 /// How far before a second cue a joining `and` / `but` / `;` may stand (room for a subject
 /// and an auxiliary: `and he has predicted`).
 const JOIN_WINDOW: usize = 4;
+/// How far before a second cue a joining `and` / `but` right after a comma may stand.
+const JOIN_AFTER_COMMA: usize = 9;
 /// Most words after the cue of a trailing attribution (`…, the company announced on Monday`,
 /// `…, a spokesman told The Wall Street Journal`).
 const TRAILING_WORDS: usize = 5;
@@ -39,25 +46,46 @@ pub(crate) fn with_reported(doc: &Document, marked: Vec<RawQuote>) -> Vec<RawQuo
     marks.sort();
     let mut out = marked;
     for sentence in &doc.sentences {
-        // The first mark ending after the sentence starts: does it start before it ends?
+        // The marks of the sentence: those ending after it starts and starting before it ends.
         let next = marks.partition_point(|m| m.end <= sentence.span.start);
-        let holds_mark = marks
+        let in_sentence: Vec<Span> = marks
             .get(next..)
             .unwrap_or_default()
             .iter()
             .take_while(|m| m.start < sentence.span.end)
-            .any(|m| m.intersection(sentence.span) > 0);
-        if !holds_mark {
-            out.extend(sentence_statements(doc, sentence));
-        }
+            .copied()
+            .collect();
+        // A statement touching a quote is that quote's attribution or its context.
+        out.extend(
+            sentence_statements(doc, sentence, &in_sentence)
+                .into_iter()
+                .filter(|q| in_sentence.iter().all(|m| m.intersection(q.span) == 0)),
+        );
     }
     out.sort_by_key(|q| (q.span.start, q.span.end));
     out
 }
 
-/// The reported statements of one sentence without quote marks.
-fn sentence_statements(doc: &Document, sentence: &Sentence) -> Vec<RawQuote> {
+/// The reported statements of one sentence, quote marks or not.
+fn sentence_statements(doc: &Document, sentence: &Sentence, marks: &[Span]) -> Vec<RawQuote> {
     let range = sentence.tokens.clone();
+    let mark_edges: Vec<(usize, usize)> = marks
+        .iter()
+        .map(|m| (doc.token_at_or_after(m.start), doc.token_at_or_after(m.end)))
+        .collect();
+    // The cue a few tokens from a quote attributes that quote (`“…,” she said`, `Bo told
+    // reporters: “…”`), and gives no statement of its own.
+    let attributes_a_quote = |cue: usize| {
+        // `…,” she said, adding that …`: a participle after a comma is an attribution of its own.
+        let participle = doc.token_text(cue).to_lowercase().ends_with("ing")
+            && cue > 0
+            && doc.token_text(cue - 1) == ",";
+        !participle
+            && mark_edges.iter().any(|&(first, after)| {
+                (after <= cue && cue - after < ATTRIBUTION_GAP)
+                    || (cue < first && first - cue <= ATTRIBUTION_GAP)
+            })
+    };
     let cues: Vec<usize> = range
         .clone()
         .filter(|&i| is_active_cue(doc, i))
@@ -84,6 +112,10 @@ fn sentence_statements(doc: &Document, sentence: &Sentence) -> Vec<RawQuote> {
                     _ => continue,
                 }
             }
+        }
+        // A quote's own cue ends the statement before it but opens none.
+        if attributes_a_quote(cue) {
+            continue;
         }
         if let Some(span) = reported_clause(doc, sentence, cue) {
             out.push(RawQuote {
@@ -121,14 +153,23 @@ fn join_before(doc: &Document, sentence: &Sentence, cue: usize) -> Option<usize>
     if participle && cue > sentence.tokens.start && doc.token_text(cue - 1) == "," {
         return Some(cue - 1);
     }
-    (sentence.tokens.start..cue)
+    let joins = |i: usize| {
+        let word = doc.token_text(i);
+        word == ";" || word.eq_ignore_ascii_case("and") || word.eq_ignore_ascii_case("but")
+    };
+    let near = (sentence.tokens.start..cue)
         .rev()
         .take(JOIN_WINDOW)
         .take_while(|&i| doc.token_text(i) != ",")
-        .find(|&i| {
-            let word = doc.token_text(i);
-            word == ";" || word.eq_ignore_ascii_case("and") || word.eq_ignore_ascii_case("but")
-        })
+        .find(|&i| joins(i));
+    // `…, and more than half of voters said`: after a comma the new subject may be longer.
+    near.or_else(|| {
+        (sentence.tokens.start + 1..cue)
+            .rev()
+            .take(JOIN_AFTER_COMMA)
+            .take_while(|&i| doc.is_word(i))
+            .find(|&i| joins(i) && doc.token_text(i - 1) == ",")
+    })
 }
 
 /// The span from byte `start` to the start of token `end` (exclusive), without the
@@ -174,12 +215,21 @@ fn reported_clause(doc: &Document, sentence: &Sentence, cue: usize) -> Option<Sp
         .map(|i| doc.token_text(i))
         .take(TRAILING_WORDS + 1)
         .collect();
-    let after_ok = words_after.is_empty()
-        || (words_after.len() <= TRAILING_WORDS
-            && (may_follow_trailing_cue(&words_after[0].to_lowercase())
-                || words_after.iter().all(|w| !starts_clause(w))));
+    let cue_word = doc.token_text(cue).to_lowercase();
+    let after_ok = words_after.first().is_none_or(|first| {
+        let capitalised = first.chars().next().is_some_and(char::is_uppercase);
+        words_after.len() <= TRAILING_WORDS
+            && (may_follow_trailing_cue(&first.to_lowercase())
+                || (may_continue_trailing_cue(&cue_word, &first.to_lowercase(), capitalised)
+                    && words_after.iter().all(|w| !starts_clause(w))))
+    });
     if let Some(comma) = comma_before {
         let clean = (comma + 1..cue).all(|i| doc.is_word(i));
+        // `The plan, Bo said, has failed`: the attribution stands inside its statement.
+        let parenthetical = clean && comma > range.start && doc.token_text(cue + 1) == ",";
+        if parenthetical {
+            return clause_from(doc, sentence, range.start);
+        }
         if clean && after_ok && comma > range.start {
             return trim(
                 text,
@@ -189,7 +239,7 @@ fn reported_clause(doc: &Document, sentence: &Sentence, cue: usize) -> Option<Sp
     }
     let mut first = cue + 1;
     if let Some(that) = (cue + 1..range.end.min(cue + 1 + THAT_WINDOW))
-        .take_while(|&i| !is_punct(doc, i) && !is_active_cue(doc, i))
+        .take_while(|&i| (!is_punct(doc, i) || doc.token_text(i) == ",") && !is_active_cue(doc, i))
         .find(|&i| doc.token_text(i).eq_ignore_ascii_case("that"))
     {
         first = that + 1;
@@ -218,7 +268,16 @@ fn clause_from(doc: &Document, sentence: &Sentence, mut first: usize) -> Option<
     while first < range.end && is_punct(doc, first) {
         first += 1;
     }
-    let mut last = range.end;
+    // The clause ends where the writer's own clause starts (`, but …`, `; …`, `— …`).
+    let mut last = (first + 1..range.end)
+        .find(|&i| {
+            let word = doc.token_text(i);
+            matches!(word, ";" | "—" | "―" | "–")
+                || (word == ","
+                    && i + 1 < range.end
+                    && breaks_clause(&doc.token_text(i + 1).to_lowercase()))
+        })
+        .unwrap_or(range.end);
     while last > first
         && is_punct(doc, last - 1)
         && !matches!(doc.token_text(last - 1), "”" | "’" | ")")
@@ -306,6 +365,56 @@ mod tests {
         assert_eq!(
             statements("Most voters believe the tax is unfair. The mayor concluded that the port was safe."),
             vec!["the tax is unfair", "the port was safe"]
+        );
+    }
+
+    #[test]
+    fn reported_speech_beside_a_quote() {
+        // The cue of the quote gives nothing; the participle after it gives its clause.
+        assert_eq!(
+            statements("“It is over,” Bo said, adding that the port would reopen."),
+            vec!["the port would reopen"]
+        );
+        // A statement reaching into the quote is the quote's context, not a statement.
+        assert_eq!(
+            statements("Ann said the levy was fair and called the port “a relic.”"),
+            vec!["the levy was fair"]
+        );
+    }
+
+    #[test]
+    fn a_trailing_attribution_has_no_object() {
+        assert_eq!(
+            statements("To cut rents, the mayor promised a new housing fund."),
+            vec!["a new housing fund"]
+        );
+        assert_eq!(
+            statements("The fund is empty, Ann told reporters."),
+            vec!["The fund is empty"]
+        );
+    }
+
+    #[test]
+    fn the_writers_clause_ends_a_statement() {
+        assert_eq!(
+            statements("Bo said the plan failed, but the council kept it."),
+            vec!["the plan failed"]
+        );
+    }
+
+    #[test]
+    fn parenthetical_attribution_keeps_the_whole_statement() {
+        assert_eq!(
+            statements("This harbour, Ann says, is different."),
+            vec!["This harbour, Ann says, is different"]
+        );
+    }
+
+    #[test]
+    fn a_second_subject_after_a_comma_starts_its_own_statement() {
+        assert_eq!(
+            statements("Most riders said fares were high, and more than half of the drivers said pay was low."),
+            vec!["fares were high", "pay was low"]
         );
     }
 }

@@ -22,7 +22,7 @@ use std::collections::HashMap;
 
 use super::grammar::{is_active_cue, is_skippable, is_subject, is_verbish};
 use super::lexicon::{
-    is_title, GROUPS_OF, GROUP_DETERMINERS, GROUP_NOUNS, MODIFIER_PREPOSITIONS, SKIPPABLE,
+    is_capitalised, is_title, GROUPS_OF, GROUP_DETERMINERS, GROUP_NOUNS, MODIFIER_PREPOSITIONS, SKIPPABLE,
 };
 use super::mentions::{FoundActors, Mention, MentionKind};
 use super::quotes::RawQuote;
@@ -301,14 +301,26 @@ fn subject_after_quote(
     if doc.tokens.get(closing)?.sentence != doc.tokens[t].sentence {
         return None;
     }
-    let m = mention_after(doc, found, t.checked_sub(1)?, true)?;
+    // `“…,” an angry Hollande retaliated`: past an article and its adjectives.
+    let mut before = t.checked_sub(1)?;
+    if matches!(doc.token_text(t).to_lowercase().as_str(), "a" | "an") {
+        before = (t..t + DESCRIBED_WORDS)
+            .take_while(|&w| doc.is_word(w) && !is_capitalised(doc.token_text(w)))
+            .last()
+            .unwrap_or(before);
+    }
+    let m = mention_after(doc, found, before, true)?;
     // Right after the subject a cue (`he said`, `Clinton concluded`), or a comma opening an
-    // appositive that a comma and a cue close.
+    // appositive that a comma and a cue close. A quote that ends in a comma hands over to
+    // its attribution, so any verb will do there (`“…,” Hollande retaliated`).
     let mut u = after_parenthetical(doc, m.last_token + 1);
     while is_skippable(doc.token_text(u)) && doc.token_text(u) != "," {
         u += 1;
     }
-    if is_active_cue(doc, u) {
+    let hands_over = doc.text[..outer.end]
+        .trim_end_matches(|c: char| !c.is_alphanumeric() && c != ',')
+        .ends_with(',');
+    if is_active_cue(doc, u) || (hands_over && doc.is_word(u) && is_verbish(doc.token_text(u))) {
         return Some((m.actor, adjacent(m)));
     }
     if doc.token_text(u) != "," {
@@ -320,6 +332,9 @@ fn subject_after_quote(
         .find(|&v| doc.token_text(v - 1) == "," && is_active_cue(doc, v))
         .map(|_| (m.actor, adjacent(m)))
 }
+
+/// Most words of an article and its adjectives before a speaker's name (`an angry Hollande`).
+const DESCRIBED_WORDS: usize = 4;
 
 /// Most tokens of a bracketed aside between a subject and its verb (`(D-Wash.)`, `(ICE)`).
 const PARENTHETICAL: usize = 8;
