@@ -13,7 +13,7 @@
 
 use std::collections::HashMap;
 
-use super::grammar::is_subject;
+use super::grammar::{is_cue_subject, is_subject};
 use super::lexicon::{third_person_pronoun, PronounGender, INTRO_WORDS, ORG_ROLES, ROLE_TITLES};
 use super::mentions::{ActorKind, FoundActors, Gender, Mention, MentionKind};
 use super::quotes::RawQuote;
@@ -43,6 +43,9 @@ fn quote_at(marks: &[Span], pos: usize) -> Option<usize> {
     let after = marks.partition_point(|m| m.start <= pos);
     (after > 0 && pos < marks[after - 1].end).then(|| after - 1)
 }
+
+/// How many sentences back the subject of a cue stays in focus for a subject pronoun.
+const SPEAKER_FOCUS: usize = 1;
 
 /// How many earlier mentions a pronoun looks back over.
 const LOOKBACK: usize = 40;
@@ -259,6 +262,20 @@ fn add_pronouns(doc: &Document, found: &mut FoundActors, quotes: &[RawQuote]) {
             .collect();
         candidates.reverse();
         let mut chosen = cataphora(doc, found, p, fit, &candidates, &mut first_commas);
+        // `Earnest said Obama has kept in touch. “…,” he said`: the subject of a cue, the one
+        // who spoke, stays in focus before the subject of what was said.
+        let here = doc.tokens[p].sentence;
+        let subject_here = candidates.iter().any(|m| {
+            doc.tokens[m.first_token].sentence == here && is_subject(doc, &found.mentions, m)
+        });
+        if chosen.is_none() && subject && !subject_here {
+            chosen = candidates
+                .iter()
+                .rev()
+                .take_while(|m| doc.tokens[m.first_token].sentence + SPEAKER_FOCUS >= here)
+                .find(|m| m.kind != MentionKind::Pronoun && is_cue_subject(doc, m))
+                .map(|m| m.actor);
+        }
         if chosen.is_none() && subject {
             chosen = candidates
                 .iter()

@@ -115,3 +115,36 @@ pub(crate) fn is_subject(doc: &Document, mentions: &[Mention], m: &Mention) -> b
         previous.is_some_and(|p| PREPOSITIONS.contains(&doc.token_text(p).to_lowercase().as_str()));
     first_in_sentence && !after_preposition
 }
+
+/// Most tokens of an appositive between a subject and its cue (`Simmons, an Obama supporter,
+/// said`).
+const APPOSITIVE: usize = 12;
+
+/// True when the mention is the subject of a cue: right before it (`Ryan said`, `Earnest has
+/// also argued`, `Simmons, an Obama supporter, said`) or right after it (`said Ryan`).
+pub(crate) fn is_cue_subject(doc: &Document, m: &Mention) -> bool {
+    let same_sentence = |t: usize| {
+        doc.tokens
+            .get(t)
+            .is_some_and(|x| x.sentence == doc.tokens[m.first_token].sentence)
+    };
+    if m.first_token > 0 && same_sentence(m.first_token - 1) && is_active_cue(doc, m.first_token - 1)
+    {
+        return true;
+    }
+    let mut t = m.last_token + 1;
+    while same_sentence(t) && doc.is_word(t) && is_skippable(doc.token_text(t)) {
+        t += 1;
+    }
+    if !same_sentence(t) {
+        return false;
+    }
+    if is_active_cue(doc, t) {
+        return true;
+    }
+    doc.token_text(t) == ","
+        && (t + 1..t + APPOSITIVE)
+            .take_while(|&u| same_sentence(u))
+            .find(|&u| doc.token_text(u) == ",")
+            .is_some_and(|u| is_active_cue(doc, u + 1))
+}
