@@ -254,6 +254,7 @@ mod tests {
             mention: None,
             quote_mention: None,
             other_actors: &[],
+            target_aliases: &[],
         }];
         assert_eq!(
             loaded.predict(&examples).unwrap(),

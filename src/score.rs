@@ -179,7 +179,8 @@ pub fn score_articles(
 
 /// Finds the statements of one article and scores each against each actor it concerns; a
 /// statement that concerns no actor is scored once, without one (sentiment only), so every
-/// statement the article holds is written.
+/// statement the article holds is written. With [`ActorList::only_listed`] only the listed
+/// actors count, and a statement that concerns none of them is left out.
 pub fn score_article(
     model: &StanceModel,
     article: &str,
@@ -190,12 +191,20 @@ pub fn score_article(
     let mut pairs = Vec::new();
     for quote in &analysis.quotes {
         let model_text = compose_model_text(&quote.text, Some(&quote.context_text));
-        if quote.actors.is_empty() {
+        let concerned: Vec<&String> = quote
+            .actors
+            .iter()
+            .filter(|actor| !actors.only_listed || actors.lists(actor))
+            .collect();
+        if concerned.is_empty() && actors.only_listed {
+            continue;
+        }
+        if concerned.is_empty() {
             let others: Vec<String> = quote.speaker.iter().cloned().collect();
             pairs.push((quote, None, model_text, others));
             continue;
         }
-        for actor in &quote.actors {
+        for actor in concerned {
             let others: Vec<String> = quote
                 .actors
                 .iter()
@@ -206,6 +215,11 @@ pub fn score_article(
             pairs.push((quote, Some(actor.as_str()), model_text.clone(), others));
         }
     }
+    let aliases_of = |actor: Option<&str>| -> &[String] {
+        actor
+            .and_then(|name| analysis.actors.iter().find(|a| a.name == name))
+            .map_or(&[], |a| a.aliases.as_slice())
+    };
     let examples: Vec<Example> = pairs
         .iter()
         .map(|(quote, actor, text, others)| Example {
@@ -215,6 +229,7 @@ pub fn score_article(
             mention: None,
             quote_mention: None,
             other_actors: others,
+            target_aliases: aliases_of(*actor),
         })
         .collect();
     let predictions = transpose(model.predict(&examples)?, pairs.len());

@@ -166,6 +166,69 @@ fn an_article_gives_one_row_per_statement_and_actor() {
 }
 
 #[test]
+fn only_listed_actors_restricts_the_rows_to_the_list() {
+    let ws = Workspace::new();
+    ws.train_fixture("m");
+    let actors = ws.write(
+        "two.txt",
+        "ICE = Immigration and Customs Enforcement\nNYPD\n",
+    );
+    let rows = |restricted: bool| -> Vec<serde_json::Value> {
+        let mut command = ws.stance();
+        command
+            .args(["predict", "--model", "m", "--format", "jsonl", "--actors"])
+            .arg(&actors)
+            .arg(seed());
+        if restricted {
+            command.arg("--only-listed-actors");
+        }
+        let output = command.output().unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        stdout(&output)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let all = rows(false);
+    let listed = rows(true);
+    // Without the flag other actors and actor-less statements are written too.
+    assert!(all
+        .iter()
+        .any(|r| r["actor"] == "Zohran Mamdani" || r["actor"].is_null()));
+    assert!(!listed.is_empty());
+    assert!(listed
+        .iter()
+        .all(|r| r["actor"] == "ICE" || r["actor"] == "NYPD"));
+    // Every listed-actor row is still there, with the same labels.
+    let key = |r: &serde_json::Value| {
+        (
+            r["quote_id"].clone(),
+            r["actor"].clone(),
+            r["stance"].clone(),
+        )
+    };
+    let about_list: Vec<_> = all
+        .iter()
+        .filter(|r| r["actor"] == "ICE" || r["actor"] == "NYPD")
+        .map(key)
+        .collect();
+    assert_eq!(about_list, listed.iter().map(key).collect::<Vec<_>>());
+    // Speakers outside the list stay: DHS speaks about ICE.
+    assert!(listed.iter().any(|r| r["speaker"] == "DHS"));
+    // The flag needs the list.
+    ws.stance()
+        .args(["predict", "--model", "m", "--only-listed-actors"])
+        .arg(seed())
+        .assert()
+        .failure()
+        .stderr(contains("--actors"));
+}
+
+#[test]
 fn the_actors_file_merges_names() {
     let ws = Workspace::new();
     ws.train_fixture("m");

@@ -73,6 +73,7 @@ pub(crate) fn find_actors(doc: &Document, known: &ActorList, _quotes: &[RawQuote
                     aliases: a.aliases.clone(),
                 })
                 .collect(),
+            only_listed: false,
         };
         let mut only_headlines: Vec<bool> = claimed
             .iter()

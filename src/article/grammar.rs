@@ -128,7 +128,9 @@ pub(crate) fn is_cue_subject(doc: &Document, m: &Mention) -> bool {
             .get(t)
             .is_some_and(|x| x.sentence == doc.tokens[m.first_token].sentence)
     };
-    if m.first_token > 0 && same_sentence(m.first_token - 1) && is_active_cue(doc, m.first_token - 1)
+    if m.first_token > 0
+        && same_sentence(m.first_token - 1)
+        && is_active_cue(doc, m.first_token - 1)
     {
         return true;
     }

@@ -22,7 +22,8 @@ use std::collections::HashMap;
 
 use super::grammar::{is_active_cue, is_skippable, is_subject, is_verbish};
 use super::lexicon::{
-    is_capitalised, is_title, GROUPS_OF, GROUP_DETERMINERS, GROUP_NOUNS, MODIFIER_PREPOSITIONS, SKIPPABLE,
+    is_capitalised, is_title, GROUPS_OF, GROUP_DETERMINERS, GROUP_NOUNS, MODIFIER_PREPOSITIONS,
+    SKIPPABLE,
 };
 use super::mentions::{FoundActors, Mention, MentionKind};
 use super::quotes::RawQuote;

@@ -149,6 +149,9 @@ pub struct KnownActor {
 pub struct ActorList {
     /// The actors, in file order.
     pub actors: Vec<KnownActor>,
+    /// When true, statements are paired only with the listed actors (`--only-listed-actors`):
+    /// actors found in the text may still be speakers, but no row is about them.
+    pub only_listed: bool,
 }
 
 impl ActorList {
@@ -177,6 +180,19 @@ impl ActorList {
             name: name.to_string(),
             aliases: aliases.iter().map(|a| a.to_string()).collect(),
         });
+    }
+
+    /// The same list, pairing statements only with its actors (see [`ActorList::only_listed`]).
+    pub fn restricted(self) -> Self {
+        ActorList {
+            only_listed: true,
+            ..self
+        }
+    }
+
+    /// True when `name` is the canonical name of a listed actor.
+    pub fn lists(&self, name: &str) -> bool {
+        self.actors.iter().any(|a| a.name == name)
     }
 
     /// True when no actor is listed.

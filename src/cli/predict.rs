@@ -48,6 +48,10 @@ pub struct PredictArgs {
     /// actors found in articles.
     #[arg(long, value_name = "FILE")]
     pub actors: Option<PathBuf>,
+    /// Write only rows about the actors of the `--actors` file: statements that concern none
+    /// of them are left out (their speakers may still be any actor).
+    #[arg(long, requires = "actors")]
+    pub only_listed_actors: bool,
     /// Drop article statements whose speaker attribution is less sure than this (0-1).
     #[arg(long, default_value_t = 0.0, value_name = "P")]
     pub min_confidence: f64,
@@ -94,6 +98,11 @@ pub fn run(args: PredictArgs) -> anyhow::Result<ExitCode> {
     let actors = match &args.actors {
         Some(path) => ActorList::from_file(path).map_err(stance::Error::from)?,
         None => ActorList::new(),
+    };
+    let actors = if args.only_listed_actors {
+        actors.restricted()
+    } else {
+        actors
     };
     let model = persist::load(&args.model.model)?;
     if let Some(note) = args.csv.mention_note(&args.model.model) {

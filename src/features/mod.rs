@@ -40,6 +40,9 @@ pub struct Example<'a> {
     pub quote_mention: Option<(usize, usize)>,
     /// Other actors the text is known to concern (masked as "other actor").
     pub other_actors: &'a [String],
+    /// Other names of the actor (an actors file's aliases, the forms an article used: `the
+    /// agency` for ICE), masked as the target like its name.
+    pub target_aliases: &'a [String],
 }
 
 impl<'a> Example<'a> {
@@ -53,6 +56,7 @@ impl<'a> Example<'a> {
             mention: row.mention_in(text),
             quote_mention: quote.and(row.mention),
             other_actors: &[],
+            target_aliases: &[],
         }
     }
 }
@@ -183,8 +187,8 @@ impl FeatureParams {
         // Counted per thread and merged, so only the distinct terms are ever held, never every
         // example's terms at once; counts are integers, so the result does not depend on the
         // order of the merge.
-        // Every training actor is known, so none needs a matcher of its own.
-        let unseen = UnseenActors::default();
+        // Every training actor is known; only other actors and aliases may need a matcher.
+        let unseen = space.unseen(examples);
         let document_frequency: FxHashMap<String, usize> = examples
             .par_iter()
             .map(|example| {
@@ -280,19 +284,25 @@ impl FeatureSpace {
         self.matchers = ActorMatchers::new(&self.actors);
     }
 
+    /// Matchers for the actors and aliases of `examples` that the space has none for.
+    fn unseen(&self, examples: &[Example]) -> UnseenActors {
+        UnseenActors::of(
+            &self.matchers,
+            examples.iter().flat_map(|example| {
+                std::iter::once(example.actor)
+                    .chain(example.other_actors.iter().map(String::as_str))
+                    .chain(example.target_aliases.iter().map(String::as_str))
+            }),
+        )
+    }
+
     /// Featurises examples (in parallel; the rows keep the examples' order).
     pub fn transform(
         &self,
         pipeline: &TextPipeline,
         examples: &[Example],
     ) -> Result<FeatureMatrix, Error> {
-        let unseen = UnseenActors::of(
-            &self.matchers,
-            examples.iter().flat_map(|example| {
-                std::iter::once(example.actor)
-                    .chain(example.other_actors.iter().map(String::as_str))
-            }),
-        );
+        let unseen = self.unseen(examples);
         // Each term lives only until it is looked up.
         let rows: Vec<Vec<(usize, f64)>> = examples
             .par_iter()
@@ -361,9 +371,15 @@ impl FeatureSpace {
         if target.is_none() && mention.is_none() {
             return text.to_string();
         }
+        let aliases = example
+            .target_aliases
+            .iter()
+            .filter(|alias| alias.as_str() != example.actor)
+            .filter_map(|alias| known_or_unseen(alias));
         let targets: Vec<(usize, usize)> = mention
             .into_iter()
             .chain(target.map(|target| target.find(text)).unwrap_or_default())
+            .chain(aliases.flat_map(|alias| alias.find(text)))
             .collect();
         let mut others = self.matchers.mentioned_in(text, example.actor);
         others.extend(
@@ -420,6 +436,7 @@ mod tests {
                 mention: None,
                 quote_mention: None,
                 other_actors: &[],
+                target_aliases: &[],
             })
             .collect()
     }
@@ -511,6 +528,7 @@ mod tests {
                 mention: None,
                 quote_mention: None,
                 other_actors: &[],
+                target_aliases: &[],
             },
             Example {
                 text: texts[0],
@@ -519,6 +537,7 @@ mod tests {
                 mention: None,
                 quote_mention: None,
                 other_actors: &[],
+                target_aliases: &[],
             },
         ];
         let space = params.fit(&pipeline, &training).unwrap();
@@ -547,6 +566,7 @@ mod tests {
             mention: Some(mention),
             quote_mention: None,
             other_actors: &[],
+            target_aliases: &[],
         };
         // "He", then "her"; a range that is not within the text is ignored.
         let training = [marked((0, 2)), marked((11, 14)), marked((3, 99))];
@@ -563,6 +583,41 @@ mod tests {
         assert!(terms(1).contains(&"w:praised [TARGET]"), "{:?}", terms(1));
         assert!(terms(2).contains(&"w:he praised"), "{:?}", terms(2));
         assert!(!terms(2).iter().any(|t| t.contains("[TARGET]")));
+    }
+
+    #[test]
+    fn aliases_are_masked_as_the_target() {
+        let texts = ["the agency raided a depot and Mamdani spoke"];
+        let pipeline = TextPipeline::train(&texts, 1).unwrap();
+        let mut params = FeatureParams {
+            target_mask: true,
+            ..words_only()
+        };
+        params.terms.word_ngrams = NgramRange::new(1, 1);
+        let aliases = ["the agency".to_string()];
+        let with_aliases = |target_aliases| Example {
+            text: texts[0],
+            quote: None,
+            actor: "ICE",
+            mention: None,
+            quote_mention: None,
+            other_actors: &[],
+            target_aliases,
+        };
+        let training = [with_aliases(&aliases), with_aliases(&[])];
+        let space = params.fit(&pipeline, &training).unwrap();
+        let terms = |row: usize| -> Vec<&str> {
+            let matrix = space.transform(&pipeline, &training[row..=row]).unwrap();
+            let row = matrix.matrix.outer_view(0).unwrap();
+            row.indices()
+                .iter()
+                .map(|&c| space.terms()[c].as_str())
+                .collect()
+        };
+        assert!(terms(0).contains(&"w:[TARGET]"), "{:?}", terms(0));
+        assert!(!terms(0).contains(&"w:agency"), "{:?}", terms(0));
+        assert!(terms(1).contains(&"w:agency"), "{:?}", terms(1));
+        assert!(!terms(1).contains(&"w:[TARGET]"), "{:?}", terms(1));
     }
 
     #[test]
