@@ -145,6 +145,11 @@ const TRAILING_AFTER: &[&str] = &[
     "recently",
     "afterward",
     "afterwards",
+    "first",
+    "again",
+    "twice",
+    "too",
+    "also",
     "to",
     "by",
     "through",
@@ -197,9 +202,11 @@ pub(crate) fn is_cue(word: &str) -> bool {
 }
 
 /// True when the lower-case `word` may follow the cue of a trailing attribution: a time or
-/// place (`on`, `yesterday`, `Monday`), never the start of a clause.
+/// place or a manner (`on`, `yesterday`, `Monday`, `first`, `briefly`), never the start of a
+/// clause.
 pub(crate) fn may_follow_trailing_cue(word: &str) -> bool {
-    TRAILING_AFTER.contains(&word) || WEEKDAYS.contains(&word)
+    let adverb = word.len() > 4 && word.ends_with("ly");
+    TRAILING_AFTER.contains(&word) || WEEKDAYS.contains(&word) || adverb
 }
 
 // Calendar and abbreviations.

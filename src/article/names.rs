@@ -156,15 +156,19 @@ fn is_name_word(doc: &Document, i: usize) -> bool {
                 .token_text(i + 2)
                 .starts_with(|c: char| c.is_ascii_digit()));
     let calendar = is_weekday(&lower) || (is_calendar_word(&lower) && before_number);
-    let adjective = word
-        .split('-')
-        .skip(1)
-        .any(|part| part.starts_with(char::is_lowercase));
+    let adjective = is_adjective_name(word);
     let bracketed = i > 0
         && matches!(doc.token_text(i - 1), "(" | "[")
         && matches!(doc.token_text(i + 1), ")" | "]" | ".");
     let tag = bracketed && (is_party_tag(word) || is_news_credit(&lower));
     !(calendar || adjective || tag || is_dateline(doc, i))
+}
+
+/// True when a capitalised word is a name made an adjective (`Angeles-based`, `Obama-era`).
+fn is_adjective_name(word: &str) -> bool {
+    word.split('-')
+        .skip(1)
+        .any(|part| part.starts_with(char::is_lowercase))
 }
 
 /// `WASHINGTON —`, `RIVERTON, Ohio (AP) —`: capitals at the head of a paragraph, before a
@@ -213,6 +217,8 @@ pub(crate) fn name_candidates(doc: &Document, claimed: &[bool]) -> Vec<Candidate
         // Grow a run of capitalised words (and connectors between them).
         let mut run = vec![i];
         let mut j = i;
+        // `Los Angeles-based`: a run that a name made an adjective ends is that adjective's.
+        let mut modifier = false;
         loop {
             let current = doc.token_text(j);
             if strip_possessive(current).1 || j + 1 - i >= MAX_NAME_TOKENS {
@@ -235,6 +241,7 @@ pub(crate) fn name_candidates(doc: &Document, claimed: &[bool]) -> Vec<Candidate
             let w = doc.token_text(next);
             if is_capitalised(w) {
                 if !is_name_word(doc, next) {
+                    modifier = is_adjective_name(w);
                     break;
                 }
                 run.push(next);
@@ -262,6 +269,10 @@ pub(crate) fn name_candidates(doc: &Document, claimed: &[bool]) -> Vec<Candidate
             break;
         }
         let end = j + 1;
+        if modifier {
+            i = end;
+            continue;
+        }
         // An acronym defined right after: `Long Form (ACR)`.
         let acronym = (doc.token_text(end) == "("
             && doc.is_word(end + 1)

@@ -22,8 +22,8 @@ use std::collections::HashMap;
 
 use super::grammar::{is_active_cue, is_skippable, is_subject, is_verbish};
 use super::lexicon::{
-    is_capitalised, is_title, GROUPS_OF, GROUP_DETERMINERS, GROUP_NOUNS, MODIFIER_PREPOSITIONS,
-    SKIPPABLE,
+    is_capitalised, is_title, is_weekday, GROUPS_OF, GROUP_DETERMINERS, GROUP_NOUNS,
+    MODIFIER_PREPOSITIONS, SKIPPABLE, STOPWORDS,
 };
 use super::mentions::{FoundActors, Mention, MentionKind};
 use super::quotes::RawQuote;
@@ -276,9 +276,42 @@ fn mention_after<'f>(
     {
         next += 1;
     }
-    mentions_starting_at(found, next)
-        .filter(|m| pronouns || m.kind != MentionKind::Pronoun)
-        .min_by_key(|m| m.kind != MentionKind::Name)
+    let at = |u: usize| {
+        mentions_starting_at(found, u)
+            .filter(|m| pronouns || m.kind != MentionKind::Pronoun)
+            .min_by_key(|m| m.kind != MentionKind::Name)
+    };
+    // The words of a description before the name it leads to (`Los Angeles-based attorney`,
+    // `party boss`): not a function word, a weekday or punctuation.
+    let sentence = doc.tokens.get(next)?.sentence;
+    let describes = |u: usize| {
+        let word = doc.token_text(u).to_lowercase();
+        doc.tokens.get(u).is_some_and(|x| x.sentence == sentence)
+            && doc.is_word(u)
+            && !STOPWORDS.contains(&word.as_str())
+            && !is_weekday(&word)
+            && !is_active_cue(doc, u)
+    };
+    let head_after = |from: usize| {
+        (from..from + DESCRIBED_WORDS)
+            .take_while(|&u| describes(u))
+            .find_map(|u| at(u).filter(|m| m.kind == MentionKind::Name))
+    };
+    match at(next) {
+        // `said Republican party boss Reince Priebus`: past the description to its head.
+        Some(m) => {
+            let lower_follows =
+                doc.is_word(m.last_token + 1) && !is_capitalised(doc.token_text(m.last_token + 1));
+            Some(
+                lower_follows
+                    .then(|| head_after(m.last_token + 1))
+                    .flatten()
+                    .unwrap_or(m),
+            )
+        }
+        // `said Los Angeles-based attorney Edgar Martirosyan`.
+        None => head_after(next),
+    }
 }
 
 /// `“…,” Mr. Daniloff, now 81 and retired, said by telephone`: the mention that right
@@ -621,6 +654,37 @@ mod tests {
         assert_eq!(got[0].1.as_deref(), Some("Ann Lee"));
         assert_eq!(got[1].1.as_deref(), Some("Bob Park"));
         assert_eq!(got[1].2, INVERTED);
+    }
+
+    #[test]
+    fn inverted_subject_is_the_head_of_its_description() {
+        let got = speakers(
+            "“It is a small price,” explained Harbor City-based lawyer Ida Moss. “It hurts,” said Labour party boss Tom Reyes.",
+        );
+        assert_eq!(got[0].1.as_deref(), Some("Ida Moss"));
+        assert_eq!(got[1].1.as_deref(), Some("Tom Reyes"));
+        // A weekday or `that` after the cue is no description.
+        let got = speakers("Bo Park said Tuesday that Ann Lee would “never” sign.");
+        assert_eq!(got[0].1.as_deref(), Some("Bo Park"));
+    }
+
+    #[test]
+    fn a_quote_ending_in_a_comma_hands_over_to_any_verb() {
+        let got = speakers(
+            "Bo Park spoke first.\n\n“The port will always be the port,” an angry Ann Lee retorted.",
+        );
+        assert_eq!(got[0].1.as_deref(), Some("Ann Lee"));
+        let got = speakers("Bo Park left first. “The port stays,” a tired Ann Lee shrugged.");
+        assert_eq!(got[0].0, "The port stays,");
+        assert_eq!(got[0].1.as_deref(), Some("Ann Lee"));
+    }
+
+    #[test]
+    fn a_titled_surname_is_not_an_organisation() {
+        let got = speakers(
+            "Paulson Partners lost money. Mr. Paulson told investors the fears were “overblown.”",
+        );
+        assert_eq!(got[0].1.as_deref(), Some("Paulson"));
     }
 
     #[test]
