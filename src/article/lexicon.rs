@@ -23,7 +23,10 @@ const CUE_VERBS: &str = "\
     rebuke fault congratulate endorse oppose propose recommend signal indicate express \
     discuss believe think know feel want worry insist caution reject dismiss defend \
     continue concur muse scoff acknowledge argue imply vouch plead \
-    fret surmise shout yell whisper cry snap recommend pledge";
+    fret surmise shout yell whisper cry snap recommend pledge \
+    anticipate interject retaliate object protest confess dispute challenge prefer expect \
+    intend hint reason characterize lambaste berate assail ridicule taunt underscore \
+    highlight cite affirm reaffirm reassure advocate";
 
 /// Verbs whose bare form is more often a noun (`a call`, `the report`, `his support`): only
 /// their `-s`, `-ed` and `-ing` forms are cues.
