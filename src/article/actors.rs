@@ -82,8 +82,8 @@ pub(crate) fn find_actors(doc: &Document, known: &ActorList, _quotes: &[RawQuote
             .collect();
         match_known(doc, &story, &mut found, &mut only_headlines);
     }
-    classify(doc, &mut found);
     found.sort();
+    classify(doc, &mut found);
     found
 }
 
@@ -286,10 +286,14 @@ fn link_single(
 }
 
 /// Guesses kind and gender of each actor from its name, titles and how it is used.
+/// `found.mentions` must be in text order.
 fn classify(doc: &Document, found: &mut FoundActors) {
     // (mentions, after a place word, after `the`) per actor, counted in one pass over the
     // mentions rather than one pass per actor.
     let mut usage = vec![(0, 0, 0); found.actors.len()];
+    // The last token of the latest mention after a place word, or listed with one (`in
+    // California, New Mexico and South Dakota`: all three are places).
+    let mut place_list_end: Option<usize> = None;
     for m in &found.mentions {
         let Some((total, before_place, before_the)) = usage.get_mut(m.actor) else {
             continue;
@@ -299,8 +303,23 @@ fn classify(doc: &Document, found: &mut FoundActors) {
             .first_token
             .checked_sub(1)
             .map(|p| doc.token_text(p).to_lowercase());
+        let listed_with_place = place_list_end.is_some_and(|end| {
+            if m.first_token > end + 3 {
+                return false;
+            }
+            let between: Vec<String> = (end + 1..m.first_token)
+                .map(|t| doc.token_text(t).to_lowercase())
+                .collect();
+            matches!(
+                between.iter().map(String::as_str).collect::<Vec<_>>()[..],
+                [","] | ["and"] | ["or"] | [",", "and"] | [",", "or"]
+            )
+        });
         match previous.as_deref() {
-            Some(p) if PLACE_WORDS.contains(&p) => *before_place += 1,
+            Some(p) if PLACE_WORDS.contains(&p) || listed_with_place => {
+                *before_place += 1;
+                place_list_end = Some(m.last_token);
+            }
             Some("the") => *before_the += 1,
             _ => {}
         }
@@ -390,6 +409,28 @@ mod tests {
                 (a.name, mentions)
             })
             .collect()
+    }
+
+    #[test]
+    fn groups_title_complements_and_headlines_are_no_names() {
+        let got: Vec<String> = names(
+            "Ports Clash Over The Harbor Levy — Again.\n\nHARBOR CITY — Supporters of Ann Lee and Bo Park met. Secretary of State Tim Ruiz spoke, and the Secretary of State left.",
+        )
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
+        assert_eq!(got, ["Ann Lee", "Bo Park", "Tim Ruiz"]);
+    }
+
+    #[test]
+    fn places_listed_together_are_places() {
+        let doc =
+            Document::new("Lee won primaries in Ohio, New Mexico and South Dakota on Tuesday.");
+        let found = find_actors(&doc, &ActorList::new(), &[]);
+        for name in ["Ohio", "New Mexico", "South Dakota"] {
+            let actor = found.actors.iter().find(|a| a.name == name).expect(name);
+            assert_eq!(actor.kind, ActorKind::Place, "{name}");
+        }
     }
 
     #[test]

@@ -582,7 +582,8 @@ const FEMALE_GIVEN_NAMES: &str = "\
     ann kathryn teresa sara janice jean alice madison doris abigail julia judy grace \
     denise amber marilyn beverly danielle theresa sophia marie diana brittany natalie \
     isabella charlotte rose alexis kayla debbie elena kirsten michele chelsea nikki sonia \
-    elise jill claire kristen valerie susana priya maya";
+    elise jill claire kristen valerie susana priya maya hillary melania ivanka kamala \
+    marine nicola fatima aisha leila olga irina tatiana";
 
 /// Common given names read as a man's.
 const MALE_GIVEN_NAMES: &str = "\
@@ -595,7 +596,9 @@ const MALE_GIVEN_NAMES: &str = "\
     carl arthur lawrence dylan jesse jordan bryan billy joe bruce gabriel logan albert \
     willie alan juan wayne elijah randy roy vincent ralph eugene russell bobby mason \
     philip louis ted mike chris bill hank rick jared bob tom tim jim ben chuck harry \
-    mitch martin hugh";
+    mitch martin hugh bernie barack marco jeb mitt newt rand vladimir boris emmanuel \
+    francois sergei dmitry ivan mohammed muhammad ahmed omar ali hassan recep \
+    bashar xavier pierre hans klaus";
 
 /// The gender a given name is read as, if it is a common one.
 pub(crate) fn given_name_gender(word: &str) -> Option<PronounGender> {

@@ -14,8 +14,8 @@ use std::collections::HashMap;
 use super::grammar::starts_sentence;
 use super::lexicon::{
     has_org_word, is_acronym, is_calendar_word, is_capitalised, is_news_credit, is_party_tag,
-    is_title, is_weak_title, is_weekday, normal_title, strip_possessive, CONNECTORS, ORG_WORDS,
-    STOPWORDS,
+    is_title, is_weak_title, is_weekday, normal_title, strip_possessive, CONNECTORS, GROUPS_OF,
+    ORG_WORDS, STOPWORDS,
 };
 use super::mentions::{FoundActors, Mention, MentionKind};
 use super::segment::Document;
@@ -356,15 +356,21 @@ fn make_candidate(doc: &Document, run: &[usize], acronym: Option<usize>) -> Opti
         .get(start)
         .map(|w| w.to_lowercase())
         .unwrap_or_default();
-    if initial
+    // `Supporters of Hillary Clinton` anywhere: a group named by what it is to the actor.
+    let group_of = GROUPS_OF.contains(&lower0.as_str())
+        && words
+            .get(start + 1)
+            .is_some_and(|w| w.eq_ignore_ascii_case("of"));
+    if (initial
         && acronym.is_none()
         && start == 0
         && words.len() > 2
         && CONNECTORS.contains(&words[1].to_lowercase().as_str())
         && !ORG_WORDS.contains(&lower0.as_str())
-        && !is_title(words[0])
+        && !is_title(words[0]))
+        || group_of
     {
-        start = 2;
+        start += 2;
     }
     let mut titles: Vec<String> = Vec::new();
     // Leading titles; a weak title (`Police`, `State`) only counts right after another title
@@ -378,6 +384,10 @@ fn make_candidate(doc: &Document, run: &[usize], acronym: Option<usize>) -> Opti
         }
         titles.push(normal_title(words[k]));
         k += 1;
+    }
+    // `Secretary of State John Kerry`: the title's own complement is no name.
+    if !titles.is_empty() && words.get(k).is_some_and(|w| w.eq_ignore_ascii_case("of")) {
+        k = (k + 2).min(words.len());
     }
     // A title in the middle: `Homeland Security Secretary Kristi Noem`.
     if let Some(m) = (k..words.len().saturating_sub(1))

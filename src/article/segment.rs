@@ -107,7 +107,7 @@ impl<'t> Document<'t> {
     }
 
     /// True when paragraph `p` is a headline: one line without a full stop whose words are
-    /// mostly capitalised (`Harbor Levy Will Sink the Port, Union Chief Says`). Capitals
+    /// mostly capitalised, or the article's first line with every long word capitalised (`Harbor Levy Will Sink the Port, Union Chief Says`). Capitals
     /// there mark a headline's style, not names.
     pub(crate) fn is_headline(&self, p: usize) -> bool {
         let first = self.sentences.partition_point(|s| s.paragraph < p);
@@ -127,9 +127,14 @@ impl<'t> Document<'t> {
             .iter()
             .filter(|w| w.starts_with(char::is_uppercase))
             .count();
-        last != "."
-            && (3..=HEADLINE_WORDS).contains(&words.len())
-            && capitalised * 10 >= words.len() * 7
+        // A headline ends without a full stop, unless it is the article's first line and
+        // capitalises every long word.
+        let title_case = if last == "." {
+            p == 0 && capitalised == words.len()
+        } else {
+            capitalised * 10 >= words.len() * 7
+        };
+        (3..=HEADLINE_WORDS).contains(&words.len()) && title_case
     }
 
     /// True when byte `pos` lies inside a markup tag.
