@@ -6,7 +6,7 @@
 
 use super::lexicon::{
     follows_subject, is_auxiliary, is_cue, GROUP_NOUNS, MORE_VERBISH, PASSIVE, PREPOSITIONS,
-    SKIPPABLE,
+    SKIPPABLE, STOPWORDS,
 };
 use super::mentions::{Mention, MentionKind};
 use super::segment::{Document, TokenKind};
@@ -62,9 +62,44 @@ pub(crate) fn is_verbish(word: &str) -> bool {
         || (lower.ends_with("ed") && word.chars().next().is_some_and(|c| c.is_lowercase()))
 }
 
+/// Most lower-case words between a name and the name it modifies (`Obama campaign manager
+/// Jim Messina`).
+const MODIFIER_WORDS: usize = 3;
+
+/// True when a name modifies a description of the name after it (`Obama consultant Cornell
+/// Belcher`, `Clinton aide Jake Sullivan`): a few lower-case words that are no verb, then
+/// another name.
+fn is_modifier(doc: &Document, mentions: &[Mention], m: &Mention) -> bool {
+    if m.kind != MentionKind::Name {
+        return false;
+    }
+    let sentence = doc.tokens[m.last_token].sentence;
+    let described = |t: usize| {
+        let word = doc.token_text(t);
+        doc.is_word(t)
+            && doc.tokens[t].sentence == sentence
+            && word.starts_with(char::is_lowercase)
+            && !is_verbish(word)
+            && !is_skippable(word)
+            && !STOPWORDS.contains(&word.to_lowercase().as_str())
+    };
+    let words = (m.last_token + 1..m.last_token + 1 + MODIFIER_WORDS)
+        .take_while(|&t| described(t))
+        .count();
+    let next = m.last_token + 1 + words;
+    let from = mentions.partition_point(|o| o.first_token < next);
+    words > 0
+        && mentions
+            .get(from)
+            .is_some_and(|o| o.first_token == next && o.kind == MentionKind::Name)
+}
+
 /// True when the mention stands where a subject stands: before a verb (skipping a group noun
 /// and a comma) or first in its sentence and not after a preposition.
 pub(crate) fn is_subject(doc: &Document, mentions: &[Mention], m: &Mention) -> bool {
+    if is_modifier(doc, mentions, m) {
+        return false;
+    }
     let mut t = m.last_token + 1;
     if GROUP_NOUNS.contains(&doc.token_text(t).to_lowercase().as_str()) {
         t += 1;
@@ -97,7 +132,7 @@ pub(crate) fn is_subject(doc: &Document, mentions: &[Mention], m: &Mention) -> b
     let first_in_sentence = !mentions[from..]
         .iter()
         .take_while(|o| o.span.start < m.span.start)
-        .any(|o| o.kind != MentionKind::Pronoun);
+        .any(|o| o.kind != MentionKind::Pronoun && !is_modifier(doc, mentions, o));
     // The word before the mention, looking past an article (`of the union`).
     let mut previous = m
         .first_token

@@ -444,6 +444,18 @@ fn cue_subject(
     cue: usize,
     inside_marks: &dyn Fn(usize) -> bool,
 ) -> Option<(usize, f64)> {
+    cue_subject_of(doc, found, cue, inside_marks, true)
+}
+
+/// [`cue_subject`]; `shared` says whether a joined cue may take the subject of the cue before
+/// it.
+fn cue_subject_of(
+    doc: &Document,
+    found: &FoundActors,
+    cue: usize,
+    inside_marks: &dyn Fn(usize) -> bool,
+    shared: bool,
+) -> Option<(usize, f64)> {
     let sentence = doc.sentence_of(cue)?;
     let word = doc.token_text(cue).to_lowercase();
     if word == "according" {
@@ -460,6 +472,25 @@ fn cue_subject(
             .map(|m| (m.actor, ACCORDING_TO));
     }
     let participle = word.ends_with("ing") && cue > 0 && doc.token_text(cue - 1) == ",";
+    // `Ackman wrote to investors, telling them …`, `Ubben called him “driven” and asserted
+    // …`: a participle after a comma, or a cue right after `and`, has the subject of the cue
+    // before it in the sentence (looked up one step back only, so a run-on chain of cues
+    // stays linear).
+    let joined = (sentence.tokens.start..cue)
+        .rev()
+        .find(|&t| !is_skippable(doc.token_text(t)) || doc.token_text(t) == ",")
+        .is_some_and(|t| doc.token_text(t).eq_ignore_ascii_case("and"));
+    if shared && (participle || joined) {
+        let previous = (cue.saturating_sub(CUE_WINDOW).max(sentence.tokens.start)..cue)
+            .rev()
+            .filter(|&t| !inside_marks(doc.tokens[t].span.start))
+            .find(|&t| is_active_cue(doc, t) && (t == 0 || doc.token_text(t - 1) != ","));
+        if let Some(subject) =
+            previous.and_then(|p| cue_subject_of(doc, found, p, inside_marks, false))
+        {
+            return Some(subject);
+        }
+    }
     let mut modifier: Option<usize> = None;
     if !participle {
         let mut t = cue;
@@ -685,6 +716,27 @@ mod tests {
             "Paulson Partners lost money. Mr. Paulson told investors the fears were “overblown.”",
         );
         assert_eq!(got[0].1.as_deref(), Some("Paulson"));
+    }
+
+    #[test]
+    fn a_joined_cue_shares_the_subject_of_the_cue_before_it() {
+        let got = speakers(
+            "On Monday, as shares of Calder Works fell, Mr. Ubben wrote to investors, telling them the stock was “worth far more.”",
+        );
+        let quote = got.iter().find(|g| g.0 == "worth far more.").unwrap();
+        assert_eq!(quote.1.as_deref(), Some("Ubben"));
+        let got = speakers(
+            "Speaking on Harbor Radio, Ann Lee called the plan “reckless” and insisted that the “port stays.”",
+        );
+        assert!(got.iter().all(|g| g.1.as_deref() == Some("Ann Lee")), "{got:?}");
+    }
+
+    #[test]
+    fn a_name_that_describes_another_is_not_the_subject() {
+        let got = speakers(
+            "Lee consultant Bo Park, a pollster, took up the theme. “Voters see it,” he said.",
+        );
+        assert_eq!(got[0].1.as_deref(), Some("Bo Park"));
     }
 
     #[test]
