@@ -277,11 +277,21 @@ fn add_pronouns(doc: &Document, found: &mut FoundActors, quotes: &[RawQuote]) {
                 .map(|m| m.actor);
         }
         if chosen.is_none() && subject {
-            chosen = candidates
+            // The latest sentence with a subject, and its first subject there (the main
+            // clause's, not that of a clause inside it: `Hale took his daughter to explain who
+            // Ali was. He said …`).
+            let latest = candidates
                 .iter()
                 .rev()
-                .find(|m| m.kind == MentionKind::Pronoun || is_subject(doc, &found.mentions, m))
-                .map(|m| m.actor);
+                .find(|m| m.kind == MentionKind::Pronoun || is_subject(doc, &found.mentions, m));
+            chosen = latest.map(|latest| {
+                let sentence = doc.tokens[latest.first_token].sentence;
+                candidates
+                    .iter()
+                    .filter(|m| doc.tokens[m.first_token].sentence == sentence)
+                    .find(|m| m.kind == MentionKind::Pronoun || is_subject(doc, &found.mentions, m))
+                    .map_or(latest.actor, |m| m.actor)
+            });
         }
         if chosen.is_none() {
             chosen = candidates.last().map(|m| m.actor);
@@ -380,6 +390,22 @@ mod tests {
             "Sen. Ann Hollis, who faces Bob Pruitt, accused Pruitt of lying. She said no.",
         );
         assert_eq!(got, vec![("She".to_string(), "Ann Hollis".to_string())]);
+    }
+
+    #[test]
+    fn subject_pronoun_prefers_the_main_clause_and_the_speaker() {
+        // The main clause's subject, not that of a clause inside it.
+        let got = resolved("Andrew Hale took his son to see where Tom Ruiz worked. He said no.");
+        assert_eq!(
+            got.last().unwrap(),
+            &("He".to_string(), "Andrew Hale".to_string())
+        );
+        // The one who spoke, not the subject of what was said.
+        let got = resolved("Spokesman Josh Earl said Tom Ruiz kept in touch. “It helps,” he said.");
+        assert_eq!(
+            got.last().unwrap(),
+            &("he".to_string(), "Josh Earl".to_string())
+        );
     }
 
     #[test]

@@ -156,17 +156,23 @@ pub(crate) fn is_subject(doc: &Document, mentions: &[Mention], m: &Mention) -> b
 const APPOSITIVE: usize = 12;
 
 /// True when the mention is the subject of a cue: right before it (`Ryan said`, `Earnest has
-/// also argued`, `Simmons, an Obama supporter, said`) or right after it (`said Ryan`).
+/// also argued`, `Simmons, an Obama supporter, said`) or right after an inverted one (`…,
+/// said Ryan`).
 pub(crate) fn is_cue_subject(doc: &Document, m: &Mention) -> bool {
     let same_sentence = |t: usize| {
         doc.tokens
             .get(t)
             .is_some_and(|x| x.sentence == doc.tokens[m.first_token].sentence)
     };
-    if m.first_token > 0
-        && same_sentence(m.first_token - 1)
-        && is_active_cue(doc, m.first_token - 1)
-    {
+    // Inverted (`“…,” said Ryan`, `…, said Ryan`): nothing but punctuation before the cue, so
+    // `Earl said Ryan kept in touch` is no inversion.
+    let inverted = m.first_token.checked_sub(1).is_some_and(|c| {
+        same_sentence(c)
+            && is_active_cue(doc, c)
+            && c.checked_sub(1)
+                .is_none_or(|b| !same_sentence(b) || !doc.is_word(b))
+    });
+    if inverted {
         return true;
     }
     let mut t = m.last_token + 1;

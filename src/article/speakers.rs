@@ -728,7 +728,10 @@ mod tests {
         let got = speakers(
             "Speaking on Harbor Radio, Ann Lee called the plan “reckless” and insisted that the “port stays.”",
         );
-        assert!(got.iter().all(|g| g.1.as_deref() == Some("Ann Lee")), "{got:?}");
+        assert!(
+            got.iter().all(|g| g.1.as_deref() == Some("Ann Lee")),
+            "{got:?}"
+        );
     }
 
     #[test]
