@@ -5,8 +5,8 @@
 //! on nothing but [`super::segment`], [`super::lexicon`] and the mention types.
 
 use super::lexicon::{
-    follows_subject, is_auxiliary, is_cue, GROUP_NOUNS, MORE_VERBISH, PASSIVE, PREPOSITIONS,
-    SKIPPABLE, STOPWORDS,
+    follows_subject, is_auxiliary, is_cue, is_determiner, GROUP_NOUNS, MORE_VERBISH, PASSIVE,
+    PREPOSITIONS, SKIPPABLE, STOPWORDS,
 };
 use super::mentions::{Mention, MentionKind};
 use super::segment::{Document, TokenKind};
@@ -26,6 +26,10 @@ pub(crate) fn is_active_cue(doc: &Document, i: usize) -> bool {
     }
     // `states can`, `reports have`: a noun that a verb follows is no cue.
     if i + 1 < doc.tokens.len() && is_auxiliary(&doc.token_text(i + 1).to_lowercase()) {
+        return false;
+    }
+    // `the remarks`, `his claims`: a noun.
+    if previous.as_deref().is_some_and(is_determiner) {
         return false;
     }
     // `is telling` is active, `was invited` passive.
@@ -190,4 +194,25 @@ pub(crate) fn is_cue_subject(doc: &Document, m: &Mention) -> bool {
             .take_while(|&u| same_sentence(u))
             .find(|&u| doc.token_text(u) == ",")
             .is_some_and(|u| is_active_cue(doc, u + 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The words of `text` that are active cues.
+    fn cues(text: &str) -> Vec<&str> {
+        let doc = Document::new(text);
+        (0..doc.tokens.len())
+            .filter(|&i| is_active_cue(&doc, i))
+            .map(|i| doc.token_text(i))
+            .collect()
+    }
+
+    #[test]
+    fn cue_words_used_as_nouns_are_no_cues() {
+        assert_eq!(cues("Lee called the remarks silly."), ["called"]);
+        assert_eq!(cues("He said that states can pass laws."), ["said"]);
+        assert!(cues("His claims were false, and she was invited.").is_empty());
+    }
 }

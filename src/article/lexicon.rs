@@ -721,6 +721,16 @@ const AUXILIARIES: &[&str] = &[
 /// Adverbs that, like an auxiliary, show the word before them is a subject.
 const SUBJECT_ADVERBS: &[&str] = &["also", "then", "later", "previously"];
 
+/// Determiners: a cue word after one is a noun (`the remarks`, `his claims`).
+const DETERMINERS: &[&str] = &[
+    "the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "these", "those",
+];
+
+/// True when the lower-case `word` is a determiner.
+pub(crate) fn is_determiner(word: &str) -> bool {
+    DETERMINERS.contains(&word)
+}
+
 /// True when the lower-case `word` is an auxiliary or modal verb.
 pub(crate) fn is_auxiliary(word: &str) -> bool {
     AUXILIARIES.contains(&word)

@@ -368,7 +368,7 @@ fn subject_after_quote(
 }
 
 /// Most words of an article and its adjectives before a speaker's name (`an angry Hollande`).
-const DESCRIBED_WORDS: usize = 4;
+const DESCRIBED_WORDS: usize = 5;
 
 /// Most tokens of a bracketed aside between a subject and its verb (`(D-Wash.)`, `(ICE)`).
 const PARENTHETICAL: usize = 8;
