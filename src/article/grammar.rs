@@ -5,8 +5,8 @@
 //! on nothing but [`super::segment`], [`super::lexicon`] and the mention types.
 
 use super::lexicon::{
-    follows_subject, is_auxiliary, is_cue, is_determiner, GROUP_NOUNS, MORE_VERBISH, PASSIVE,
-    PREPOSITIONS, SKIPPABLE, STOPWORDS,
+    follows_subject, is_auxiliary, is_capitalised, is_cue, is_determiner, strip_possessive,
+    GROUP_NOUNS, MORE_VERBISH, PASSIVE, PREPOSITIONS, SKIPPABLE, STOPWORDS,
 };
 use super::mentions::{Mention, MentionKind};
 use super::segment::{Document, TokenKind};
@@ -28,8 +28,12 @@ pub(crate) fn is_active_cue(doc: &Document, i: usize) -> bool {
     if i + 1 < doc.tokens.len() && is_auxiliary(&doc.token_text(i + 1).to_lowercase()) {
         return false;
     }
-    // `the remarks`, `his claims`: a noun.
-    if previous.as_deref().is_some_and(is_determiner) {
+    // `the remarks`, `his claims`, `Trump’s comments`: a noun (`he’s said` is no possessive).
+    let possessive = i.checked_sub(1).is_some_and(|p| {
+        let word = doc.token_text(p);
+        strip_possessive(word).1 && is_capitalised(word)
+    });
+    if previous.as_deref().is_some_and(is_determiner) || possessive {
         return false;
     }
     // `is telling` is active, `was invited` passive.
@@ -214,5 +218,6 @@ mod tests {
         assert_eq!(cues("Lee called the remarks silly."), ["called"]);
         assert_eq!(cues("He said that states can pass laws."), ["said"]);
         assert!(cues("His claims were false, and she was invited.").is_empty());
+        assert_eq!(cues("Lee’s remarks hurt, and she’s said so."), ["said"]);
     }
 }
