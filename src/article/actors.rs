@@ -336,7 +336,8 @@ fn classify(doc: &Document, found: &mut FoundActors) {
             || words.iter().any(|w| CONNECTORS.contains(w))
         {
             ActorKind::Organisation
-        } else if person_title {
+        } else if person_title || (words.len() > 1 && given_name_gender(words[0]).is_some()) {
+            // A title or a common given name (`Hillary Clinton`, whatever `to` comes before).
             ActorKind::Person
         } else if before_place * 2 >= total.max(1) && total > 0 {
             ActorKind::Place
