@@ -13,6 +13,13 @@ use super::segment::{Document, TokenKind};
 
 /// True when token `i` of `doc` is a cue used actively (not `was invited`).
 pub(crate) fn is_active_cue(doc: &Document, i: usize) -> bool {
+    // `as Amar put it`: a phrase cue.
+    if doc.is_word(i)
+        && matches!(doc.token_text(i).to_lowercase().as_str(), "put" | "puts")
+        && doc.token_text(i + 1).eq_ignore_ascii_case("it")
+    {
+        return true;
+    }
     if !doc.is_word(i) || !is_cue(doc.token_text(i)) {
         return false;
     }

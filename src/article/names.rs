@@ -13,9 +13,9 @@ use std::collections::HashMap;
 
 use super::grammar::starts_sentence;
 use super::lexicon::{
-    has_org_word, is_acronym, is_calendar_word, is_capitalised, is_news_credit, is_party_tag,
-    is_title, is_weak_title, is_weekday, normal_title, strip_possessive, CONNECTORS, GROUPS_OF,
-    ORG_WORDS, STOPWORDS,
+    has_org_word, is_acronym, is_calendar_word, is_capitalised, is_cue, is_news_credit,
+    is_party_tag, is_title, is_weak_title, is_weekday, normal_title, strip_possessive, CONNECTORS,
+    GROUPS_OF, ORG_WORDS, STOPWORDS,
 };
 use super::mentions::{FoundActors, Mention, MentionKind};
 use super::segment::Document;
@@ -345,9 +345,11 @@ fn make_candidate(doc: &Document, run: &[usize], acronym: Option<usize>) -> Opti
         .collect();
     let mut start = 0;
     let initial = starts_sentence(doc, run[0]);
+    // Leading stop words and connectors; a cue opening the sentence (`Said Bo Park, …`).
     while start < words.len()
         && (STOPWORDS.contains(&words[start].to_lowercase().as_str())
-            || CONNECTORS.contains(&words[start].to_lowercase().as_str()))
+            || CONNECTORS.contains(&words[start].to_lowercase().as_str())
+            || (initial && start == 0 && is_cue(words[start])))
     {
         start += 1;
     }

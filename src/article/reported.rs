@@ -238,6 +238,12 @@ fn reported_clause(doc: &Document, sentence: &Sentence, cue: usize) -> Option<Sp
         }
     }
     let mut first = cue + 1;
+    // `As Lee put it, …`: past the phrase's `it`.
+    if doc.token_text(first).eq_ignore_ascii_case("it")
+        && matches!(doc.token_text(cue).to_lowercase().as_str(), "put" | "puts")
+    {
+        first += 1;
+    }
     if let Some(that) = (cue + 1..range.end.min(cue + 1 + THAT_WINDOW))
         .take_while(|&i| (!is_punct(doc, i) || doc.token_text(i) == ",") && !is_active_cue(doc, i))
         .find(|&i| doc.token_text(i).eq_ignore_ascii_case("that"))

@@ -430,7 +430,15 @@ fn inverted_subject(
     cue: usize,
     outer: Span,
 ) -> Option<(usize, f64)> {
-    let between_ok = (doc.token_at_or_after(outer.end)..cue).all(|t| !doc.is_word(t));
+    // Right after the quote, or after a comma further on in its sentence (`“…,” since …,
+    // said Lee Epstein`).
+    let between_ok = (doc.token_at_or_after(outer.end)..cue).all(|t| !doc.is_word(t))
+        || (cue > 0
+            && doc.token_text(cue - 1) == ","
+            && doc
+                .tokens
+                .get(doc.token_at_or_after(outer.end))
+                .is_some_and(|after| after.sentence == doc.tokens[cue].sentence));
     if doc.tokens.get(cue)?.span.start < outer.end || !between_ok {
         return None;
     }
@@ -470,6 +478,12 @@ fn cue_subject_of(
                         && doc.token_text(cue + 2).eq_ignore_ascii_case("the"))
             })
             .map(|m| (m.actor, ACCORDING_TO));
+    }
+    // `Said Dorothy Poynter, who grew up with him, “…”`: a sentence that opens with its cue.
+    if cue == sentence.tokens.start {
+        if let Some(m) = mention_after(doc, found, cue, false) {
+            return Some((m.actor, INVERTED));
+        }
     }
     let participle = word.ends_with("ing") && cue > 0 && doc.token_text(cue - 1) == ",";
     // `Ackman wrote to investors, telling them …`, `Ubben called him “driven” and asserted
@@ -621,6 +635,10 @@ fn from_neighbours(
 ) -> Option<(usize, f64, Option<Span>)> {
     let here = doc.sentences_overlapping(quote.outer);
     let paragraph = doc.sentences.get(here.start)?.paragraph;
+    let opens_paragraph = doc
+        .paragraphs
+        .get(paragraph)
+        .is_some_and(|p| p.start + 4 > quote.outer.start);
     if let Some(previous) = earlier
         .iter()
         .rev()
@@ -631,10 +649,6 @@ fn from_neighbours(
             .last()
             .and_then(|s| doc.sentences.get(s))
             .map(|s| s.paragraph);
-        let opens_paragraph = doc
-            .paragraphs
-            .get(paragraph)
-            .is_some_and(|p| p.start + 4 > quote.outer.start);
         let near = previous_paragraph == Some(paragraph)
             || (opens_paragraph && previous_paragraph.is_some_and(|p| p + 1 == paragraph));
         if near {
@@ -643,12 +657,26 @@ fn from_neighbours(
             }
         }
     }
-    let neighbours = [here.start.checked_sub(1), Some(here.end)];
+    // `“Have I?” Sanders replied.`: a sentence right after the quote attributes it before
+    // the sentence before it does.
+    let follows = doc
+        .sentences
+        .get(here.end)
+        .is_some_and(|next| next.paragraph == paragraph && next.span.start <= quote.outer.end + 2);
+    let neighbours = if follows {
+        [Some(here.end), here.start.checked_sub(1)]
+    } else {
+        [here.start.checked_sub(1), Some(here.end)]
+    };
     for s in neighbours.into_iter().flatten() {
         let Some(sentence) = doc.sentences.get(s) else {
             continue;
         };
-        if sentence.paragraph != paragraph || inside_marks(sentence.span.start) {
+        // The sentence before may end the paragraph before, when the quote opens its own
+        // (`Carter said that … ¶ “That’s because …”`).
+        let leads_in =
+            opens_paragraph && s + 1 == here.start && sentence.paragraph + 1 == paragraph;
+        if (sentence.paragraph != paragraph && !leads_in) || inside_marks(sentence.span.start) {
             continue;
         }
         let speaker = *neighbour_cues.entry(s).or_insert_with(|| {
@@ -740,6 +768,37 @@ mod tests {
             "Lee consultant Bo Park, a pollster, took up the theme. “Voters see it,” he said.",
         );
         assert_eq!(got[0].1.as_deref(), Some("Bo Park"));
+    }
+
+    #[test]
+    fn inverted_cues_before_and_after_the_quote() {
+        let got = speakers(
+            "Said Bo Park, who runs the yard, “We are done.” “It is over,” since the vote went badly, said Tim Ruiz. As Ann Lee put it, “the port is a relic.”",
+        );
+        let speaker = |quote: &str| {
+            got.iter()
+                .find(|g| g.0 == quote)
+                .and_then(|g| g.1.clone())
+        };
+        assert_eq!(speaker("We are done.").as_deref(), Some("Bo Park"));
+        assert_eq!(speaker("It is over,").as_deref(), Some("Tim Ruiz"));
+        assert_eq!(speaker("the port is a relic.").as_deref(), Some("Ann Lee"));
+    }
+
+    #[test]
+    fn a_quote_opening_a_paragraph_takes_the_cue_that_leads_into_it() {
+        let got = speakers(
+            "Mayor Tim Ruiz said the fleet would stay in the region.\n\n“That is because this region matters most.”",
+        );
+        let quote = got.iter().find(|g| g.0.starts_with("That is")).unwrap();
+        assert_eq!(quote.1.as_deref(), Some("Tim Ruiz"));
+        assert_eq!(quote.2, NEIGHBOUR);
+        // A sentence right after the quote names its speaker before the sentence before does.
+        let got = speakers(
+            "Harbor Radio asked Ann Lee about the vote.\n\n“Have I won?” Ann Lee replied.",
+        );
+        let quote = got.iter().find(|g| g.0 == "Have I won?").unwrap();
+        assert_eq!(quote.1.as_deref(), Some("Ann Lee"));
     }
 
     #[test]
