@@ -209,8 +209,8 @@ fn extraction_report_on_polnear_gold_matches_the_scorer() {
     assert_eq!(all["speaker_named"]["total"], 4);
     assert_eq!(all["recall_by_kind"]["indirect"]["hits"], 2);
     // The scorer has no confidence table: every attribution here is right, one through a
-    // pronoun (`she said`, given 0.65) and the others through a name (0.9), so two groups
-    // and a calibration error of ((n - 1) × 0.1 + 0.35) / n (worked out by hand).
+    // pronoun (`she said`, given 0.75) and the others through a name (0.95), so two groups
+    // and a calibration error of ((n - 1) × 0.05 + 0.25) / n (worked out by hand).
     for (view, n) in [("all", 5), ("direct", 3)] {
         let reliability = &report["views"][view]["speaker_reliability"];
         let rows = reliability["rows"].as_array().unwrap();
@@ -224,9 +224,9 @@ fn extraction_report_on_polnear_gold_matches_the_scorer() {
                 )
             })
             .collect();
-        assert_eq!(groups, vec![(0.9, n - 1, n - 1), (0.65, 1, 1)], "{view}");
+        assert_eq!(groups, vec![(0.95, n - 1, n - 1), (0.75, 1, 1)], "{view}");
         let near = |v: &serde_json::Value, x: f64| (v.as_f64().unwrap() - x).abs() < 1e-9;
-        let ece = ((n - 1) as f64 * 0.1 + 0.35) / n as f64;
+        let ece = ((n - 1) as f64 * 0.05 + 0.25) / n as f64;
         assert!(near(&reliability["ece"], ece), "{view}: {reliability}");
         assert!(
             near(&reliability["ece_with_speaker"], ece),
@@ -256,10 +256,10 @@ fn extraction_report_on_polnear_gold_matches_the_scorer() {
         .stdout(contains("direct*      3      3  100.0/100.0/100.0"))
         .stdout(contains("partial 1/1 (100.0%)"))
         .stdout(contains(
-            "speaker confidence reliability, all view (n 5): ECE 0.150, 0.150 over those with a speaker\n\
+            "speaker confidence reliability, all view (n 5): ECE 0.090, 0.090 over those with a speaker\n\
              confidence      n  right  accuracy  mean confidence\n\
-             0.90            4      4     1.000            0.900\n\
-             0.65            1      1     1.000            0.650\n",
+             0.95            4      4     1.000            0.950\n\
+             0.75            1      1     1.000            0.750\n",
         ))
         .stdout(contains("reliability, direct view (n 3)"));
 }

@@ -35,19 +35,19 @@ use super::types::{QuoteKind, Span};
 // table): a speaker given 0.9 is right about nine times in ten there.
 
 /// Confidence of `“…,” said X`.
-pub(crate) const INVERTED: f64 = 0.9;
+pub(crate) const INVERTED: f64 = 0.95;
 /// Confidence of `X said` right before the cue.
-pub(crate) const ADJACENT: f64 = 0.9;
+pub(crate) const ADJACENT: f64 = 0.95;
 /// Confidence of `he said` right before the cue, through the pronoun's antecedent.
-pub(crate) const ADJACENT_PRONOUN: f64 = 0.65;
+pub(crate) const ADJACENT_PRONOUN: f64 = 0.75;
 /// Confidence of `according to X`.
-pub(crate) const ACCORDING_TO: f64 = 0.85;
+pub(crate) const ACCORDING_TO: f64 = 0.9;
 /// Confidence of the sentence subject when the cue has no adjacent subject.
-pub(crate) const CLAUSE_SUBJECT: f64 = 0.75;
+pub(crate) const CLAUSE_SUBJECT: f64 = 0.8;
 /// Confidence of the previous quote's speaker.
 pub(crate) const PREVIOUS_QUOTE: f64 = 0.9;
 /// Confidence of a cue in a neighbouring sentence.
-pub(crate) const NEIGHBOUR: f64 = 0.55;
+pub(crate) const NEIGHBOUR: f64 = 0.7;
 /// Confidence of a group described as the subject (`Critics of Mamdani have warned`).
 pub(crate) const DESCRIBED_GROUP: f64 = 0.6;
 /// Confidence of a subject found after a preposition.
@@ -775,11 +775,7 @@ mod tests {
         let got = speakers(
             "Said Bo Park, who runs the yard, “We are done.” “It is over,” since the vote went badly, said Tim Ruiz. As Ann Lee put it, “the port is a relic.”",
         );
-        let speaker = |quote: &str| {
-            got.iter()
-                .find(|g| g.0 == quote)
-                .and_then(|g| g.1.clone())
-        };
+        let speaker = |quote: &str| got.iter().find(|g| g.0 == quote).and_then(|g| g.1.clone());
         assert_eq!(speaker("We are done.").as_deref(), Some("Bo Park"));
         assert_eq!(speaker("It is over,").as_deref(), Some("Tim Ruiz"));
         assert_eq!(speaker("the port is a relic.").as_deref(), Some("Ann Lee"));
