@@ -166,6 +166,9 @@ pub(crate) fn is_subject(doc: &Document, mentions: &[Mention], m: &Mention) -> b
     first_in_sentence && !after_preposition
 }
 
+/// Most words (auxiliaries, adverbs) between a subject and its cue (`has also long argued`).
+const SKIPPED_WORDS: usize = 6;
+
 /// Most tokens of an appositive between a subject and its cue (`Simmons, an Obama supporter,
 /// said`).
 const APPOSITIVE: usize = 12;
@@ -191,7 +194,11 @@ pub(crate) fn is_cue_subject(doc: &Document, m: &Mention) -> bool {
         return true;
     }
     let mut t = m.last_token + 1;
-    while same_sentence(t) && doc.is_word(t) && is_skippable(doc.token_text(t)) {
+    while t <= m.last_token + SKIPPED_WORDS
+        && same_sentence(t)
+        && doc.is_word(t)
+        && is_skippable(doc.token_text(t))
+    {
         t += 1;
     }
     if !same_sentence(t) {

@@ -44,6 +44,22 @@ const TRAILING_WORDS: usize = 5;
 pub(crate) fn with_reported(doc: &Document, marked: Vec<RawQuote>) -> Vec<RawQuote> {
     let mut marks: Vec<Span> = marked.iter().map(|q| q.outer).collect();
     marks.sort();
+    // The latest end among the marks up to each one: a span overlaps a mark exactly when
+    // some mark starting before its end ends after its start, one binary search per span
+    // (marks may nest, so their ends alone are not in order).
+    let latest_end: Vec<usize> = marks
+        .iter()
+        .scan(0, |end, m| {
+            *end = (*end).max(m.end);
+            Some(*end)
+        })
+        .collect();
+    let touches_a_mark = |span: Span| {
+        let before_end = marks.partition_point(|m| m.start < span.end);
+        before_end
+            .checked_sub(1)
+            .is_some_and(|k| latest_end[k] > span.start)
+    };
     let mut out = marked;
     for sentence in &doc.sentences {
         // The marks of the sentence: those ending after it starts and starting before it ends.
@@ -59,7 +75,7 @@ pub(crate) fn with_reported(doc: &Document, marked: Vec<RawQuote>) -> Vec<RawQuo
         out.extend(
             sentence_statements(doc, sentence, &in_sentence)
                 .into_iter()
-                .filter(|q| in_sentence.iter().all(|m| m.intersection(q.span) == 0)),
+                .filter(|q| !touches_a_mark(q.span)),
         );
     }
     out.sort_by_key(|q| (q.span.start, q.span.end));
@@ -80,11 +96,15 @@ fn sentence_statements(doc: &Document, sentence: &Sentence, marks: &[Span]) -> V
         let participle = doc.token_text(cue).to_lowercase().ends_with("ing")
             && cue > 0
             && doc.token_text(cue - 1) == ",";
-        !participle
-            && mark_edges.iter().any(|&(first, after)| {
-                (after <= cue && cue - after < ATTRIBUTION_GAP)
-                    || (cue < first && first - cue <= ATTRIBUTION_GAP)
-            })
+        // The marks are in text order: the one starting at or before the cue, the one after.
+        let next = mark_edges.partition_point(|&(first, _)| first <= cue);
+        let after_a_mark = next
+            .checked_sub(1)
+            .is_some_and(|k| mark_edges[k].1 <= cue && cue - mark_edges[k].1 < ATTRIBUTION_GAP);
+        let before_a_mark = mark_edges
+            .get(next)
+            .is_some_and(|&(first, _)| first - cue <= ATTRIBUTION_GAP);
+        !participle && (after_a_mark || before_a_mark)
     };
     let cues: Vec<usize> = range
         .clone()

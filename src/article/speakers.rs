@@ -370,6 +370,10 @@ fn subject_after_quote(
 /// Most words of an article and its adjectives before a speaker's name (`an angry Hollande`).
 const DESCRIBED_WORDS: usize = 5;
 
+/// How far back from a cue its joining `and` is looked for, past adverbs (`and also quickly
+/// said`).
+const JOIN_REACH: usize = 6;
+
 /// Most tokens of a bracketed aside between a subject and its verb (`(D-Wash.)`, `(ICE)`).
 const PARENTHETICAL: usize = 8;
 
@@ -490,7 +494,7 @@ fn cue_subject_of(
     // …`: a participle after a comma, or a cue right after `and`, has the subject of the cue
     // before it in the sentence (looked up one step back only, so a run-on chain of cues
     // stays linear).
-    let joined = (sentence.tokens.start..cue)
+    let joined = (cue.saturating_sub(JOIN_REACH).max(sentence.tokens.start)..cue)
         .rev()
         .find(|&t| !is_skippable(doc.token_text(t)) || doc.token_text(t) == ",")
         .is_some_and(|t| doc.token_text(t).eq_ignore_ascii_case("and"));
