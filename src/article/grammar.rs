@@ -5,19 +5,15 @@
 //! on nothing but [`super::segment`], [`super::lexicon`] and the mention types.
 
 use super::lexicon::{
-    follows_subject, is_auxiliary, is_capitalised, is_cue, is_determiner, strip_possessive,
-    GROUP_NOUNS, MORE_VERBISH, PASSIVE, PREPOSITIONS, SKIPPABLE, STOPWORDS,
+    follows_subject, is_auxiliary, is_capitalised, is_cue, is_determiner, is_phrase_cue,
+    strip_possessive, GROUP_NOUNS, MORE_VERBISH, PASSIVE, PREPOSITIONS, SKIPPABLE, STOPWORDS,
 };
 use super::mentions::{Mention, MentionKind};
 use super::segment::{Document, TokenKind};
 
 /// True when token `i` of `doc` is a cue used actively (not `was invited`).
 pub(crate) fn is_active_cue(doc: &Document, i: usize) -> bool {
-    // `as Amar put it`: a phrase cue.
-    if doc.is_word(i)
-        && matches!(doc.token_text(i).to_lowercase().as_str(), "put" | "puts")
-        && doc.token_text(i + 1).eq_ignore_ascii_case("it")
-    {
+    if is_phrase_cue_at(doc, i) {
         return true;
     }
     if !doc.is_word(i) || !is_cue(doc.token_text(i)) {
@@ -46,6 +42,25 @@ pub(crate) fn is_active_cue(doc: &Document, i: usize) -> bool {
     // `is telling` is active, `was invited` passive.
     let progressive = doc.token_text(i).to_lowercase().ends_with("ing");
     progressive || !previous.is_some_and(|p| PASSIVE.contains(&p.as_str()))
+}
+
+/// True when token `i` opens a cue of two words (`as Amar put it`): its second word belongs
+/// to the cue, not to what was said.
+pub(crate) fn is_phrase_cue_at(doc: &Document, i: usize) -> bool {
+    doc.is_word(i)
+        && is_phrase_cue(
+            &doc.token_text(i).to_lowercase(),
+            &doc.token_text(i + 1).to_lowercase(),
+        )
+}
+
+/// True when token `i` is a participle right after a comma of its sentence (`…, adding
+/// that`, `…, calling him`): an attribution whose subject is the main clause's.
+pub(crate) fn is_participle_after_comma(doc: &Document, i: usize) -> bool {
+    i > 0
+        && doc.token_text(i - 1) == ","
+        && doc.tokens[i - 1].sentence == doc.tokens[i].sentence
+        && doc.token_text(i).to_lowercase().ends_with("ing")
 }
 
 /// True when the word may stand between a subject and its verb (`has`, `also`, `quickly`).

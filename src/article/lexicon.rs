@@ -35,6 +35,14 @@ const NOUN_LIKE_CUE_VERBS: &str = "\
     praise blame counter joke estimate fear hope wish doubt quip boast reply remark \
     welcome mock point show detail charge";
 
+/// Cues of two words (`as Lee put it`): the verb's forms, then the word that must follow.
+const PHRASE_CUES: &[(&str, &str)] = &[("put", "it"), ("puts", "it")];
+
+/// True when the lower-case `word` followed by the lower-case `next` is a phrase cue.
+pub(crate) fn is_phrase_cue(word: &str, next: &str) -> bool {
+    PHRASE_CUES.contains(&(word, next))
+}
+
 /// Irregular forms of cue verbs, and the word `according` (of `according to`).
 const IRREGULAR_CUE_FORMS: &str = "\
     said told wrote written thought knew felt spoke spoken swore sworn found shown \

@@ -18,9 +18,10 @@
 //! criticized ICE as a “rogue agency” …` the scare quote is the statement and the sentence its
 //! context, so the stance model still sees the reported part.
 
-use super::grammar::{is_active_cue, is_verbish};
+use super::grammar::{is_active_cue, is_participle_after_comma, is_phrase_cue_at, is_verbish};
 use super::lexicon::{
-    breaks_clause, is_subject_pronoun, may_continue_trailing_cue, may_follow_trailing_cue,
+    breaks_clause, is_capitalised, is_subject_pronoun, may_continue_trailing_cue,
+    may_follow_trailing_cue,
 };
 use super::quotes::RawQuote;
 use super::segment::{trim, Document, Sentence, TokenKind};
@@ -93,9 +94,7 @@ fn sentence_statements(doc: &Document, sentence: &Sentence, marks: &[Span]) -> V
     // reporters: “…”`), and gives no statement of its own.
     let attributes_a_quote = |cue: usize| {
         // `…,” she said, adding that …`: a participle after a comma is an attribution of its own.
-        let participle = doc.token_text(cue).to_lowercase().ends_with("ing")
-            && cue > 0
-            && doc.token_text(cue - 1) == ",";
+        let participle = is_participle_after_comma(doc, cue);
         // The marks are in text order: the one starting at or before the cue, the one after.
         let next = mark_edges.partition_point(|&(first, _)| first <= cue);
         let after_a_mark = next
@@ -169,8 +168,7 @@ fn is_punct(doc: &Document, i: usize) -> bool {
 /// The token that joins a second attribution to the sentence before `cue`: `and`, `but` or
 /// `;` a few tokens before it, or a comma right before a participle (`…, adding that`).
 fn join_before(doc: &Document, sentence: &Sentence, cue: usize) -> Option<usize> {
-    let participle = doc.token_text(cue).to_lowercase().ends_with("ing");
-    if participle && cue > sentence.tokens.start && doc.token_text(cue - 1) == "," {
+    if is_participle_after_comma(doc, cue) {
         return Some(cue - 1);
     }
     let joins = |i: usize| {
@@ -237,11 +235,13 @@ fn reported_clause(doc: &Document, sentence: &Sentence, cue: usize) -> Option<Sp
         .collect();
     let cue_word = doc.token_text(cue).to_lowercase();
     let after_ok = words_after.first().is_none_or(|first| {
-        let capitalised = first.chars().next().is_some_and(char::is_uppercase);
         words_after.len() <= TRAILING_WORDS
             && (may_follow_trailing_cue(&first.to_lowercase())
-                || (may_continue_trailing_cue(&cue_word, &first.to_lowercase(), capitalised)
-                    && words_after.iter().all(|w| !starts_clause(w))))
+                || (may_continue_trailing_cue(
+                    &cue_word,
+                    &first.to_lowercase(),
+                    is_capitalised(first),
+                ) && words_after.iter().all(|w| !starts_clause(w))))
     });
     if let Some(comma) = comma_before {
         let clean = (comma + 1..cue).all(|i| doc.is_word(i));
@@ -258,10 +258,8 @@ fn reported_clause(doc: &Document, sentence: &Sentence, cue: usize) -> Option<Sp
         }
     }
     let mut first = cue + 1;
-    // `As Lee put it, …`: past the phrase's `it`.
-    if doc.token_text(first).eq_ignore_ascii_case("it")
-        && matches!(doc.token_text(cue).to_lowercase().as_str(), "put" | "puts")
-    {
+    // `As Lee put it, …`: past the phrase's second word.
+    if is_phrase_cue_at(doc, cue) {
         first += 1;
     }
     if let Some(that) = (cue + 1..range.end.min(cue + 1 + THAT_WINDOW))

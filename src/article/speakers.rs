@@ -20,7 +20,9 @@
 
 use std::collections::HashMap;
 
-use super::grammar::{is_active_cue, is_skippable, is_subject, is_verbish};
+use super::grammar::{
+    is_active_cue, is_participle_after_comma, is_skippable, is_subject, is_verbish,
+};
 use super::lexicon::{
     is_capitalised, is_title, is_weekday, GROUPS_OF, GROUP_DETERMINERS, GROUP_NOUNS,
     MODIFIER_PREPOSITIONS, SKIPPABLE, STOPWORDS,
@@ -489,7 +491,7 @@ fn cue_subject_of(
             return Some((m.actor, INVERTED));
         }
     }
-    let participle = word.ends_with("ing") && cue > 0 && doc.token_text(cue - 1) == ",";
+    let participle = is_participle_after_comma(doc, cue);
     // `Ackman wrote to investors, telling them …`, `Ubben called him “driven” and asserted
     // …`: a participle after a comma, or a cue right after `and`, has the subject of the cue
     // before it in the sentence (looked up one step back only, so a run-on chain of cues
