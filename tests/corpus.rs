@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 
 use stance::{Corpus, ReadOptions, Row};
 
+use crate::util::{assert_success, json_lines, stdout};
+
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
@@ -209,16 +211,8 @@ fn the_default_model_on_the_seed_article() {
         .args(["predict", "seeds/ice-nypd-mamdani.txt", "--format", "jsonl"])
         .output()
         .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let rows: Vec<serde_json::Value> = String::from_utf8(output.stdout)
-        .unwrap()
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap())
-        .collect();
+    assert_success(&output);
+    let rows = json_lines(&stdout(&output));
     let row = |quote: &str, actor: &str| {
         rows.iter()
             .find(|r| r["quote"].as_str().unwrap().contains(quote) && r["actor"] == actor)

@@ -2,7 +2,7 @@
 
 use predicates::str::contains;
 
-use crate::util::{fixture, stdout, Workspace};
+use crate::util::{assert_success, fixture, json_lines, stdout, Workspace};
 
 #[test]
 fn json_report_has_the_documented_shape() {
@@ -113,11 +113,7 @@ fn extraction_report_on_the_gold_set() {
         .arg(&gold)
         .output()
         .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_success(&output);
     let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(report["articles"], 6);
     let all = &report["views"]["all"];
@@ -162,11 +158,7 @@ fn extraction_report_on_polnear_gold_matches_the_scorer() {
         .arg(&gold)
         .output()
         .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_success(&output);
     let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(report["articles"], 2);
     assert_eq!(report["gold_by_kind"]["partial"], 1);
@@ -234,11 +226,7 @@ fn extraction_report_on_polnear_gold_matches_the_scorer() {
         );
     }
     // Two spurious statements: a reported "defended" and the scare quote PolNeAR leaves out.
-    let errors = std::fs::read_to_string(ws.path("errors.jsonl")).unwrap();
-    let errors: Vec<serde_json::Value> = errors
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let errors = json_lines(&std::fs::read_to_string(ws.path("errors.jsonl")).unwrap());
     assert_eq!(errors.len(), 2, "{errors:?}");
     assert!(errors
         .iter()

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use predicates::str::contains;
 
-use crate::util::{fixture, stdout, Workspace};
+use crate::util::{assert_success, fixture, json_lines, stdout, Workspace};
 
 #[test]
 fn csv_rows_get_labels_and_probabilities() {
@@ -119,11 +119,7 @@ fn an_article_gives_one_row_per_statement_and_actor() {
         .arg(seed())
         .output()
         .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_success(&output);
     let (header, records) = parse_csv(&stdout(&output));
     let expected = [
         "article",
@@ -183,15 +179,8 @@ fn only_listed_actors_restricts_the_rows_to_the_list() {
             command.arg("--only-listed-actors");
         }
         let output = command.output().unwrap();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        stdout(&output)
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect()
+        assert_success(&output);
+        json_lines(&stdout(&output))
     };
     let all = rows(false);
     let listed = rows(true);
@@ -241,11 +230,8 @@ fn the_actors_file_merges_names() {
         .arg(seed())
         .output()
         .unwrap();
-    assert!(output.status.success());
-    let lines: Vec<serde_json::Value> = stdout(&output)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    assert_success(&output);
+    let lines = json_lines(&stdout(&output));
     assert!(lines.iter().any(|l| l["quote"]
         .as_str()
         .unwrap()
@@ -281,11 +267,7 @@ fn folders_jsonl_and_stdin_articles() {
         .args(["predict", "--model", "m", "news"])
         .output()
         .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_success(&output);
     let (header, records) = parse_csv(&stdout(&output));
     let article = header.iter().position(|h| h == "article").unwrap();
     let articles: std::collections::BTreeSet<&str> = records.iter().map(|r| &r[article]).collect();
@@ -598,14 +580,9 @@ fn harbor_statements(ws: &Workspace) -> Vec<(String, Option<String>, Vec<String>
         .arg(fixture("articles/harbor-council.txt"))
         .output()
         .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_success(&output);
     let mut statements: Vec<(String, String, Option<String>, Vec<String>)> = Vec::new();
-    for line in stdout(&output).lines() {
-        let row: serde_json::Value = serde_json::from_str(line).unwrap();
+    for row in json_lines(&stdout(&output)) {
         let id = row["quote_id"].as_str().unwrap().to_string();
         let actor = row["actor"].as_str().map(str::to_string);
         if row["actor"].is_null() {

@@ -64,6 +64,22 @@ pub fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// Fails the test, showing the command's standard error, unless it succeeded.
+pub fn assert_success(output: &std::process::Output) {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// Lines of JSON (`predict --format jsonl`, `--errors`), parsed.
+pub fn json_lines(text: &str) -> Vec<serde_json::Value> {
+    text.lines()
+        .map(|line| serde_json::from_str(line).expect("a JSON line"))
+        .collect()
+}
+
 /// The text of a finished command's standard output.
 pub fn stdout(output: &std::process::Output) -> String {
     String::from_utf8(output.stdout.clone()).expect("UTF-8 output")

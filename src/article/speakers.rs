@@ -713,6 +713,15 @@ mod tests {
             .collect()
     }
 
+    /// The speaker and confidence of the statement `quote` among `got`.
+    fn said<'g>(got: &'g [(String, Option<String>, f64)], quote: &str) -> (Option<&'g str>, f64) {
+        let (_, speaker, confidence) = got
+            .iter()
+            .find(|g| g.0 == quote)
+            .unwrap_or_else(|| panic!("no statement {quote:?} in {got:?}"));
+        (speaker.as_deref(), *confidence)
+    }
+
     #[test]
     fn after_quote_and_inverted() {
         let got = speakers("“We will win,” Ann Lee said. “We will lose,” said Bob Park.");
@@ -757,8 +766,7 @@ mod tests {
         let got = speakers(
             "On Monday, as shares of Calder Works fell, Mr. Ubben wrote to investors, telling them the stock was “worth far more.”",
         );
-        let quote = got.iter().find(|g| g.0 == "worth far more.").unwrap();
-        assert_eq!(quote.1.as_deref(), Some("Ubben"));
+        assert_eq!(said(&got, "worth far more.").0, Some("Ubben"));
         let got = speakers(
             "Speaking on Harbor Radio, Ann Lee called the plan “reckless” and insisted that the “port stays.”",
         );
@@ -781,10 +789,9 @@ mod tests {
         let got = speakers(
             "Said Bo Park, who runs the yard, “We are done.” “It is over,” since the vote went badly, said Tim Ruiz. As Ann Lee put it, “the port is a relic.”",
         );
-        let speaker = |quote: &str| got.iter().find(|g| g.0 == quote).and_then(|g| g.1.clone());
-        assert_eq!(speaker("We are done.").as_deref(), Some("Bo Park"));
-        assert_eq!(speaker("It is over,").as_deref(), Some("Tim Ruiz"));
-        assert_eq!(speaker("the port is a relic.").as_deref(), Some("Ann Lee"));
+        assert_eq!(said(&got, "We are done.").0, Some("Bo Park"));
+        assert_eq!(said(&got, "It is over,").0, Some("Tim Ruiz"));
+        assert_eq!(said(&got, "the port is a relic.").0, Some("Ann Lee"));
     }
 
     #[test]
@@ -792,15 +799,15 @@ mod tests {
         let got = speakers(
             "Mayor Tim Ruiz said the fleet would stay in the region.\n\n“That is because this region matters most.”",
         );
-        let quote = got.iter().find(|g| g.0.starts_with("That is")).unwrap();
-        assert_eq!(quote.1.as_deref(), Some("Tim Ruiz"));
-        assert_eq!(quote.2, NEIGHBOUR);
+        assert_eq!(
+            said(&got, "That is because this region matters most."),
+            (Some("Tim Ruiz"), NEIGHBOUR)
+        );
         // A sentence right after the quote names its speaker before the sentence before does.
         let got = speakers(
             "Harbor Radio asked Ann Lee about the vote.\n\n“Have I won?” Ann Lee replied.",
         );
-        let quote = got.iter().find(|g| g.0 == "Have I won?").unwrap();
-        assert_eq!(quote.1.as_deref(), Some("Ann Lee"));
+        assert_eq!(said(&got, "Have I won?").0, Some("Ann Lee"));
     }
 
     #[test]

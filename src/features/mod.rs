@@ -441,6 +441,22 @@ mod tests {
             .collect()
     }
 
+    /// The terms `space` gives one example.
+    fn row_terms<'s>(
+        space: &'s FeatureSpace,
+        pipeline: &TextPipeline,
+        example: &Example,
+    ) -> Vec<&'s str> {
+        let matrix = space
+            .transform(pipeline, std::slice::from_ref(example))
+            .unwrap();
+        let row = matrix.matrix.outer_view(0).unwrap();
+        row.indices()
+            .iter()
+            .map(|&c| space.terms()[c].as_str())
+            .collect()
+    }
+
     fn words_only() -> FeatureParams {
         FeatureParams {
             terms: TermSettings {
@@ -571,14 +587,7 @@ mod tests {
         // "He", then "her"; a range that is not within the text is ignored.
         let training = [marked((0, 2)), marked((11, 14)), marked((3, 99))];
         let space = params.fit(&pipeline, &training).unwrap();
-        let terms = |row: usize| -> Vec<&str> {
-            let matrix = space.transform(&pipeline, &training[row..=row]).unwrap();
-            let row = matrix.matrix.outer_view(0).unwrap();
-            row.indices()
-                .iter()
-                .map(|&c| space.terms()[c].as_str())
-                .collect()
-        };
+        let terms = |row: usize| row_terms(&space, &pipeline, &training[row]);
         assert!(terms(0).contains(&"w:[TARGET] praised"), "{:?}", terms(0));
         assert!(terms(1).contains(&"w:praised [TARGET]"), "{:?}", terms(1));
         assert!(terms(2).contains(&"w:he praised"), "{:?}", terms(2));
@@ -606,14 +615,7 @@ mod tests {
         };
         let training = [with_aliases(&aliases), with_aliases(&[])];
         let space = params.fit(&pipeline, &training).unwrap();
-        let terms = |row: usize| -> Vec<&str> {
-            let matrix = space.transform(&pipeline, &training[row..=row]).unwrap();
-            let row = matrix.matrix.outer_view(0).unwrap();
-            row.indices()
-                .iter()
-                .map(|&c| space.terms()[c].as_str())
-                .collect()
-        };
+        let terms = |row: usize| row_terms(&space, &pipeline, &training[row]);
         assert!(terms(0).contains(&"w:[TARGET]"), "{:?}", terms(0));
         assert!(!terms(0).contains(&"w:agency"), "{:?}", terms(0));
         assert!(terms(1).contains(&"w:agency"), "{:?}", terms(1));
