@@ -47,11 +47,8 @@ pub(crate) fn is_active_cue(doc: &Document, i: usize) -> bool {
 /// True when token `i` opens a cue of two words (`as Amar put it`): its second word belongs
 /// to the cue, not to what was said.
 pub(crate) fn is_phrase_cue_at(doc: &Document, i: usize) -> bool {
-    doc.is_word(i)
-        && is_phrase_cue(
-            &doc.token_text(i).to_lowercase(),
-            &doc.token_text(i + 1).to_lowercase(),
-        )
+    // Asked of every token: compares without allocating.
+    doc.is_word(i) && is_phrase_cue(doc.token_text(i), doc.token_text(i + 1))
 }
 
 /// True when token `i` is a participle right after a comma of its sentence (`…, adding

@@ -38,9 +38,11 @@ const NOUN_LIKE_CUE_VERBS: &str = "\
 /// Cues of two words (`as Lee put it`): the verb's forms, then the word that must follow.
 const PHRASE_CUES: &[(&str, &str)] = &[("put", "it"), ("puts", "it")];
 
-/// True when the lower-case `word` followed by the lower-case `next` is a phrase cue.
+/// True when `word` followed by `next` (any case) is a phrase cue.
 pub(crate) fn is_phrase_cue(word: &str, next: &str) -> bool {
-    PHRASE_CUES.contains(&(word, next))
+    PHRASE_CUES
+        .iter()
+        .any(|(w, n)| word.eq_ignore_ascii_case(w) && next.eq_ignore_ascii_case(n))
 }
 
 /// Irregular forms of cue verbs, and the word `according` (of `according to`).
