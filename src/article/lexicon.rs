@@ -26,7 +26,7 @@ const CUE_VERBS: &str = "\
     fret surmise shout yell whisper cry snap recommend pledge \
     anticipate interject retaliate object protest confess dispute challenge prefer expect \
     intend hint reason characterize lambaste berate assail ridicule taunt underscore \
-    highlight cite affirm reaffirm reassure advocate";
+    highlight cite affirm reaffirm reassure advocate chant";
 
 /// Verbs whose bare form is more often a noun (`a call`, `the report`, `his support`): only
 /// their `-s`, `-ed` and `-ing` forms are cues.
@@ -36,7 +36,18 @@ const NOUN_LIKE_CUE_VERBS: &str = "\
     welcome mock point show detail charge";
 
 /// Cues of two words (`as Lee put it`): the verb's forms, then the word that must follow.
-const PHRASE_CUES: &[(&str, &str)] = &[("put", "it"), ("puts", "it")];
+const PHRASE_CUES: &[(&str, &str)] = &[
+    ("put", "it"),
+    ("puts", "it"),
+    ("shot", "back"),
+    ("shoots", "back"),
+    ("fired", "back"),
+    ("fires", "back"),
+    ("went", "on"),
+    ("goes", "on"),
+    ("chimed", "in"),
+    ("chimes", "in"),
+];
 
 /// True when `word` followed by `next` (any case) is a phrase cue.
 pub(crate) fn is_phrase_cue(word: &str, next: &str) -> bool {
@@ -49,6 +60,18 @@ pub(crate) fn is_phrase_cue(word: &str, next: &str) -> bool {
 const IRREGULAR_CUE_FORMS: &str = "\
     said told wrote written thought knew felt spoke spoken swore sworn found shown \
     thanked thanking according";
+
+/// Irregular cue forms that are a finite verb by themselves (`the aide said`).
+const IRREGULAR_FINITE_CUES: &str = "said told wrote thought knew felt spoke swore found";
+
+/// True when the cue `word` (any case) can be a finite verb with no auxiliary before it: a
+/// past (`warned`, `said`) or a present in `-s` (`says`), not a bare form (`state`, a noun
+/// too) nor a participle in `-ing` (`a book calling for`).
+pub(crate) fn is_finite_cue(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    (lower.ends_with("ed") || (lower.ends_with('s') && !lower.ends_with("ss")))
+        || IRREGULAR_FINITE_CUES.split_whitespace().any(|w| w == lower)
+}
 
 /// Verbs that double their last consonant before `-ed` and `-ing` (`admitted`, `slamming`).
 const DOUBLING_VERBS: &str = "admit slam quip plan regret commit";
@@ -135,6 +158,38 @@ pub(crate) const GROUP_DETERMINERS: &[&str] = &[
     "some", "many", "most", "several", "other", "the", "few", "a",
 ];
 
+/// Words that open the description of a speaker no actor names (`the moderator said`, `a
+/// man yelled`, `said another voter`), and the quantifiers that stand for one (`Some
+/// chanted`, `Others said`).
+const DESCRIPTION_OPENERS: &[&str] = &[
+    "the", "a", "an", "another", "one", "some", "many", "several", "other", "others", "few", "his",
+    "her", "their", "its", "our",
+];
+
+/// Of [`DESCRIPTION_OPENERS`], those that are a whole subject by themselves.
+const SUBJECT_QUANTIFIERS: &[&str] = &["some", "many", "several", "others", "few", "one"];
+
+/// True when the lower-case `word` may open the description of a speaker.
+pub(crate) fn opens_description(word: &str) -> bool {
+    DESCRIPTION_OPENERS.contains(&word)
+}
+
+/// True when the lower-case `word` is a subject by itself (`Some chanted`).
+pub(crate) fn is_subject_quantifier(word: &str) -> bool {
+    SUBJECT_QUANTIFIERS.contains(&word)
+}
+
+/// Conjunctions after which a new subject may start (`, and a man yelled`, `when the
+/// moderator asked`).
+const SUBJECT_CONJUNCTIONS: &[&str] = &[
+    "and", "but", "when", "while", "as", "after", "before", "because", "then", "so", "until",
+];
+
+/// True when the lower-case `word` may stand right before a subject.
+pub(crate) fn may_precede_subject(word: &str) -> bool {
+    SUBJECT_CONJUNCTIONS.contains(&word)
+}
+
 /// Words that make a cue passive (`was invited`): the subject is then not the speaker.
 pub(crate) const PASSIVE: &[&str] = &["was", "were", "been", "be", "being", "is", "are"];
 
@@ -174,6 +229,16 @@ const TRAILING_AFTER: &[&str] = &[
 const ADDRESSEE_CUES: &[&str] = &[
     "told", "tells", "telling", "informed", "assured", "reminded", "wrote",
 ];
+
+/// True when the cue `word` (any case) can stand before its subject (`“…,” said Smith`): not
+/// a participle (`…, telling Fox 35`) nor a cue whose object is the person addressed (`told
+/// Smith`), whose next name is no speaker.
+pub(crate) fn may_invert(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    let participle = lower.ends_with("ing");
+    let addressed = ADDRESSEE_CUES.contains(&lower.as_str()) && lower != "wrote";
+    !participle && !addressed
+}
 
 /// Words naming whom a trailing attribution addressed (`…, he told reporters`).
 const ADDRESSEES: &[&str] = &[

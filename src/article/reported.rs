@@ -258,9 +258,14 @@ fn reported_clause(doc: &Document, sentence: &Sentence, cue: usize) -> Option<Sp
         }
     }
     let mut first = cue + 1;
-    // `As Lee put it, …`: past the phrase's second word.
+    // `As Lee put it, …`: past the phrase's second word. A word right after the phrase
+    // (`went on to win`, `fired back at`) starts no reported clause unless it is `that`.
     if is_phrase_cue_at(doc, cue) {
         first += 1;
+        let next = doc.token_text(first);
+        if first < range.end && doc.is_word(first) && !next.eq_ignore_ascii_case("that") {
+            return None;
+        }
     }
     if let Some(that) = (cue + 1..range.end.min(cue + 1 + THAT_WINDOW))
         .take_while(|&i| (!is_punct(doc, i) || doc.token_text(i) == ",") && !is_active_cue(doc, i))

@@ -24,8 +24,9 @@ use super::grammar::{
     is_active_cue, is_participle_after_comma, is_skippable, is_subject, is_verbish,
 };
 use super::lexicon::{
-    is_capitalised, is_title, is_weekday, GROUPS_OF, GROUP_DETERMINERS, GROUP_NOUNS,
-    MODIFIER_PREPOSITIONS, SKIPPABLE, STOPWORDS,
+    follows_subject, is_capitalised, is_finite_cue, is_subject_pronoun, is_subject_quantifier,
+    is_title, is_weekday, may_invert, may_precede_subject, opens_description, strip_possessive,
+    GROUPS_OF, GROUP_DETERMINERS, GROUP_NOUNS, MODIFIER_PREPOSITIONS, SKIPPABLE, STOPWORDS,
 };
 use super::mentions::{FoundActors, Mention, MentionKind};
 use super::quotes::RawQuote;
@@ -111,10 +112,15 @@ pub(crate) fn attribute(
             .reduce(|a, b| a.cover(b))
             .unwrap_or(quote.outer)
             .cover(quote.span);
-        let mut attribution: Option<(usize, f64)>;
+        let mut attribution: Option<(usize, f64)> = None;
+        // The cue's subject, when it describes someone no actor names.
+        let mut description: Option<Span> = None;
         let cues: Vec<usize>;
         if let Some(cue) = quote.cue {
-            attribution = cue_subject(doc, found, cue, &inside_marks);
+            description = described_subject(doc, found, cue, quote.outer, &inside_marks);
+            if description.is_none() {
+                attribution = cue_subject(doc, found, cue, &inside_marks);
+            }
             cues = vec![cue];
         } else {
             let first = doc.token_at_or_after(quote.outer.start);
@@ -145,15 +151,33 @@ pub(crate) fn attribute(
                 attribution = colon_subject(doc, found, quote.outer, &inside_marks);
             }
             for &(_, _, cue) in &ranked {
-                if attribution.is_some() {
+                if attribution.is_some() || description.is_some() {
                     break;
                 }
-                attribution = inverted_subject(doc, found, cue, quote.outer)
-                    .or_else(|| cue_subject(doc, found, cue, &inside_marks));
+                attribution = inverted_subject(doc, found, cue, quote.outer);
+                if attribution.is_none() {
+                    description = described_subject(doc, found, cue, quote.outer, &inside_marks);
+                }
+                if attribution.is_none() && description.is_none() {
+                    // `Meeks said Clinton assured them that Democrats “…”`: a quote in what
+                    // an outer cue reports is credited to that cue's subject, the source
+                    // the reader has it from.
+                    attribution = outer_cue(doc, cue, &inside_marks)
+                        .and_then(|outer| cue_subject(doc, found, outer, &inside_marks))
+                        .or_else(|| cue_subject(doc, found, cue, &inside_marks));
+                }
             }
-            if attribution.is_none() && quote.kind == QuoteKind::Direct {
+            let unattributed = attribution.is_none() && description.is_none();
+            let previous = unattributed
+                .then(|| previous_quote(doc, quote, &out))
+                .flatten()
+                .filter(|_| quote.kind == QuoteKind::Direct);
+            if let Some(previous) = previous {
+                attribution = previous.speaker.map(|s| (s, PREVIOUS_QUOTE));
+                description = previous.described.filter(|_| previous.speaker.is_none());
+            } else if unattributed && quote.kind == QuoteKind::Direct {
                 if let Some((actor, confidence, extra)) =
-                    from_neighbours(doc, found, quote, &out, &inside_marks, &mut neighbour_cues)
+                    from_neighbours(doc, found, quote, &inside_marks, &mut neighbour_cues)
                 {
                     attribution = Some((actor, confidence));
                     if let Some(extra) = extra {
@@ -172,6 +196,7 @@ pub(crate) fn attribute(
         let described = cues
             .iter()
             .find_map(|&cue| described_group(doc, found, cue, &inside_marks))
+            .or(description)
             .or_else(|| {
                 let trailing = speaker.is_none() && quote.kind == QuoteKind::Reported;
                 quote
@@ -274,7 +299,7 @@ fn mention_after<'f>(
     while next < t + 5
         && (is_title(doc.token_text(next))
             || doc.token_text(next) == "."
-            || doc.token_text(next).eq_ignore_ascii_case("the"))
+            || opens_description(&doc.token_text(next).to_lowercase()))
     {
         next += 1;
     }
@@ -294,12 +319,30 @@ fn mention_after<'f>(
             && !is_weekday(&word)
             && !is_active_cue(doc, u)
     };
+    // The name the description leads to, right after it or after a comma (`said another
+    // Twitter user, Jo Bayer`).
     let head_after = |from: usize| {
-        (from..from + DESCRIBED_WORDS)
+        let words = (from..from + DESCRIBED_WORDS)
             .take_while(|&u| describes(u))
+            .count();
+        (from..from + words)
             .find_map(|u| at(u).filter(|m| m.kind == MentionKind::Name))
+            .or_else(|| {
+                let comma = from + words;
+                (words > 0 && doc.token_text(comma) == ",")
+                    .then(|| at(comma + 1).filter(|m| m.kind == MentionKind::Name))
+                    .flatten()
+            })
     };
     match at(next) {
+        // `said Florida’s Rick Wilson`, `said Clinton’s top aide Jake Sullivan`: the name
+        // the possessive qualifies.
+        Some(m) if strip_possessive(doc.token_text(m.last_token)).1 => Some(
+            at(m.last_token + 1)
+                .filter(|h| h.kind == MentionKind::Name)
+                .or_else(|| head_after(m.last_token + 1))
+                .unwrap_or(m),
+        ),
         // `said Republican party boss Reince Priebus`: past the description to its head.
         Some(m) => {
             let lower_follows =
@@ -448,7 +491,43 @@ fn inverted_subject(
     if doc.tokens.get(cue)?.span.start < outer.end || !between_ok {
         return None;
     }
+    if !may_invert(doc.token_text(cue)) {
+        return None;
+    }
     mention_after(doc, found, cue, false).map(|m| (m.actor, INVERTED))
+}
+
+/// Most tokens between an outer cue and the inner cue whose clause it reports (`said
+/// that Senator Clinton had assured`).
+const OUTER_CUE_REACH: usize = 7;
+
+/// `Meeks said Clinton assured them`: the cue whose reported clause opens with the subject of
+/// the cue at token `cue`, when only that subject (and `that`, an auxiliary) stands between.
+fn outer_cue(doc: &Document, cue: usize, inside_marks: &dyn Fn(usize) -> bool) -> Option<usize> {
+    let sentence = doc.tokens.get(cue)?.sentence;
+    let reach = cue.saturating_sub(OUTER_CUE_REACH);
+    let outer = (reach..cue)
+        .rev()
+        .skip(1)
+        .take_while(|&t| {
+            doc.tokens[t].sentence == sentence
+                && !inside_marks(doc.tokens[t].span.start)
+                && (doc.is_word(t) || doc.token_text(t) == ".")
+        })
+        .find(|&t| is_active_cue(doc, t) && !is_participle_after_comma(doc, t))?;
+    // The words between are the inner subject: a name or a pronoun, after `that`.
+    let mut first = outer + 1;
+    if doc.token_text(first).eq_ignore_ascii_case("that") {
+        first += 1;
+    }
+    let subject = (first..cue).filter(|&t| doc.is_word(t)).all(|t| {
+        let word = doc.token_text(t);
+        is_capitalised(word)
+            || is_title(word)
+            || is_skippable(word)
+            || is_subject_pronoun(&word.to_lowercase())
+    });
+    (first < cue && subject).then_some(outer)
 }
 
 /// The subject of the cue at token `cue`.
@@ -604,6 +683,95 @@ fn described_group(
     Some(Span::new(doc.tokens[g].span.start, m.span.end))
 }
 
+/// Most words of a speaker's description, its opener included (`a senior campaign aide`).
+const DESCRIPTION_WORDS: usize = 6;
+
+/// `“…,” the moderator said`, `a man yelled “…”`, `Some chanted “…”`, `“…,” said another
+/// voter`: the subject of the cue at token `cue` describes someone no actor names. The
+/// description runs from its opener ([`opens_description`]) to the cue, or after an inverted
+/// cue that right follows the quote, to the end of the description.
+fn described_subject(
+    doc: &Document,
+    found: &FoundActors,
+    cue: usize,
+    outer: Span,
+    inside_marks: &dyn Fn(usize) -> bool,
+) -> Option<Span> {
+    let sentence = doc.sentence_of(cue)?;
+    let in_sentence = |t: usize| {
+        doc.tokens
+            .get(t)
+            .is_some_and(|x| x.sentence == doc.tokens[cue].sentence)
+    };
+    // A word of the description: no function word, no cue, no actor's mention.
+    let describes = |t: usize| {
+        let word = doc.token_text(t).to_lowercase();
+        in_sentence(t)
+            && doc.is_word(t)
+            && !inside_marks(doc.tokens[t].span.start)
+            && !STOPWORDS.contains(&word.as_str())
+            && !is_active_cue(doc, t)
+            && mention_ending_at(found, t).is_none()
+            && mentions_starting_at(found, t).next().is_none()
+    };
+    let opener = |t: usize| {
+        in_sentence(t) && doc.is_word(t) && opens_description(&doc.token_text(t).to_lowercase())
+    };
+    let description = |open: usize, end: usize| {
+        let alone = is_subject_quantifier(&doc.token_text(open).to_lowercase());
+        ((open + 1 < end) || alone)
+            .then(|| Span::new(doc.tokens[open].span.start, doc.tokens[end - 1].span.end))
+    };
+    // `“…,” said the moderator`.
+    let right_after_quote = doc.tokens[cue].span.start >= outer.end
+        && (doc.token_at_or_after(outer.end)..cue).all(|t| !doc.is_word(t));
+    if right_after_quote && opener(cue + 1) {
+        let end = (cue + 2..cue + 1 + DESCRIPTION_WORDS)
+            .find(|&t| !describes(t))
+            .unwrap_or(cue + 1 + DESCRIPTION_WORDS);
+        // The description ends the clause, unless a name follows it (`said another user,
+        // Jo Bayer`): the name is then the speaker.
+        let ends = !doc.is_word(end) || doc.token_text(end).eq_ignore_ascii_case("who");
+        let named_after =
+            doc.token_text(end) == "," && mentions_starting_at(found, end + 1).next().is_some();
+        if ends && !named_after {
+            return description(cue + 1, end);
+        }
+    }
+    // `the moderator then said`: past auxiliaries and adverbs to the description's end.
+    let mut end = cue;
+    while end > sentence.tokens.start + 1
+        && doc.is_word(end - 1)
+        && follows_subject(&doc.token_text(end - 1).to_lowercase())
+    {
+        end -= 1;
+    }
+    // `his home state of`, `a book calling for`: a bare form or a participle right after
+    // the words is no verb of theirs.
+    if end == cue && !is_finite_cue(doc.token_text(cue)) {
+        return None;
+    }
+    let reach = end
+        .saturating_sub(DESCRIPTION_WORDS)
+        .max(sentence.tokens.start);
+    let open = (reach..end)
+        .rev()
+        .take_while(|&t| describes(t) || opener(t))
+        .find(|&t| opener(t))?;
+    if !(open + 1..end).all(describes) {
+        return None;
+    }
+    // The description starts a clause: the sentence, a quote, a comma or a conjunction is
+    // right before it.
+    let starts_clause = open == sentence.tokens.start
+        || !doc.is_word(open - 1)
+        || may_precede_subject(&doc.token_text(open - 1).to_lowercase());
+    if !starts_clause {
+        return None;
+    }
+    description(open, end)
+}
+
 /// `Prices rose, a company spokesman said`, `…, Union Chief Says`: the words between the
 /// comma that ends a trailing statement and its cue, when they name no actor.
 fn trailing_subject(doc: &Document, found: &FoundActors, cue: usize, span: Span) -> Option<Span> {
@@ -630,39 +798,49 @@ fn trailing_subject(doc: &Document, found: &FoundActors, cue: usize, span: Span)
     (!named && (comma + 1..cue).all(|t| doc.is_word(t))).then_some(words)
 }
 
-/// Speaker from the previous quote of the paragraph or a cue in a neighbouring sentence.
+/// True when the quote opens its paragraph.
+fn opens_paragraph(doc: &Document, quote: &RawQuote, paragraph: usize) -> bool {
+    doc.paragraphs
+        .get(paragraph)
+        .is_some_and(|p| p.start + 4 > quote.outer.start)
+}
+
+/// The previous quote, when it is in the quote's paragraph (or ends the paragraph before one
+/// the quote opens) and has a speaker, named or described: a run of quotes keeps its speaker.
+fn previous_quote<'s>(
+    doc: &Document,
+    quote: &RawQuote,
+    earlier: &'s [Statement],
+) -> Option<&'s Statement> {
+    let paragraph = doc
+        .sentences
+        .get(doc.sentences_overlapping(quote.outer).start)?
+        .paragraph;
+    let previous = earlier
+        .iter()
+        .rev()
+        .find(|s| s.quote.kind != QuoteKind::Reported)?;
+    let previous_paragraph = doc
+        .sentences_overlapping(previous.quote.outer)
+        .last()
+        .and_then(|s| doc.sentences.get(s))
+        .map(|s| s.paragraph)?;
+    let near = previous_paragraph == paragraph
+        || (opens_paragraph(doc, quote, paragraph) && previous_paragraph + 1 == paragraph);
+    (near && (previous.speaker.is_some() || previous.described.is_some())).then_some(previous)
+}
+
+/// Speaker from a cue in a neighbouring sentence of the paragraph.
 fn from_neighbours(
     doc: &Document,
     found: &FoundActors,
     quote: &RawQuote,
-    earlier: &[Statement],
     inside_marks: &dyn Fn(usize) -> bool,
     neighbour_cues: &mut HashMap<usize, Option<usize>>,
 ) -> Option<(usize, f64, Option<Span>)> {
     let here = doc.sentences_overlapping(quote.outer);
     let paragraph = doc.sentences.get(here.start)?.paragraph;
-    let opens_paragraph = doc
-        .paragraphs
-        .get(paragraph)
-        .is_some_and(|p| p.start + 4 > quote.outer.start);
-    if let Some(previous) = earlier
-        .iter()
-        .rev()
-        .find(|s| s.quote.kind != QuoteKind::Reported)
-    {
-        let previous_paragraph = doc
-            .sentences_overlapping(previous.quote.outer)
-            .last()
-            .and_then(|s| doc.sentences.get(s))
-            .map(|s| s.paragraph);
-        let near = previous_paragraph == Some(paragraph)
-            || (opens_paragraph && previous_paragraph.is_some_and(|p| p + 1 == paragraph));
-        if near {
-            if let Some(speaker) = previous.speaker {
-                return Some((speaker, PREVIOUS_QUOTE, None));
-            }
-        }
-    }
+    let opens_paragraph = opens_paragraph(doc, quote, paragraph);
     // `“Have I?” Sanders replied.`: a sentence right after the quote attributes it before
     // the sentence before it does.
     let follows = doc
@@ -751,6 +929,62 @@ mod tests {
         let got = speakers("Bo Park left first. “The port stays,” a tired Ann Lee shrugged.");
         assert_eq!(got[0].0, "The port stays,");
         assert_eq!(got[0].1.as_deref(), Some("Ann Lee"));
+    }
+
+    #[test]
+    fn a_speaker_no_actor_names_is_described() {
+        let got = speakers(
+            "Ann Lee spoke first. “The port is closing,” the moderator said. “You knew it.”",
+        );
+        assert_eq!(
+            said(&got, "The port is closing,"),
+            (Some("the moderator"), DESCRIBED_GROUP)
+        );
+        // The next quote of the run keeps the described speaker.
+        assert_eq!(said(&got, "You knew it.").0, Some("the moderator"));
+        let got = speakers("When Ann Lee thanked the city, a man yelled “Go home!” at her.");
+        assert_eq!(said(&got, "Go home!").0, Some("a man"));
+        let got = speakers("“We will win,” said a senior aide. Supporters cheered. Some chanted “Four more years!”");
+        assert_eq!(said(&got, "We will win,").0, Some("a senior aide"));
+        assert_eq!(said(&got, "Four more years!").0, Some("Some"));
+        // A bare form or a participle after the words is no verb of theirs.
+        let got =
+            speakers("Ann Lee, who won her home state of Ohio, “will run again,” aides said.");
+        assert_ne!(said(&got, "will run again,").0, Some("her home"));
+    }
+
+    #[test]
+    fn an_inverted_cue_leads_past_a_description_or_a_possessive_to_the_name() {
+        let got = speakers(
+            "“We are anxious,” said another harbor worker, Ida Moss. “It hurts,” said Ohio’s Tom Reyes. “It is late,” said Lee’s top policy aide Bo Park.",
+        );
+        assert_eq!(said(&got, "We are anxious,").0, Some("Ida Moss"));
+        assert_eq!(said(&got, "It hurts,").0, Some("Tom Reyes"));
+        assert_eq!(said(&got, "It is late,").0, Some("Bo Park"));
+    }
+
+    #[test]
+    fn a_quote_inside_what_an_outer_cue_reports_is_the_outer_speaker() {
+        let got =
+            speakers("Rep. Ida Moss said Ann Lee assured them that the party “would not split.”");
+        assert_eq!(said(&got, "would not split.").0, Some("Ida Moss"));
+    }
+
+    #[test]
+    fn a_participle_or_an_addressee_after_the_quote_is_no_speaker() {
+        let got = speakers(
+            "The Harbor Union did not want to address “that person,” telling Channel Nine it was busy.",
+        );
+        assert_eq!(said(&got, "that person,").0, Some("Harbor Union"));
+    }
+
+    #[test]
+    fn a_phrase_cue_hands_a_quote_over() {
+        let got = speakers(
+            "“It is over,” Ann Lee said. “Not yet!” Bo Park shot back. “You will see!” Ann Lee went on.",
+        );
+        assert_eq!(said(&got, "Not yet!").0, Some("Bo Park"));
+        assert_eq!(said(&got, "You will see!").0, Some("Ann Lee"));
     }
 
     #[test]
