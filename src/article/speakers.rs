@@ -377,7 +377,15 @@ fn subject_after_quote(
     // subject.
     let closing = doc.token_at_or_after(outer.end).checked_sub(1)?;
     let sentence = doc.sentence_of(t)?;
-    if doc.tokens.get(closing)?.sentence != doc.tokens[t].sentence {
+    // A question or an exclamation ends its sentence inside the marks, and the attribution
+    // right after it starts the next (`“Have I?” Sanders replied.`).
+    let asks = doc.text[..outer.end]
+        .trim_end_matches(|c: char| !c.is_alphanumeric() && c != '?' && c != '!')
+        .ends_with(['?', '!']);
+    let next_sentence = asks
+        && t == sentence.tokens.start
+        && doc.sentence_of(closing)?.paragraph == sentence.paragraph;
+    if doc.tokens.get(closing)?.sentence != doc.tokens[t].sentence && !next_sentence {
         return None;
     }
     // `“…,” an angry Hollande retaliated`: past an article and its adjectives.
@@ -495,6 +503,40 @@ fn inverted_subject(
         return None;
     }
     mention_after(doc, found, cue, false).map(|m| (m.actor, INVERTED))
+}
+
+/// How far back a relative clause's `, who` is looked for.
+const RELATIVE_REACH: usize = 30;
+
+/// The mention a relative clause (`, who …`) or an appositive (`Vian, the editor of …`)
+/// describes, when it opens before token `t` in its sentence (which starts at token `start`)
+/// with no other clause between. An appositive counts only after the sentence's first
+/// mention, its subject.
+fn relative_head<'f>(
+    doc: &Document,
+    found: &'f FoundActors,
+    t: usize,
+    start: usize,
+) -> Option<&'f Mention> {
+    let relative = |u: usize| matches!(doc.token_text(u).to_lowercase().as_str(), "who" | "whose");
+    let opens = |u: usize| {
+        let word = doc.token_text(u).to_lowercase();
+        (relative(u) || matches!(word.as_str(), "a" | "an" | "the"))
+            && u > start + 1
+            && doc.token_text(u - 1) == ","
+    };
+    let open = (t.saturating_sub(RELATIVE_REACH).max(start + 1)..t)
+        .rev()
+        .take_while(|&u| {
+            !matches!(doc.token_text(u), ";" | ":" | "(" | ")") && !is_active_cue(doc, u)
+        })
+        .find(|&u| opens(u))?;
+    let head = mention_ending_at(found, open - 2)?;
+    let first_in_sentence = (start..head.first_token).all(|u| {
+        let word = doc.token_text(u);
+        !doc.is_word(u) || is_title(word) || may_precede_subject(&word.to_lowercase())
+    });
+    (relative(open) || first_in_sentence).then_some(head)
 }
 
 /// Most tokens between an outer cue and the inner cue whose clause it reports (`said
@@ -624,6 +666,15 @@ fn cue_subject_of(
                 if preposition {
                     modifier = Some(m.actor);
                     break;
+                }
+                // `Swanson, who is a pastor in Elizabeth, Colorado, slammed`: the last name
+                // of a relative clause before the cue is not its subject.
+                let past_comma = (m.last_token + 1..cue).any(|u| doc.token_text(u) == ",");
+                if let Some(head) = past_comma
+                    .then(|| relative_head(doc, found, before, sentence.tokens.start))
+                    .flatten()
+                {
+                    return Some((head.actor, adjacent(head)));
                 }
                 return Some((m.actor, adjacent(m)));
             }
@@ -985,6 +1036,27 @@ mod tests {
         );
         assert_eq!(said(&got, "Not yet,").0, Some("Bo Park"));
         assert_eq!(said(&got, "You will see,").0, Some("Ann Lee"));
+    }
+
+    #[test]
+    fn a_question_hands_over_to_the_attribution_that_starts_the_next_sentence() {
+        let got = speakers(
+            "Ann Lee answered first: “It is late.”\n\n“You know it, right?” Bo Park went on. “Get over it.”",
+        );
+        assert_eq!(said(&got, "You know it, right?").0, Some("Bo Park"));
+        assert_eq!(said(&got, "Get over it.").0, Some("Bo Park"));
+    }
+
+    #[test]
+    fn the_last_name_of_a_relative_clause_or_an_appositive_is_not_the_subject() {
+        let got = speakers(
+            "Pastor Ida Moss spoke. Moss, who leads a church in Elizabeth, Ohio, slammed the council for its “cowardice.”",
+        );
+        assert_eq!(said(&got, "cowardice.").0, Some("Ida Moss"));
+        let got = speakers(
+            "Tom Reyes, the editor of the city’s paper, The Harbor Herald, said every mayor was “both proud and political.”",
+        );
+        assert_eq!(said(&got, "both proud and political.").0, Some("Tom Reyes"));
     }
 
     #[test]
