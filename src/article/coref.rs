@@ -261,7 +261,7 @@ fn add_pronouns(doc: &Document, found: &mut FoundActors, quotes: &[RawQuote]) {
             .take(LOOKBACK)
             .collect();
         candidates.reverse();
-        let mut chosen = cataphora(doc, found, p, fit, &candidates, &mut first_commas);
+        let mut chosen = cataphora(doc, found, p, fit, &candidates, &marks, &mut first_commas);
         // `Earnest said Obama has kept in touch. “…,” he said`: the subject of a cue, the one
         // who spoke, stays in focus before the subject of what was said.
         let here = doc.tokens[p].sentence;
@@ -316,6 +316,10 @@ fn add_pronouns(doc: &Document, found: &mut FoundActors, quotes: &[RawQuote]) {
     found.mentions.extend(pronouns);
 }
 
+/// Most tokens between the comma that ends an opening phrase and the main clause's subject
+/// (`…, the Rev. Ann Lee said`).
+const CATAPHORA_GAP: usize = 4;
+
 /// `Through a post on its account, ICE invited …`: the pronoun points to the subject after
 /// the comma when nothing fitting comes before it in the sentence.
 fn cataphora(
@@ -324,6 +328,7 @@ fn cataphora(
     p: usize,
     fit: Fit,
     candidates: &[&Mention],
+    marks: &[Span],
     first_commas: &mut HashMap<usize, Option<usize>>,
 ) -> Option<usize> {
     let sentence = doc.sentence_of(p)?;
@@ -337,6 +342,11 @@ fn cataphora(
         .or_insert_with(|| {
             (sentence.tokens.start..sentence.tokens.end).find(|&i| doc.token_text(i) == ",")
         }))?;
+    // The comma that ends the opening phrase, outside any quote (`Then she added: “…, …”`
+    // has none).
+    if quote_at(marks, doc.tokens[comma].span.start).is_some() {
+        return None;
+    }
     if p > comma
         || candidates
             .iter()
@@ -350,6 +360,7 @@ fn cataphora(
         .take_while(|m| m.first_token < sentence.tokens.end)
         .find(|m| {
             m.first_token > comma
+                && m.first_token <= comma + CATAPHORA_GAP
                 && m.first_token < sentence.tokens.end
                 && m.kind == MentionKind::Name
                 && fits(found, m.actor, fit)
@@ -431,5 +442,16 @@ mod tests {
     fn possessive_in_opening_phrase_points_forward() {
         let got = resolved("DHS spoke. Through a post on its account, Immigration and Customs Enforcement (ICE) invited officers.");
         assert_eq!(got, vec![("its".to_string(), "ICE".to_string())]);
+    }
+
+    #[test]
+    fn a_comma_inside_a_quote_or_far_from_the_subject_ends_no_opening_phrase() {
+        let got =
+            resolved("Mrs. Ann Lee said so. Then she added: “It comes at you, Quinn Harlow says.”");
+        assert_eq!(got[0], ("she".to_string(), "Ann Lee".to_string()));
+        let got = resolved(
+            "Mrs. Ann Lee spoke. When she left, the crowd that had waited for Quinn Harlow cheered.",
+        );
+        assert_eq!(got[0], ("she".to_string(), "Ann Lee".to_string()));
     }
 }
