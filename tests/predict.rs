@@ -661,6 +661,11 @@ fn statement_forms_of_real_reporting() {
         .contains(&"Lena Ortiz".to_string()));
     // A signed quote.
     assert_eq!(speaker("Every shift is short-staffed"), "Marta Vinci");
+    // A speaker no actor names is described, and the next quote of the run keeps it.
+    assert_eq!(speaker("Nobody asked us"), "a dock worker");
+    assert_eq!(speaker("We pay for this"), "a dock worker");
+    // A quote inside what an outer cue reports is the outer speaker's.
+    assert_eq!(speaker("would never rise again"), "Raul Soto");
     // Datelines and agency credits are not actors.
     for s in &statements {
         for actor in &s.2 {

@@ -51,8 +51,9 @@ pub(crate) const CLAUSE_SUBJECT: f64 = 0.8;
 pub(crate) const PREVIOUS_QUOTE: f64 = 0.9;
 /// Confidence of a cue in a neighbouring sentence.
 pub(crate) const NEIGHBOUR: f64 = 0.7;
-/// Confidence of a group described as the subject (`Critics of Mamdani have warned`).
-pub(crate) const DESCRIBED_GROUP: f64 = 0.6;
+/// Confidence of a speaker described, not named: a group (`Critics of Mamdani have
+/// warned`), a description (`the moderator said`, `a man yelled`).
+pub(crate) const DESCRIBED: f64 = 0.8;
 /// Confidence of a subject found after a preposition.
 pub(crate) const PREPOSITIONAL: f64 = 0.5;
 
@@ -206,7 +207,7 @@ pub(crate) fn attribute(
             });
         let speaker = if described.is_some() { None } else { speaker };
         if described.is_some() {
-            confidence = DESCRIBED_GROUP;
+            confidence = DESCRIBED;
         }
         let context = bounded_context(doc.text, context, quote.span);
         out.push(Statement {
@@ -989,7 +990,7 @@ mod tests {
         );
         assert_eq!(
             said(&got, "The port is closing,"),
-            (Some("the moderator"), DESCRIBED_GROUP)
+            (Some("the moderator"), DESCRIBED)
         );
         // The next quote of the run keeps the described speaker.
         assert_eq!(said(&got, "You knew it.").0, Some("the moderator"));
