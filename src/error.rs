@@ -163,6 +163,20 @@ pub enum Error {
         problem: String,
     },
 
+    /// Two models label a column differently, so their figures on it cannot be paired.
+    #[error(
+        "cannot compare the models: the model's {task} labels are {labels}, the other's \
+         {other_labels}; compare models trained on the same label set"
+    )]
+    DifferentLabels {
+        /// The label column.
+        task: String,
+        /// The first model's labels, as `[a, b, c]`, or `none (no {task} head)`.
+        labels: String,
+        /// The other model's labels, the same way.
+        other_labels: String,
+    },
+
     /// The optimiser failed or the hyperparameters are invalid.
     #[error("model: {message}")]
     Model {

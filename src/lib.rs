@@ -15,7 +15,8 @@
 //!    sublinear TF-IDF rows, each kind of term normalised apart.
 //! 4. [`model`]: multinomial logistic regression (L-BFGS on the sparse rows; linfa's traits)
 //!    labels each row, one head per label column, optionally one model per actor.
-//! 5. [`eval`]: accuracy, macro-F1, F_avg, confusion and per-actor figures.
+//! 5. [`eval`]: accuracy, macro-F1, F_avg, confusion and per-actor figures, each with a
+//!    bootstrap interval over statements, and the paired comparison of two models.
 //! 6. [`persist`]: the model folder, versioned and written atomically.
 //! 7. [`score`]: rows or articles through the whole pipeline to scored (statement, actor)
 //!    pairs.

@@ -266,3 +266,257 @@ fn malformed_gold_names_file_line_and_column() {
         .failure()
         .stderr(contains("a.gold.json: invalid gold JSON at line 2, column"));
 }
+
+/// Eleven statements, five of them about two actors (one row per actor), that the fixture model
+/// did not train on: some it gets right, some wrong, so the intervals have width.
+const HELD_OUT: &str = "\
+article,text,actor,stance,sentiment
+s1,We thank the Transit Authority and blame Elena Ruiz for the delays,Transit Authority,favor,positive
+s1,We thank the Transit Authority and blame Elena Ruiz for the delays,Elena Ruiz,against,negative
+s1,The Nurses Union met the Transit Authority on Monday,Nurses Union,none,neutral
+s1,The Nurses Union met the Transit Authority on Monday,Transit Authority,none,neutral
+s2,Elena Ruiz is a good friend of the Nurses Union,Elena Ruiz,favor,positive
+s2,Elena Ruiz is a good friend of the Nurses Union,Nurses Union,favor,positive
+s2,The Nurses Union is reckless and Ruiz failed them,Nurses Union,against,negative
+s2,The Nurses Union is reckless and Ruiz failed them,Elena Ruiz,against,negative
+s3,Shame on Elena Ruiz for wasting millions,Elena Ruiz,against,negative
+s3,The Transit Authority will vote on Friday,Transit Authority,none,neutral
+s3,We are proud of the Nurses Union,Nurses Union,favor,positive
+s3,Riders thank the Transit Authority and praise Ruiz,Transit Authority,favor,positive
+s3,Riders thank the Transit Authority and praise Ruiz,Elena Ruiz,favor,positive
+s4,The Transit Authority failed riders,Transit Authority,against,negative
+s4,Elena Ruiz met the council,Elena Ruiz,none,neutral
+s4,The nurses union has a new office,Nurses Union,none,positive
+";
+
+/// Every `*_ci` pair in a JSON value: each must be two fractions, low first.
+fn intervals(value: &serde_json::Value, found: &mut Vec<(f64, f64)>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, value) in map {
+                if key.ends_with("_ci") {
+                    let pair = value.as_array().expect("an interval is a pair");
+                    let (low, high) = (pair[0].as_f64().unwrap(), pair[1].as_f64().unwrap());
+                    assert!(0.0 <= low && low <= high && high <= 1.0, "{key}: {value}");
+                    found.push((low, high));
+                } else {
+                    intervals(value, found);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| intervals(v, found)),
+        _ => {}
+    }
+}
+
+#[test]
+fn every_figure_has_a_bootstrap_interval_over_statements() {
+    let ws = Workspace::new();
+    ws.train_fixture("m");
+    let data = ws.write("held-out.csv", HELD_OUT);
+    let json = |extra: &[&str]| {
+        let output = ws
+            .stance()
+            .args(["evaluate", "--model", "m", "--format", "json", "--data"])
+            .arg(&data)
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_success(&output);
+        stdout(&output)
+    };
+    let text = json(&[]);
+    let report: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(report["bootstrap"]["resamples"], 1000);
+    assert_eq!(report["bootstrap"]["seed"], 42);
+    assert_eq!(report["bootstrap"]["unit"], "statement");
+    for task in ["stance", "sentiment"] {
+        let r = &report[task];
+        // 16 rows, 11 statements: the rows of one statement are one unit.
+        assert_eq!(
+            (r["rows"].as_u64(), r["statements"].as_u64()),
+            (Some(16), Some(11))
+        );
+        for key in ["accuracy", "macro_f1", "f_avg"] {
+            let ci = r[format!("{key}_ci")]
+                .as_array()
+                .unwrap_or_else(|| panic!("{task}.{key}"));
+            assert_eq!(ci.len(), 2, "{task}.{key}_ci");
+        }
+        assert!(r["calibration_error_ci"].is_array(), "{task}");
+        for scores in r["labels"].as_object().unwrap().values() {
+            assert!(scores["f1_ci"].is_array() && scores["precision_ci"].is_array());
+        }
+        for summary in r["per_actor"].as_object().unwrap().values() {
+            assert!(summary["macro_f1_ci"].is_array(), "{summary}");
+        }
+        assert!(
+            r["baseline"].get("accuracy_ci").is_none(),
+            "the baseline is a reference"
+        );
+    }
+    let mut found = Vec::new();
+    intervals(&report, &mut found);
+    assert!(found.iter().any(|(low, high)| high > low), "{found:?}");
+    assert_eq!(json(&[]), text, "the same seed gives the same bytes");
+    assert_eq!(json(&["--seed", "42", "--bootstrap", "1000"]), text);
+    assert_ne!(json(&["--seed", "7"]), text, "another seed, other draws");
+
+    ws.stance()
+        .args(["evaluate", "--model", "m", "--data"])
+        .arg(&data)
+        .assert()
+        .success()
+        .stdout(contains(
+            "95% intervals: percentile bootstrap, 1000 resamples of the statements, seed 42",
+        ))
+        .stdout(contains("stance (16 labelled rows, 11 statements)"))
+        .stdout(contains("model   95% interval     majority baseline"))
+        .stdout(contains("majority baseline"));
+}
+
+#[test]
+fn bootstrap_0_leaves_the_intervals_out() {
+    let ws = Workspace::new();
+    ws.train_fixture("m");
+    let output = ws
+        .stance()
+        .args([
+            "evaluate",
+            "--model",
+            "m",
+            "--bootstrap",
+            "0",
+            "--format",
+            "json",
+        ])
+        .arg("--data")
+        .arg(fixture("labelled.csv"))
+        .output()
+        .unwrap();
+    assert_success(&output);
+    let text = stdout(&output);
+    assert!(
+        !text.contains("_ci\"") && !text.contains("\"bootstrap\""),
+        "{text}"
+    );
+    assert!(!text.contains("\"statements\""), "{text}");
+    let output = ws
+        .stance()
+        .args(["evaluate", "--model", "m", "--bootstrap", "0", "--data"])
+        .arg(fixture("labelled.csv"))
+        .output()
+        .unwrap();
+    assert_success(&output);
+    let table = stdout(&output);
+    assert!(!table.contains("95%") && !table.contains(" ["), "{table}");
+    assert!(table.contains("majority baseline (against)"), "{table}");
+}
+
+#[test]
+fn compared_with_itself_a_model_differs_by_nothing() {
+    let ws = Workspace::new();
+    ws.train_fixture("m");
+    std::fs::create_dir(ws.path("copy")).unwrap();
+    for file in std::fs::read_dir(ws.path("m")).unwrap() {
+        let file = file.unwrap().path();
+        std::fs::copy(&file, ws.path("copy").join(file.file_name().unwrap())).unwrap();
+    }
+    let data = ws.write("held-out.csv", HELD_OUT);
+    let output = ws
+        .stance()
+        .args([
+            "evaluate",
+            "--model",
+            "m",
+            "--compare",
+            "copy",
+            "--format",
+            "json",
+        ])
+        .arg("--data")
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert_success(&output);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert!(
+        report["stance"]["macro_f1_ci"].is_array(),
+        "the report is still there"
+    );
+    let comparison = &report["comparison"];
+    assert_eq!(
+        (&comparison["model"], &comparison["other"]),
+        (&"m".into(), &"copy".into())
+    );
+    let differences = comparison["differences"].as_array().unwrap();
+    // Accuracy, macro-F1 and F_avg of both heads.
+    assert_eq!(differences.len(), 6, "{comparison}");
+    for d in differences {
+        assert_eq!(d["difference"], 0.0, "{d}");
+        assert_eq!(d["difference_ci"], serde_json::json!([0.0, 0.0]), "{d}");
+        assert_eq!(d["share_at_most_zero"], 1.0, "{d}");
+        assert_eq!(d["excludes_zero"], false, "{d}");
+        assert_eq!(d["statements"], 11, "{d}");
+    }
+    ws.stance()
+        .args(["evaluate", "--model", "m", "--compare", "copy", "--data"])
+        .arg(&data)
+        .assert()
+        .success()
+        .stdout(contains("comparison: m minus copy"))
+        .stdout(contains(
+            "1000 resamples of 11 statements, the same for both",
+        ))
+        .stdout(contains("0.0  [0.0, 0.0]       1.000  no"))
+        .stdout(contains("sentiment macro-F1"));
+}
+
+#[test]
+fn compare_errors_are_clear() {
+    let ws = Workspace::new();
+    ws.train_fixture("m");
+    let data = fixture("labelled.csv");
+    ws.stance()
+        .args(["evaluate", "--model", "m", "--compare", "absent", "--data"])
+        .arg(&data)
+        .assert()
+        .failure()
+        .stderr(contains("--compare: cannot load the other model"))
+        .stderr(contains("absent: no model folder here"));
+    ws.stance()
+        .args([
+            "evaluate",
+            "--model",
+            "m",
+            "--compare",
+            "m",
+            "--bootstrap",
+            "0",
+        ])
+        .arg("--data")
+        .arg(&data)
+        .assert()
+        .failure()
+        .stderr(contains("expected at least 1 resample with --compare"));
+    // The same rows with `neutral` for `none`: a model with another label set.
+    let renamed = std::fs::read_to_string(&data)
+        .unwrap()
+        .replace(",none,", ",neutral,");
+    let other_data = ws.write("renamed.csv", renamed);
+    ws.stance()
+        .args(["train", "--model", "other", "--min-df", "1"])
+        .args(["--vocab-min-frequency", "1", "--data"])
+        .arg(&other_data)
+        .assert()
+        .success();
+    ws.stance()
+        .args(["evaluate", "--model", "m", "--compare", "other", "--data"])
+        .arg(&data)
+        .assert()
+        .failure()
+        .stderr(contains(
+            "--compare other: cannot compare the models: the model's stance labels are \
+             [against, favor, none], the other's [against, favor, neutral]",
+        ));
+}

@@ -10,9 +10,11 @@ use clap::{Args, ValueEnum};
 
 use serde::Serialize;
 use stance::article::{analyse, ActorList};
+use stance::eval::bootstrap::{DEFAULT_RESAMPLES, DEFAULT_SEED};
 use stance::eval::extraction::{evaluate_extraction, Mistake};
 use stance::eval::gold::{load_dir, GoldArticle};
-use stance::{evaluate, persist, Corpus, Error};
+use stance::eval::{compare, score, Bootstrap, Comparison};
+use stance::{persist, Corpus, Error, EvalReport};
 
 use super::{CsvArgs, ModelArg};
 
@@ -40,6 +42,19 @@ pub struct EvaluateArgs {
     /// quote_id, start, end in bytes, speaker, quote), for other scorers.
     #[arg(long, value_name = "FILE", requires = "extraction")]
     pub predictions: Option<PathBuf>,
+    /// Bootstrap resamples behind the 95% interval of every figure: statements are drawn with
+    /// replacement (the rows of one statement together) and the predictions rescored, never
+    /// the model rerun. 0 leaves the intervals out.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_RESAMPLES, conflicts_with = "extraction")]
+    pub bootstrap: usize,
+    /// Seed of the bootstrap draws: the same seed, rows and model give the same intervals.
+    #[arg(long, value_name = "SEED", default_value_t = DEFAULT_SEED, conflicts_with = "extraction")]
+    pub seed: u64,
+    /// Also score the model folder OTHER_MODEL on the same rows and report, for each headline
+    /// figure, the difference (--model minus OTHER_MODEL) with its paired bootstrap interval
+    /// and the share of resamples where it is 0 or less.
+    #[arg(long, value_name = "OTHER_MODEL", conflicts_with = "extraction")]
+    pub compare: Option<PathBuf>,
     #[command(flatten)]
     pub csv: CsvArgs,
     /// Output: a readable table, or JSON with fractions in 0..1.
@@ -62,17 +77,85 @@ pub fn run(args: EvaluateArgs) -> anyhow::Result<ExitCode> {
         return run_extraction(&args);
     }
     let options = args.csv.read_options()?;
+    let bootstrap = match (args.bootstrap, &args.compare) {
+        (0, None) => None,
+        (0, Some(_)) => {
+            return Err(Error::InvalidValue {
+                flag: "--bootstrap".into(),
+                value: "0".into(),
+                expected: "at least 1 resample with --compare, which needs the paired draws".into(),
+            }
+            .into())
+        }
+        (resamples, _) => Some(Bootstrap::new(resamples, args.seed)?),
+    };
     let model = persist::load(&args.model.model)?;
-    if let Some(note) = args.csv.mention_note(&args.model.model) {
-        eprintln!("{note}");
+    let other = match &args.compare {
+        Some(dir) => Some((
+            dir.display().to_string(),
+            persist::load(dir).context("--compare: cannot load the other model")?,
+        )),
+        None => None,
+    };
+    for dir in std::iter::once(&args.model.model).chain(&args.compare) {
+        if let Some(note) = args.csv.mention_note(dir) {
+            eprintln!("{note}");
+        }
     }
     let corpus = Corpus::read(&args.data, &options)?;
-    let report = evaluate(&model, &corpus.rows)?;
+    let scored = score(&model, &corpus.rows)?;
+    let report = scored.report(bootstrap.as_ref());
+    let comparison = match (&other, &bootstrap) {
+        (Some((name, other)), Some(bootstrap)) => {
+            Some(compare(&scored, other, bootstrap).with_context(|| format!("--compare {name}"))?)
+        }
+        _ => None,
+    };
+    let names = (
+        args.model.model.display().to_string(),
+        other.map(|(name, _)| name).unwrap_or_default(),
+    );
     let text = match args.format {
-        ReportFormat::Table => report.to_table(),
-        ReportFormat::Json => serde_json::to_string_pretty(&report)? + "\n",
+        ReportFormat::Table => {
+            let mut text = report.to_table();
+            if let Some(comparison) = &comparison {
+                text.push('\n');
+                text.push_str(&comparison.to_table(&names.0, &names.1));
+            }
+            text
+        }
+        ReportFormat::Json => {
+            let json = ReportJson {
+                report: &report,
+                comparison: comparison.as_ref().map(|comparison| ComparisonJson {
+                    model: &names.0,
+                    other: &names.1,
+                    comparison,
+                }),
+            };
+            serde_json::to_string_pretty(&json)? + "\n"
+        }
     };
     write_stdout(&text)
+}
+
+/// The JSON of `evaluate --data`: the report, and with `--compare` the comparison under
+/// `"comparison"`.
+#[derive(Serialize)]
+struct ReportJson<'a> {
+    #[serde(flatten)]
+    report: &'a EvalReport,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    comparison: Option<ComparisonJson<'a>>,
+}
+
+/// The comparison with the two model folders named.
+#[derive(Serialize)]
+struct ComparisonJson<'a> {
+    model: &'a str,
+    other: &'a str,
+    #[serde(flatten)]
+    comparison: &'a Comparison,
 }
 
 /// Writes a report; a closed pipe surfaces as an error `main` treats as a clean exit.

@@ -169,6 +169,14 @@ impl Row {
         }
     }
 
+    /// The statement the row pairs with its actor, as (article, text): the rows of one
+    /// statement, one per actor it concerns, share both (ids such as `q0001.1` and `q0001.2`
+    /// in `data/quotes.csv`, or PolNeAR's `ARTICLE:E2:1` and `ARTICLE:E2:2`, number the actors
+    /// of one statement). Rows without an article share a statement when their texts match.
+    pub fn statement(&self) -> (Option<&str>, &str) {
+        (self.article.as_deref(), self.text.as_str())
+    }
+
     /// The text the model reads: the context when it holds the text (the framing often carries
     /// the stance), otherwise the text followed by the context.
     pub fn model_text(&self) -> String {

@@ -1,9 +1,15 @@
 //! Classification metrics: accuracy, per-label precision/recall/F1, macro-F1, F_avg and the
 //! confusion matrix.
+//!
+//! Every figure is a function of the confusion matrix alone ([`Metrics::from_confusion`]), so
+//! [`super::bootstrap`] scores a resample by counting its rows into a matrix, as often as each
+//! was drawn.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+
+use super::bootstrap::Interval;
 
 /// Precision, recall and F1 of one label.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -16,6 +22,15 @@ pub struct LabelScores {
     pub f1: f64,
     /// Rows with this label.
     pub support: usize,
+    /// 95% bootstrap interval of the precision, where intervals were asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision_ci: Option<Interval>,
+    /// 95% bootstrap interval of the recall.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recall_ci: Option<Interval>,
+    /// 95% bootstrap interval of the F1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub f1_ci: Option<Interval>,
 }
 
 /// Rows are gold labels, columns predicted labels.
@@ -43,6 +58,15 @@ pub struct Metrics {
     pub labels: BTreeMap<String, LabelScores>,
     /// The confusion matrix.
     pub confusion: Confusion,
+    /// 95% bootstrap interval of the accuracy, where intervals were asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accuracy_ci: Option<Interval>,
+    /// 95% bootstrap interval of the macro-F1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub macro_f1_ci: Option<Interval>,
+    /// 95% bootstrap interval of F_avg, where there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub f_avg_ci: Option<Interval>,
 }
 
 /// The label pairs F_avg averages over, first found wins.
@@ -58,7 +82,24 @@ impl Metrics {
                 matrix[g][p] += 1;
             }
         }
-        let rows = gold.len().min(predicted.len());
+        Metrics::score(labels, matrix, gold.len().min(predicted.len()))
+    }
+
+    /// Scores a confusion matrix: `matrix[gold][predicted]` counts rows, both indices into
+    /// `labels`. Cells beyond `labels.len()` rows or columns are dropped, missing ones are 0.
+    pub fn from_confusion(labels: &[String], mut matrix: Vec<Vec<usize>>) -> Metrics {
+        let k = labels.len();
+        matrix.resize(k, vec![0; k]);
+        for row in &mut matrix {
+            row.resize(k, 0);
+        }
+        let rows = matrix.iter().flatten().sum();
+        Metrics::score(labels, matrix, rows)
+    }
+
+    /// The figures of a `labels.len()`-square confusion matrix over `rows` rows.
+    fn score(labels: &[String], matrix: Vec<Vec<usize>>, rows: usize) -> Metrics {
+        let k = labels.len();
         let correct: usize = (0..k).map(|i| matrix[i][i]).sum();
         let mut scores = BTreeMap::new();
         let mut f1_sum = 0.0;
@@ -84,6 +125,9 @@ impl Metrics {
                     recall,
                     f1,
                     support,
+                    precision_ci: None,
+                    recall_ci: None,
+                    f1_ci: None,
                 },
             );
         }
@@ -105,6 +149,9 @@ impl Metrics {
                 labels: labels.to_vec(),
                 matrix,
             },
+            accuracy_ci: None,
+            macro_f1_ci: None,
+            f_avg_ci: None,
         }
     }
 }
@@ -112,22 +159,51 @@ impl Metrics {
 /// Expected calibration error of the predicted label's probability, over `bins` equal-width
 /// bins: the row-weighted mean gap between confidence and accuracy. 0 is perfectly calibrated.
 pub fn expected_calibration_error(confidence: &[f64], correct: &[bool], bins: usize) -> f64 {
-    let bins = bins.max(1);
-    let mut sums = vec![(0usize, 0.0f64, 0usize); bins];
+    let mut calibration = CalibrationBins::new(bins);
     for (&p, &right) in confidence.iter().zip(correct) {
+        calibration.add(p, right, 1);
+    }
+    calibration.error()
+}
+
+/// The running sums [`expected_calibration_error`] is computed from, one per equal-width bin of
+/// confidence; a row can count several times (a statement drawn twice by the bootstrap).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CalibrationBins {
+    /// Per bin: rows, summed confidence, rows right.
+    sums: Vec<(usize, f64, usize)>,
+}
+
+impl CalibrationBins {
+    /// Empty sums over `bins` bins (at least 1).
+    pub fn new(bins: usize) -> Self {
+        CalibrationBins {
+            sums: vec![(0, 0.0, 0); bins.max(1)],
+        }
+    }
+
+    /// Counts a prediction of confidence `p`, right or not, `times` times.
+    pub fn add(&mut self, p: f64, right: bool, times: usize) {
+        let bins = self.sums.len();
         let bin = ((p.clamp(0.0, 1.0) * bins as f64) as usize).min(bins - 1);
-        sums[bin].0 += 1;
-        sums[bin].1 += p;
-        sums[bin].2 += usize::from(right);
+        let sum = &mut self.sums[bin];
+        sum.0 += times;
+        sum.1 += p * times as f64;
+        sum.2 += usize::from(right) * times;
     }
-    let n = confidence.len().min(correct.len());
-    if n == 0 {
-        return 0.0;
+
+    /// The row-weighted mean gap between confidence and accuracy; 0 without rows.
+    pub fn error(&self) -> f64 {
+        let n: usize = self.sums.iter().map(|(count, _, _)| count).sum();
+        if n == 0 {
+            return 0.0;
+        }
+        self.sums
+            .iter()
+            .filter(|(count, _, _)| *count > 0)
+            .map(|&(_, p_sum, right)| (p_sum - right as f64).abs() / n as f64)
+            .sum()
     }
-    sums.iter()
-        .filter(|(count, _, _)| *count > 0)
-        .map(|&(_, p_sum, right)| (p_sum - right as f64).abs() / n as f64)
-        .sum()
 }
 
 /// Bins of the calibration error `stance` reports.

@@ -1,16 +1,21 @@
 //! Stage 6: labels to figures.
 //!
 //! [`metrics`] scores predicted labels against gold ones; [`report`] runs a model over labelled
-//! rows and builds the report `stance evaluate` prints; [`extraction`] scores the article
-//! stage's quotes, speakers and actors against gold annotations, which [`gold`] reads (the
-//! project's format and PolNeAR's).
+//! rows and builds the report `stance evaluate` prints; [`bootstrap`] gives each of its figures
+//! a 95% interval by resampling statements, and [`compare`](mod@compare) pairs two models' figures on the
+//! same resamples; [`extraction`] scores the article stage's quotes, speakers and actors
+//! against gold annotations, which [`gold`] reads (the project's format and PolNeAR's).
 
+pub mod bootstrap;
+pub mod compare;
 pub mod extraction;
 pub mod gold;
 pub mod metrics;
 pub mod report;
 pub mod tune;
 
+pub use bootstrap::{Bootstrap, BootstrapInfo, Interval};
+pub use compare::{compare, Comparison, Difference, Figure};
 pub use metrics::{Confusion, LabelScores, Metrics};
-pub use report::{evaluate, Baseline, EvalReport, Summary, TaskReport};
+pub use report::{evaluate, score, Baseline, EvalReport, Scored, Summary, TaskReport};
 pub use tune::{tune, CvMetric, Grid, Tuning};
