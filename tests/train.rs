@@ -1,5 +1,6 @@
 //! `stance train`.
 
+use predicates::prelude::PredicateBooleanExt;
 use predicates::str::contains;
 
 use crate::util::{fixture, Workspace};
@@ -401,4 +402,69 @@ fn mention_columns_mark_the_target_whatever_its_words() {
             "was trained with --mention-columns from,to; rows read without it are masked by \
              the actor's name only",
         ));
+}
+
+#[test]
+fn without_flags_actor_models_and_normalisation_are_chosen_from_the_data() {
+    let ws = Workspace::new();
+    let metadata = |model: &str| -> serde_json::Value {
+        let text = std::fs::read_to_string(ws.path(model).join("metadata.json")).unwrap();
+        serde_json::from_str(&text).unwrap()
+    };
+    // Every actor of the fixture has 12 rows: at 10, each may have its own model, so a quick
+    // cross-validation chooses between shared and own models and the two normalisations.
+    ws.train_fixture_command("chosen")
+        .args(["--min-actor-rows", "10"])
+        .assert()
+        .success()
+        .stdout(contains("3-fold cross-validation, stance-macro-f1"))
+        .stdout(contains("(chosen by 3-fold cross-validation;"));
+    let chosen = metadata("chosen");
+    let tuning = &chosen["tuning"];
+    assert_eq!(
+        tuning["candidates"].as_array().unwrap().len(),
+        4,
+        "{tuning}"
+    );
+    let setting = &tuning["candidates"][tuning["chosen"].as_u64().unwrap() as usize]["setting"];
+    // The flags record the choice, never `auto`.
+    let flags = &chosen["flags"];
+    let own = if setting["per_actor"].as_bool().unwrap() {
+        "own"
+    } else {
+        "shared"
+    };
+    let norm = if setting["kind_norm"].as_bool().unwrap() {
+        "apart"
+    } else {
+        "whole"
+    };
+    assert_eq!(flags["actor_models"], own, "{flags}");
+    assert_eq!(flags["kind_norm"], norm, "{flags}");
+    // Chosen by hand, nothing is searched.
+    ws.train_fixture_command("by-hand")
+        .args([
+            "--min-actor-rows",
+            "10",
+            "--actor-models",
+            own,
+            "--kind-norm",
+            norm,
+        ])
+        .assert()
+        .success()
+        .stdout(contains("cross-validation").not());
+    assert!(metadata("by-hand")["tuning"].is_null());
+    // At the default 30 rows every actor is thin: one shared model, said so, and no search.
+    ws.train_fixture_command("thin")
+        .assert()
+        .success()
+        .stdout(contains(
+            "actor models: one shared model (3 of 3 actor(s) have fewer than 30 labelled rows",
+        ))
+        .stdout(contains("cross-validation,").not());
+    let thin = metadata("thin");
+    assert!(thin["tuning"].is_null());
+    assert_eq!(thin["flags"]["actor_models"], "shared");
+    assert_eq!(thin["flags"]["kind_norm"], "apart");
 }

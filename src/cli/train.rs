@@ -11,7 +11,8 @@ use clap::builder::BoolishValueParser;
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 
-use stance::eval::tune::Setting;
+use stance::corpus::Row;
+use stance::eval::tune::{thin_actors, Setting, CHOICE_FOLDS};
 use stance::eval::{tune, CvMetric, Grid, Tuning};
 use stance::features::{FeatureParams, NgramRange, TermSettings};
 use stance::model::{ClassWeight, LogisticParams, Solver, TrainParams};
@@ -48,8 +49,13 @@ pub struct TrainArgs {
     /// vocabularies, needs --class-weight none).
     #[arg(long, value_enum, default_value_t = SolverArg::Lbfgs)]
     pub solver: SolverArg,
-    /// Also train one model per actor; unseen actors use the shared model.
-    #[arg(long, conflicts_with = "cv")]
+    /// One model shared by all actors, or also one per actor (unseen actors use the shared
+    /// one). `auto` chooses by a quick cross-validation when every actor has
+    /// --min-actor-rows labelled rows, else takes the shared model.
+    #[arg(long, value_enum, default_value_t = ActorModelsArg::Auto, conflicts_with = "cv")]
+    pub actor_models: ActorModelsArg,
+    /// The same as `--actor-models own`.
+    #[arg(long, conflicts_with_all = ["cv", "actor_models"])]
     pub per_actor: bool,
     /// Fewest labelled rows an actor needs for a model of its own.
     #[arg(long, default_value_t = 30, value_name = "N")]
@@ -98,9 +104,13 @@ pub struct TrainArgs {
     /// Do not add a feature naming the row's actor.
     #[arg(long)]
     pub no_actor_feature: bool,
-    /// Normalise the row as a whole only, not each kind of term (words, characters, words near
-    /// the target, sides of the target, the quote, the actor) on its own first.
-    #[arg(long, conflicts_with = "cv")]
+    /// Normalise each kind of term (words, characters, words near the target, sides of the
+    /// target, the quote, the actor) on its own first (apart), or the row as a whole only.
+    /// `auto` chooses with --actor-models' cross-validation when that runs, else apart.
+    #[arg(long, value_enum, default_value_t = KindNormArg::Auto, conflicts_with = "cv")]
+    pub kind_norm: KindNormArg,
+    /// The same as `--kind-norm whole`.
+    #[arg(long, conflicts_with_all = ["cv", "kind_norm"])]
     pub no_kind_norm: bool,
     /// Choose C, class weighting, per-actor models, n-gram ranges (and, if asked, masking and
     /// normalisation) by K-fold cross-validation on the training rows, then train on all of
@@ -190,6 +200,30 @@ impl From<CvMetricArg> for CvMetric {
     }
 }
 
+/// `--actor-models` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ActorModelsArg {
+    /// Chosen from the data.
+    Auto,
+    /// One model for all actors.
+    Shared,
+    /// Also a model per actor with enough rows.
+    Own,
+}
+
+/// `--kind-norm` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KindNormArg {
+    /// Chosen from the data.
+    Auto,
+    /// Each kind of term normalised on its own, then the row.
+    Apart,
+    /// The row normalised as a whole.
+    Whole,
+}
+
 /// `--solver` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -224,10 +258,10 @@ impl TrainArgs {
                 min_df: self.min_df,
                 target_mask: !self.no_target_mask,
                 vocab_min_frequency: self.vocab_min_frequency,
-                kind_norm: !self.no_kind_norm,
+                kind_norm: !self.no_kind_norm && self.kind_norm != KindNormArg::Whole,
             },
             logistic,
-            per_actor: self.per_actor,
+            per_actor: self.per_actor || self.actor_models == ActorModelsArg::Own,
             min_actor_rows: self.min_actor_rows,
         })
     }
@@ -282,6 +316,61 @@ impl TrainArgs {
         self.side_ngrams = range_flag(setting.side_ngrams);
         self.no_target_mask = !setting.target_mask;
         self.no_kind_norm = !setting.kind_norm;
+        self.settle_choices(setting.per_actor, setting.kind_norm);
+    }
+
+    /// Records the actor models and normalisation as chosen, never `auto`.
+    fn settle_choices(&mut self, per_actor: bool, kind_norm: bool) {
+        self.actor_models = if per_actor {
+            ActorModelsArg::Own
+        } else {
+            ActorModelsArg::Shared
+        };
+        self.kind_norm = if kind_norm {
+            KindNormArg::Apart
+        } else {
+            KindNormArg::Whole
+        };
+    }
+
+    /// With no `--cv`, the grid of what `auto` leaves to the data: shared or own actor models
+    /// (only when every actor has `--min-actor-rows` labelled rows) and, with them, the
+    /// normalisation; every other setting as given. `None` when nothing is left to choose, or
+    /// when some actor is thin (the note says which).
+    fn choices(&self, rows: &[Row], params: &TrainParams) -> (Option<Grid>, Option<String>) {
+        let auto_actors =
+            self.cv.is_none() && !self.per_actor && self.actor_models == ActorModelsArg::Auto;
+        let auto_norm =
+            self.cv.is_none() && !self.no_kind_norm && self.kind_norm == KindNormArg::Auto;
+        if !auto_actors {
+            return (None, None);
+        }
+        let (thin, actors) = thin_actors(rows, self.min_actor_rows);
+        if actors < 2 || !thin.is_empty() {
+            let note = format!(
+                "actor models: one shared model ({} of {actors} actor(s) have fewer than {} \
+                 labelled rows; --actor-models own trains theirs anyway)",
+                thin.len(),
+                self.min_actor_rows
+            );
+            return (None, Some(note));
+        }
+        let terms = &params.features.terms;
+        let grid = Grid {
+            c: vec![self.c],
+            class_weight: vec![self.class_weight.into()],
+            per_actor: vec![false, true],
+            word_ngrams: vec![terms.word_ngrams],
+            char_ngrams: vec![terms.char_ngrams],
+            side_ngrams: vec![terms.side_ngrams],
+            target_mask: vec![params.features.target_mask],
+            kind_norm: if auto_norm {
+                vec![true, false]
+            } else {
+                vec![params.features.kind_norm]
+            },
+        };
+        (Some(grid), None)
     }
 }
 
@@ -324,9 +413,15 @@ pub fn run(mut args: TrainArgs) -> anyhow::Result<ExitCode> {
     let options = args.csv.read_options()?;
     let started = Instant::now();
     let corpus = Corpus::read(&args.data, &options)?;
-    let tuning = match args.cv {
-        Some(k) => {
-            let grid = args.grid()?;
+    // `--cv K` searches its grid; without it, a quick search settles what `auto` leaves open.
+    let (choices, note) = args.choices(&corpus.rows, &params);
+    let search = match (args.cv, choices) {
+        (Some(k), _) => Some((args.grid()?, k)),
+        (None, Some(grid)) => Some((grid, CHOICE_FOLDS)),
+        (None, None) => None,
+    };
+    let tuning = match search {
+        Some((grid, k)) => {
             let (tuned, tuning) = tune(
                 &corpus.rows,
                 &params,
@@ -340,7 +435,10 @@ pub fn run(mut args: TrainArgs) -> anyhow::Result<ExitCode> {
             args.adopt(&tuning.best().setting);
             Some(tuning)
         }
-        None => None,
+        None => {
+            args.settle_choices(params.per_actor, params.features.kind_norm);
+            None
+        }
     };
     let (mut model, summary) = StanceModel::train(&corpus.rows, &params)?;
     if let Some(tuning) = &tuning {
@@ -361,6 +459,23 @@ pub fn run(mut args: TrainArgs) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     if let Some(tuning) = &tuning {
         write!(out, "{}", tuning_table(tuning))?;
+    }
+    if args.cv.is_none() {
+        match (&tuning, note) {
+            (Some(_), _) => writeln!(
+                out,
+                "actor models: {}, normalisation: {} (chosen by {CHOICE_FOLDS}-fold \
+                 cross-validation; --actor-models and --kind-norm choose yourself)",
+                if params.per_actor { "own" } else { "shared" },
+                if params.features.kind_norm {
+                    "apart"
+                } else {
+                    "whole"
+                },
+            )?,
+            (None, Some(note)) => writeln!(out, "{note}")?,
+            (None, None) => {}
+        }
     }
     writeln!(
         out,

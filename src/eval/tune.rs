@@ -261,6 +261,25 @@ impl Tuning {
     }
 }
 
+/// Folds of the quick cross-validation with which a plain `stance train` chooses between one
+/// shared model and models per actor, and how each row is normalised.
+pub const CHOICE_FOLDS: usize = 3;
+
+/// The actors of the stance-labelled rows with fewer than `min_rows` of them, and how many
+/// actors there are. Models per actor are worth trying only when no actor is thin.
+pub fn thin_actors(rows: &[Row], min_rows: usize) -> (Vec<String>, usize) {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for row in rows.iter().filter(|row| row.stance.is_some()) {
+        *counts.entry(row.actor.as_str()).or_default() += 1;
+    }
+    let thin = counts
+        .iter()
+        .filter(|(_, &n)| n < min_rows)
+        .map(|(actor, _)| actor.to_string())
+        .collect();
+    (thin, counts.len())
+}
+
 /// The fold (`0..k`) of every row: rows sharing an article (or, without one, a text) share a
 /// fold; folds differ in size by at most one group.
 pub fn assign_folds(rows: &[Row], k: usize, seed: u64) -> Vec<usize> {
@@ -466,6 +485,23 @@ mod tests {
             mention: None,
             line: 2,
         }
+    }
+
+    #[test]
+    fn thin_actors_counts_stance_rows_per_actor() {
+        let row = |actor: &str, stance: Option<&str>| Row {
+            actor: actor.into(),
+            stance: stance.map(str::to_string),
+            ..row(None, "text")
+        };
+        let rows = vec![
+            row("a", Some("favor")),
+            row("a", Some("against")),
+            row("b", Some("favor")),
+            row("b", None),
+        ];
+        assert_eq!(thin_actors(&rows, 2), (vec!["b".to_string()], 2));
+        assert_eq!(thin_actors(&rows, 1), (vec![], 2));
     }
 
     #[test]
