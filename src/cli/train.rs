@@ -346,7 +346,11 @@ impl TrainArgs {
             return (None, None);
         }
         let (thin, actors) = thin_actors(rows, self.min_actor_rows);
-        if actors < 2 || !thin.is_empty() {
+        if actors < 2 {
+            let note = format!("actor models: one shared model (the rows name {actors} actor(s))");
+            return (None, Some(note));
+        }
+        if !thin.is_empty() {
             let note = format!(
                 "actor models: one shared model ({} of {actors} actor(s) have fewer than {} \
                  labelled rows; --actor-models own trains theirs anyway)",

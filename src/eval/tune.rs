@@ -265,11 +265,13 @@ impl Tuning {
 /// shared model and models per actor, and how each row is normalised.
 pub const CHOICE_FOLDS: usize = 3;
 
-/// The actors of the stance-labelled rows with fewer than `min_rows` of them, and how many
-/// actors there are. Models per actor are worth trying only when no actor is thin.
+/// The actors of the labelled rows (stance or sentiment) with fewer than `min_rows` of them,
+/// and how many actors there are. Models per actor are worth trying only when no actor is
+/// thin.
 pub fn thin_actors(rows: &[Row], min_rows: usize) -> (Vec<String>, usize) {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for row in rows.iter().filter(|row| row.stance.is_some()) {
+    let labelled = |row: &&Row| row.stance.is_some() || row.sentiment.is_some();
+    for row in rows.iter().filter(labelled) {
         *counts.entry(row.actor.as_str()).or_default() += 1;
     }
     let thin = counts
@@ -488,7 +490,7 @@ mod tests {
     }
 
     #[test]
-    fn thin_actors_counts_stance_rows_per_actor() {
+    fn thin_actors_counts_labelled_rows_per_actor() {
         let row = |actor: &str, stance: Option<&str>| Row {
             actor: actor.into(),
             stance: stance.map(str::to_string),
