@@ -338,40 +338,7 @@ impl EvalReport {
                 report.calibration_error,
                 interval(report.calibration_error_ci, &|v| format!("{v:.3}"))
             );
-            let _ = writeln!(
-                out,
-                "\n  {:<12} {:>17} {:>17} {:>17} {:>7}",
-                "label", "precision", "recall", "F1", "support"
-            );
-            for (label, s) in &m.labels {
-                let _ = writeln!(
-                    out,
-                    "  {:<12} {:>17} {:>17} {:>17} {:>7}",
-                    truncate(label, 12),
-                    percent_cell(s.precision, s.precision_ci),
-                    percent_cell(s.recall, s.recall_ci),
-                    percent_cell(s.f1, s.f1_ci),
-                    s.support
-                );
-            }
-            confusion_table(&mut out, m);
-            let _ = writeln!(
-                out,
-                "\n  {:<18} {:>5} {:>17} {:>17} {:>17}",
-                "actor", "rows", "accuracy", "macro-F1", "F_avg"
-            );
-            for (actor, s) in &report.per_actor {
-                let _ = writeln!(
-                    out,
-                    "  {:<18} {:>5} {:>17} {:>17} {:>17}",
-                    truncate(actor, 18),
-                    s.rows,
-                    percent_cell(s.accuracy, s.accuracy_ci),
-                    percent_cell(s.macro_f1, s.macro_f1_ci),
-                    s.f_avg
-                        .map_or("-".into(), |f_avg| percent_cell(f_avg, s.f_avg_ci))
-                );
-            }
+            label_and_actor_tables(&mut out, report, &Columns::WITH_INTERVALS);
         }
         out
     }
@@ -412,41 +379,92 @@ impl EvalReport {
                 "  expected calibration error: {:.3}",
                 report.calibration_error
             );
-            let _ = writeln!(
-                out,
-                "\n  {:<20} {:>9} {:>9} {:>9} {:>9}",
-                "label", "precision", "recall", "F1", "support"
-            );
-            for (label, s) in &m.labels {
-                let _ = writeln!(
-                    out,
-                    "  {:<20} {:>9} {:>9} {:>9} {:>9}",
-                    truncate(label, 20),
-                    percent(s.precision),
-                    percent(s.recall),
-                    percent(s.f1),
-                    s.support
-                );
-            }
-            confusion_table(&mut out, m);
-            let _ = writeln!(
-                out,
-                "\n  {:<34} {:>6} {:>9} {:>9} {:>9}",
-                "actor", "rows", "accuracy", "macro-F1", "F_avg"
-            );
-            for (actor, s) in &report.per_actor {
-                let _ = writeln!(
-                    out,
-                    "  {:<34} {:>6} {:>9} {:>9} {:>9}",
-                    truncate(actor, 34),
-                    s.rows,
-                    percent(s.accuracy),
-                    percent(s.macro_f1),
-                    maybe(s.f_avg)
-                );
-            }
+            label_and_actor_tables(&mut out, report, &Columns::PLAIN);
         }
         out
+    }
+}
+
+/// Column widths and cells of a report's label and actor tables.
+struct Columns {
+    /// Width of the label column.
+    label: usize,
+    /// Width of the actor column.
+    actor: usize,
+    /// Width of the actor's row count.
+    rows: usize,
+    /// Width of a figure's cell.
+    cell: usize,
+    /// Width of a label's support.
+    support: usize,
+    /// A figure's cell, from the figure and its interval, if any.
+    show: fn(f64, Option<Interval>) -> String,
+}
+
+impl Columns {
+    /// Figures with two decimals.
+    const PLAIN: Columns = Columns {
+        label: 20,
+        actor: 34,
+        rows: 6,
+        cell: 9,
+        support: 9,
+        show: |value, _| format!("{:.2}", 100.0 * value),
+    };
+    /// Figures with one decimal and their interval.
+    const WITH_INTERVALS: Columns = Columns {
+        label: 12,
+        actor: 18,
+        rows: 5,
+        cell: 17,
+        support: 7,
+        show: percent_cell,
+    };
+}
+
+/// The per-label scores, the confusion matrix and the per-actor scores of one head.
+fn label_and_actor_tables(out: &mut String, report: &TaskReport, columns: &Columns) {
+    let m = &report.metrics;
+    let Columns {
+        label: lw,
+        actor: aw,
+        rows: rw,
+        cell: cw,
+        support: sw,
+        show,
+    } = *columns;
+    let _ = writeln!(
+        out,
+        "\n  {:<lw$} {:>cw$} {:>cw$} {:>cw$} {:>sw$}",
+        "label", "precision", "recall", "F1", "support"
+    );
+    for (label, s) in &m.labels {
+        let _ = writeln!(
+            out,
+            "  {:<lw$} {:>cw$} {:>cw$} {:>cw$} {:>sw$}",
+            truncate(label, lw),
+            show(s.precision, s.precision_ci),
+            show(s.recall, s.recall_ci),
+            show(s.f1, s.f1_ci),
+            s.support
+        );
+    }
+    confusion_table(out, m);
+    let _ = writeln!(
+        out,
+        "\n  {:<aw$} {:>rw$} {:>cw$} {:>cw$} {:>cw$}",
+        "actor", "rows", "accuracy", "macro-F1", "F_avg"
+    );
+    for (actor, s) in &report.per_actor {
+        let _ = writeln!(
+            out,
+            "  {:<aw$} {:>rw$} {:>cw$} {:>cw$} {:>cw$}",
+            truncate(actor, aw),
+            s.rows,
+            show(s.accuracy, s.accuracy_ci),
+            show(s.macro_f1, s.macro_f1_ci),
+            s.f_avg.map_or("-".into(), |f_avg| show(f_avg, s.f_avg_ci))
+        );
     }
 }
 
