@@ -39,7 +39,8 @@ pub struct TrainArgs {
     /// Most L-BFGS iterations per model.
     #[arg(long, default_value_t = 300)]
     pub max_iter: u64,
-    /// Seed of `--cv`'s fold assignment; training itself has no randomness.
+    /// Seed of the fold assignment of `--cv` and of the quick choice of actor models;
+    /// training itself has no randomness.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
     /// Weight rows so every label counts equally (balanced) or not (none).
