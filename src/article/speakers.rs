@@ -455,6 +455,14 @@ fn colon_subject(
         return None;
     }
     let sentence = doc.sentence_of(colon)?;
+    // `That is, when the moderators yielded, Cruz called them on it: “…”`: the subject of the
+    // last cue before the colon, before the sentence's first subject.
+    let cue = (colon.saturating_sub(CUE_WINDOW).max(sentence.tokens.start)..colon)
+        .rev()
+        .find(|&t| !inside_marks(doc.tokens[t].span.start) && is_active_cue(doc, t));
+    if let Some(subject) = cue.and_then(|cue| cue_subject(doc, found, cue, inside_marks)) {
+        return Some(subject);
+    }
     let from = found
         .mentions
         .partition_point(|m| m.first_token < sentence.tokens.start);
@@ -1058,6 +1066,17 @@ mod tests {
             "Tom Reyes, the editor of the city’s paper, The Harbor Herald, said every mayor was “both proud and political.”",
         );
         assert_eq!(said(&got, "both proud and political.").0, Some("Tom Reyes"));
+    }
+
+    #[test]
+    fn a_colon_hands_over_to_the_subject_of_the_cue_before_it() {
+        let got = speakers(
+            "That is, when the Harbor Radio moderators sneered, Ann Lee called them on it:\n\n“The questions show why nobody trusts the press.”",
+        );
+        assert_eq!(
+            said(&got, "The questions show why nobody trusts the press.").0,
+            Some("Ann Lee")
+        );
     }
 
     #[test]
