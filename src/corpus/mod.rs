@@ -161,6 +161,23 @@ pub struct Row {
 }
 
 impl Row {
+    /// A row labelled `favor` toward `actor`, for the tests of the steps that take rows.
+    #[cfg(test)]
+    pub(crate) fn labelled(article: Option<&str>, text: &str, actor: &str) -> Row {
+        Row {
+            id: None,
+            text: text.into(),
+            context: None,
+            actor: actor.into(),
+            speaker: None,
+            article: article.map(str::to_string),
+            stance: Some("favor".into()),
+            sentiment: None,
+            mention: None,
+            line: 2,
+        }
+    }
+
     /// The label of a task, if the row has one.
     pub fn label(&self, task: Task) -> Option<&str> {
         match task {

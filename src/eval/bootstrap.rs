@@ -377,18 +377,7 @@ mod tests {
     use super::*;
 
     fn row(article: Option<&str>, text: &str, actor: &str) -> Row {
-        Row {
-            id: None,
-            text: text.into(),
-            context: None,
-            actor: actor.into(),
-            speaker: None,
-            article: article.map(str::to_string),
-            stance: Some("favor".into()),
-            sentiment: None,
-            mention: None,
-            line: 2,
-        }
+        Row::labelled(article, text, actor)
     }
 
     #[test]
