@@ -203,7 +203,8 @@ const DEFAULT_MODEL_COMMAND: [&str; 18] = [
 ];
 
 /// The README's first command: the default model on the seed article gives the labels a reader
-/// gives its three statements.
+/// gives its statements, but for ICE's pitch to the NYPD (a reader says `favor`; the model says
+/// `neutral`, favor second, as the README reports), which must at least not come out `against`.
 #[test]
 fn the_default_model_on_the_seed_article() {
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_stance"))
@@ -213,10 +214,12 @@ fn the_default_model_on_the_seed_article() {
         .unwrap();
     assert_success(&output);
     let rows = json_lines(&stdout(&output));
-    let row = |quote: &str, actor: &str| {
+    let find = |quote: &str, actor: &str| {
         rows.iter()
             .find(|r| r["quote"].as_str().unwrap().contains(quote) && r["actor"] == actor)
-            .unwrap_or_else(|| panic!("no row for {quote:?} toward {actor}"))
+    };
+    let row = |quote: &str, actor: &str| {
+        find(quote, actor).unwrap_or_else(|| panic!("no row for {quote:?} toward {actor}"))
     };
     let communist = row("communist", "Zohran Mamdani");
     assert_eq!(communist["speaker"], "Donald Trump");
@@ -224,7 +227,12 @@ fn the_default_model_on_the_seed_article() {
     let rogue = row("rogue agency", "ICE");
     assert_eq!(rogue["speaker"], "Zohran Mamdani");
     assert_eq!(rogue["stance"], "against");
+    let warning = row("consider resigning", "Zohran Mamdani");
+    assert_eq!(warning["stance"], "against");
+    let willing = row("willing to work with the president", "Donald Trump");
+    assert_ne!(willing["stance"], "against");
+    assert!(find("willing to work with the president", "ICE").is_none());
     let pitch = row("an agency that respects you", "NYPD");
     assert_eq!(pitch["speaker"], "ICE");
-    assert_eq!(pitch["stance"], "favor");
+    assert_ne!(pitch["stance"], "against");
 }

@@ -105,8 +105,12 @@ pub struct TrainArgs {
     /// Do not add a feature naming the row's actor.
     #[arg(long)]
     pub no_actor_feature: bool,
+    /// Do not add the sentiment lexicon's terms (VADER's rated words, by their place relative
+    /// to the target and in the quote).
+    #[arg(long)]
+    pub no_lexicon: bool,
     /// Normalise each kind of term (words, characters, words near the target, sides of the
-    /// target, the quote, the actor) on its own first (apart), or the row as a whole only.
+    /// target, the quote, the actor, the lexicon) on its own first (apart), or the row as a whole only.
     /// `auto` chooses with --actor-models' cross-validation when that runs, else apart.
     #[arg(long, value_enum, default_value_t = KindNormArg::Auto, conflicts_with = "cv")]
     pub kind_norm: KindNormArg,
@@ -255,6 +259,7 @@ impl TrainArgs {
                     target_window: self.target_window,
                     side_ngrams: parse_range("--side-ngrams", &self.side_ngrams)?,
                     actor_term: !self.no_actor_feature,
+                    lexicon: !self.no_lexicon,
                 },
                 min_df: self.min_df,
                 target_mask: !self.no_target_mask,

@@ -7,6 +7,7 @@
 //! sublinear TF-IDF weights (each [`TermKind`] normalised apart first, by default) in a sparse
 //! [`FeatureMatrix`]; nothing is ever densified.
 
+mod lexicon;
 mod target;
 mod terms;
 
@@ -90,6 +91,7 @@ impl Default for FeatureParams {
                 target_window: 3,
                 side_ngrams: NgramRange::new(1, 2),
                 actor_term: true,
+                lexicon: true,
             },
             min_df: 2,
             target_mask: true,
@@ -349,7 +351,7 @@ impl FeatureSpace {
         if let Some(quote) = example.quote.filter(|quote| *quote != example.text) {
             let quote = self.mask(example, quote, example.quote_mention, unseen);
             let tokenized = pipeline.tokenize(&quote)?;
-            terms::quote_ngrams(&tokenized.tokens, self.params.terms.quote_ngrams, emit);
+            terms::quote_terms(&tokenized, &self.params.terms, emit);
         }
         Ok(())
     }
@@ -466,6 +468,7 @@ mod tests {
                 target_window: 0,
                 side_ngrams: NgramRange::off(),
                 actor_term: false,
+                lexicon: false,
             },
             min_df: 1,
             target_mask: false,

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::lexicon::{self, Polarity};
 use crate::text::{TokenizedText, TARGET_TOKEN};
 
 /// An inclusive range of n-gram lengths; `0..=0` turns a kind of n-gram off.
@@ -41,6 +42,7 @@ const MIDDLE: &str = "m:";
 const RIGHT: &str = "r:";
 const QUOTE: &str = "q:";
 const ACTOR: &str = "a:";
+const LEXICON: &str = "x:";
 
 /// The kinds of term, told apart by the prefix each is made with; with
 /// [`FeatureParams::kind_norm`](super::FeatureParams::kind_norm) each kind is normalised on its
@@ -59,11 +61,14 @@ pub enum TermKind {
     Quote,
     /// `a:`, the actor.
     Actor,
+    /// `x:`, the sentiment lexicon's polarity of rated words: in the whole text, by their side
+    /// of the target and near it, and in the quote alone.
+    Lexicon,
 }
 
 impl TermKind {
     /// How many kinds there are; `kind as usize` is below it.
-    pub const COUNT: usize = 6;
+    pub const COUNT: usize = 7;
 
     /// The kind of a term made by [`extract`] or [`quote_ngrams`].
     pub fn of(term: &str) -> TermKind {
@@ -73,6 +78,7 @@ impl TermKind {
             NEAR_BEFORE | NEAR_AFTER => TermKind::Near,
             LEFT | MIDDLE | RIGHT => TermKind::Side,
             QUOTE => TermKind::Quote,
+            LEXICON => TermKind::Lexicon,
             _ => TermKind::Actor,
         }
     }
@@ -97,6 +103,11 @@ pub struct TermSettings {
     pub side_ngrams: NgramRange,
     /// Add a term naming the row's actor, so one shared model can learn each actor's prior.
     pub actor_term: bool,
+    /// Add the sentiment lexicon's polarity of rated words as terms (`x:pos`, `x:n<neg`, ...),
+    /// so praise and attack in words the training set never used still count. Models saved
+    /// before this setting existed read it as off.
+    #[serde(default)]
+    pub lexicon: bool,
 }
 
 /// Gives each term of one text to `emit`, repeats included (they are the term frequencies).
@@ -114,6 +125,9 @@ pub fn extract(
     char_ngrams(&text.normalized, settings.char_ngrams, &mut term, emit);
     near_target(&text.tokens, settings.target_window, &mut term, emit);
     side_ngrams(&text.tokens, settings.side_ngrams, &mut term, emit);
+    if settings.lexicon {
+        lexicon_terms(text, settings.target_window, "", &mut term, emit);
+    }
     if settings.actor_term {
         term.clear();
         term.push_str(ACTOR);
@@ -122,9 +136,58 @@ pub fn extract(
     }
 }
 
-/// Gives the word n-grams of a quote's own words to `emit`, marked apart from the context's.
-pub fn quote_ngrams(tokens: &[String], range: NgramRange, emit: &mut impl FnMut(&str)) {
-    prefixed_ngrams(QUOTE, tokens, range, &mut String::new(), emit);
+/// Gives the terms of a quote's own words to `emit`, marked apart from the context's: its word
+/// n-grams and, if the settings ask, its rated words.
+pub fn quote_terms(quote: &TokenizedText, settings: &TermSettings, emit: &mut impl FnMut(&str)) {
+    let mut term = String::new();
+    prefixed_ngrams(QUOTE, &quote.tokens, settings.quote_ngrams, &mut term, emit);
+    if settings.lexicon {
+        lexicon_terms(quote, 0, QUOTE, &mut term, emit);
+    }
+}
+
+/// Gives a term for each word of `text` the sentiment lexicon rates: `x:` and `scope` (empty
+/// for the whole text, `q:` for a quote), then where the word is (nowhere, `n<`/`n>` within
+/// `window` tokens of a target mention, `l:`/`m:`/`r:` by its side of the target), then `pos` or
+/// `neg`, with `!` added for strongly rated words.
+fn lexicon_terms(
+    text: &TokenizedText,
+    window: usize,
+    scope: &str,
+    term: &mut String,
+    emit: &mut impl FnMut(&str),
+) {
+    let targets: Vec<usize> = (0..text.tokens.len())
+        .filter(|&i| text.tokens[i] == TARGET_TOKEN)
+        .collect();
+    for (i, rating) in lexicon::ratings(&text.words).into_iter().enumerate() {
+        let Some(rating) = rating else { continue };
+        let polarity = match rating.polarity {
+            Polarity::Positive => "pos",
+            Polarity::Negative => "neg",
+        };
+        let near = targets
+            .iter()
+            .find(|&&t| window > 0 && t.abs_diff(i) <= window)
+            .map(|&t| if i < t { "n<" } else { "n>" });
+        let side = match (targets.first(), targets.last()) {
+            (Some(&first), _) if i < first => Some(LEFT),
+            (_, Some(&last)) if i > last => Some(RIGHT),
+            (Some(_), _) => Some(MIDDLE),
+            _ => None,
+        };
+        for place in std::iter::once("").chain(near).chain(side) {
+            for mark in std::iter::once("").chain(rating.strong.then_some("!")) {
+                term.clear();
+                term.push_str(LEXICON);
+                term.push_str(scope);
+                term.push_str(place);
+                term.push_str(polarity);
+                term.push_str(mark);
+                emit(term);
+            }
+        }
+    }
 }
 
 fn prefixed_ngrams(
@@ -247,6 +310,7 @@ mod tests {
         TokenizedText {
             normalized: tokens.join(" ").to_lowercase(),
             tokens: tokens.iter().map(|t| t.to_string()).collect(),
+            words: tokens.iter().map(|t| t.to_lowercase()).collect(),
         }
     }
 
@@ -258,6 +322,7 @@ mod tests {
             target_window: 0,
             side_ngrams: NgramRange::off(),
             actor_term: false,
+            lexicon: false,
         }
     }
 
@@ -270,13 +335,14 @@ mod tests {
             target_window: 1,
             side_ngrams: NgramRange::new(1, 1),
             actor_term: true,
+            lexicon: true,
         };
-        let text = tokenized(&["we", "back", TARGET_TOKEN, "now:"]);
+        let text = tokenized(&["we", "back", TARGET_TOKEN, "now:", "good"]);
         let mut kinds = Vec::new();
         extract(&text, "ICE", &settings, &mut |term| {
             kinds.push((term.to_string(), TermKind::of(term)))
         });
-        quote_ngrams(&text.tokens, settings.quote_ngrams, &mut |term| {
+        quote_terms(&text, &settings, &mut |term| {
             kinds.push((term.to_string(), TermKind::of(term)))
         });
         let kind_of = |term: &str| kinds.iter().find(|(t, _)| t == term).map(|&(_, k)| k);
@@ -289,6 +355,53 @@ mod tests {
         assert_eq!(kind_of("r:now:"), Some(TermKind::Side));
         assert_eq!(kind_of("q:back"), Some(TermKind::Quote));
         assert_eq!(kind_of("a:ice"), Some(TermKind::Actor));
+        assert_eq!(kind_of("x:r:pos"), Some(TermKind::Lexicon));
+        assert_eq!(kind_of("x:q:r:pos"), Some(TermKind::Lexicon));
+    }
+
+    #[test]
+    fn rated_words_give_their_polarity_by_place_and_strength() {
+        let settings = TermSettings {
+            word_ngrams: NgramRange::off(),
+            target_window: 1,
+            lexicon: true,
+            ..settings()
+        };
+        // "praised" is rated 2.2 (strong), "lied" -1.6; "said" is not rated.
+        let text = tokenized(&["they", "praised", TARGET_TOKEN, "said", "he", "lied"]);
+        let mut terms: Vec<String> = Vec::new();
+        let mut lexicon_only = |t: &str| {
+            if TermKind::of(t) == TermKind::Lexicon {
+                terms.push(t.to_string())
+            }
+        };
+        extract(&text, "X", &settings, &mut lexicon_only);
+        assert_eq!(
+            terms,
+            [
+                "x:pos", "x:pos!", "x:n<pos", "x:n<pos!", "x:l:pos", "x:l:pos!", //
+                "x:neg", "x:r:neg",
+            ]
+        );
+        terms.clear();
+        quote_terms(&text, &settings, &mut |t| terms.push(t.to_string()));
+        assert_eq!(
+            terms,
+            [
+                "x:q:pos",
+                "x:q:pos!",
+                "x:q:l:pos",
+                "x:q:l:pos!",
+                "x:q:neg",
+                "x:q:r:neg"
+            ]
+        );
+        terms.clear();
+        // Without a target the words count only for the whole text.
+        extract(&tokenized(&["he", "lied"]), "X", &settings, &mut |t| {
+            terms.push(t.to_string())
+        });
+        assert_eq!(terms, ["x:neg"]);
     }
 
     #[test]
@@ -306,6 +419,7 @@ mod tests {
         let text = TokenizedText {
             normalized: "ab \n c".into(),
             tokens: vec![],
+            words: vec![],
         };
         let settings = TermSettings {
             word_ngrams: NgramRange::new(0, 0),
@@ -335,11 +449,12 @@ mod tests {
     }
 
     #[test]
-    fn settings_saved_before_side_ngrams_read_them_as_off() {
+    fn settings_saved_before_side_ngrams_and_the_lexicon_read_them_as_off() {
         let old = r#"{"word_ngrams":{"min":1,"max":3},"char_ngrams":{"min":2,"max":5},
             "quote_ngrams":{"min":1,"max":2},"target_window":3,"actor_term":true}"#;
         let settings: TermSettings = serde_json::from_str(old).unwrap();
         assert!(settings.side_ngrams.is_off());
+        assert!(!settings.lexicon);
     }
 
     #[test]

@@ -34,6 +34,9 @@ pub struct TokenizedText {
     /// Word tokens in order; out-of-vocabulary words are [`UNKNOWN_TOKEN`], placeholders stay
     /// whole ([`TARGET_TOKEN`], [`OTHER_ACTOR_TOKEN`]).
     pub tokens: Vec<String>,
+    /// The words behind `tokens`, one each, lowercased: an out-of-vocabulary word is itself
+    /// here, so features that need no vocabulary (a sentiment lexicon) still see it.
+    pub words: Vec<String>,
 }
 
 /// A trained `tokenizers` pipeline.
@@ -120,9 +123,20 @@ impl TextPipeline {
                 .normalize(&mut normalized)
                 .map_err(tokenizer_error)?;
         }
+        // The offsets are byte ranges of `text`, so an unknown word is read back from it.
+        let words = encoding
+            .get_tokens()
+            .iter()
+            .zip(encoding.get_offsets())
+            .map(|(token, &(start, end))| match text.get(start..end) {
+                Some(word) if token == UNKNOWN_TOKEN => word.to_lowercase(),
+                _ => token.clone(),
+            })
+            .collect();
         Ok(TokenizedText {
             normalized: normalized.get().to_string(),
             tokens: encoding.get_tokens().to_vec(),
+            words,
         })
     }
 }
@@ -155,6 +169,15 @@ mod tests {
             tokenized.tokens,
             ["ice", "officers", "[UNK]", "join", "[UNK]"]
         );
+        assert_eq!(tokenized.words, ["ice", "officers", ",", "join", "!"]);
+    }
+
+    #[test]
+    fn unknown_words_are_kept_whole_in_words_after_other_scripts() {
+        // Multi-byte characters before an unknown word: the offsets are byte offsets.
+        let tokenized = pipeline().tokenize("Ünïcode officers Glowing").unwrap();
+        assert_eq!(tokenized.tokens, ["[UNK]", "officers", "[UNK]"]);
+        assert_eq!(tokenized.words, ["ünïcode", "officers", "glowing"]);
     }
 
     #[test]
