@@ -30,7 +30,7 @@ pub enum Error {
 
     /// A column the schema needs is not in the header.
     #[error(
-        "{}:1: missing column `{column}` (the header has: {available}); name it with {flag}",
+        "{}:1: missing column `{column}` (the header has: {available}); name it with {flag}{hint}",
         path.display()
     )]
     MissingColumn {
@@ -42,6 +42,9 @@ pub enum Error {
         available: String,
         /// The command-line flag that names this column.
         flag: String,
+        /// More advice, starting with "; ", or empty: a header that looks split by another
+        /// delimiter names the `--delimiter` to pass.
+        hint: String,
     },
 
     /// The bytes are not valid UTF-8.

@@ -124,7 +124,8 @@ pub fn load(dir: &Path) -> Result<StanceModel, Error> {
             dir,
             std::io::Error::new(
                 std::io::ErrorKind::NotFound,
-                "no model folder here; train one with `stance train --model DIR`",
+                "no model folder here; train one with `stance train --model DIR`, or point \
+                 --model at the shipped model, `models/default` in the stance repository",
             ),
         ));
     }

@@ -181,7 +181,7 @@ fn the_default_model_is_reproducible_from_the_data() {
 }
 
 /// How `models/default` is trained (the README shows it; the model path follows).
-const DEFAULT_MODEL_COMMAND: [&str; 18] = [
+const DEFAULT_MODEL_COMMAND: [&str; 19] = [
     "train",
     "--data",
     "data/quotes.csv",
@@ -199,6 +199,7 @@ const DEFAULT_MODEL_COMMAND: [&str; 18] = [
     "1-3",
     "--target-window",
     "4",
+    "--force",
     "--model",
 ];
 

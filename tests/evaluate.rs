@@ -55,12 +55,24 @@ fn table_report_names_metrics_and_baseline() {
 #[test]
 fn model_errors_are_clear() {
     let ws = Workspace::new();
-    ws.stance()
+    let output = ws
+        .stance()
         .args(["evaluate", "--model", "absent", "--data"])
         .arg(fixture("labelled.csv"))
-        .assert()
-        .failure()
-        .stderr(contains("absent: no model folder here"));
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("absent: no model folder here"), "{stderr}");
+    assert!(
+        stderr.contains("point --model at the shipped model"),
+        "{stderr}"
+    );
+    assert_eq!(
+        stderr.matches("no model folder here").count(),
+        1,
+        "{stderr}"
+    );
     ws.train_fixture("m");
     let model = ws.path("m/model.json");
     let text = std::fs::read_to_string(&model).unwrap();
@@ -94,13 +106,61 @@ fn model_errors_are_clear() {
 fn unlabelled_data_cannot_be_evaluated() {
     let ws = Workspace::new();
     ws.train_fixture("m");
-    let rows = ws.write("rows.csv", "text,actor\nsome words,X\n");
+    let rows = ws.write("rows.csv", "text,actor,label\nsome words,X,favor\n");
     ws.stance()
         .args(["evaluate", "--model", "m", "--data"])
         .arg(rows)
         .assert()
         .failure()
-        .stderr(contains("no row has a label the model predicts"));
+        .stderr(contains("looked for the columns `stance` and `sentiment`"))
+        .stderr(contains("rows.csv has text, actor, label)"));
+}
+
+#[test]
+fn a_header_split_by_another_delimiter_gets_a_hint() {
+    let ws = Workspace::new();
+    ws.train_fixture("m");
+    let rows = ws.write("rows.csv", "text;actor;stance\nsome words;X;favor\n");
+    ws.stance()
+        .args(["evaluate", "--model", "m", "--data"])
+        .arg(&rows)
+        .assert()
+        .failure()
+        .stderr(contains(
+            "rows.csv:1: missing column `text` (the header has: text;actor;stance)",
+        ))
+        .stderr(contains("pass --delimiter semicolon"));
+    ws.stance()
+        .args([
+            "evaluate",
+            "--model",
+            "m",
+            "--delimiter",
+            "semicolon",
+            "--data",
+        ])
+        .arg(&rows)
+        .assert()
+        .success();
+}
+
+#[test]
+fn without_model_the_shipped_one_is_found_from_any_folder() {
+    // The workspace has no models/default: the one beside the crate's source is used, and named.
+    let ws = Workspace::new();
+    let output = ws
+        .stance()
+        .args(["evaluate", "--bootstrap", "0", "--data"])
+        .arg(fixture("labelled.csv"))
+        .output()
+        .unwrap();
+    assert_success(&output);
+    let shipped = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models/default");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!("stance: model {}", shipped.display())),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -97,6 +97,38 @@ fn table_fits_eighty_columns() {
     }
 }
 
+#[test]
+fn the_table_wraps_whole_statements_and_says_what_its_figures_are() {
+    let ws = Workspace::new();
+    ws.train_fixture("m");
+    let output = ws
+        .stance()
+        .args(["predict", "--model", "m", "--format", "table"])
+        .arg(seed())
+        .output()
+        .unwrap();
+    assert_success(&output);
+    let text = stdout(&output);
+    for line in text.lines() {
+        assert!(line.chars().count() <= 80, "{line}");
+    }
+    // The words of a long statement are all there, across its wrapped lines.
+    let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        joined.contains(
+            "Zohran Mamdani: “he is willing to work with the president on reducing the city’s \
+             cost of living”"
+        ),
+        "{text}"
+    );
+    // A statement about no actor is shown, with its sentiment.
+    assert!(text.contains("→ (no actor)"), "{text}");
+    assert!(
+        joined.contains("each with the model's probability for it"),
+        "{text}"
+    );
+}
+
 /// The seed article shipped in `seeds/`.
 fn seed() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/ice-nypd-mamdani.txt")

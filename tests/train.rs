@@ -55,11 +55,35 @@ fn a_failed_train_leaves_the_previous_model() {
     ws.stance()
         .args(["train", "--data"])
         .arg(&bad)
-        .args(["--model", "m"])
+        .args(["--model", "m", "--force"])
         .assert()
         .failure()
         .stderr(contains("bad.csv:3: column `text` is empty"));
     assert_eq!(std::fs::read(ws.path("m/model.json")).unwrap(), before);
+}
+
+#[test]
+fn an_existing_model_is_replaced_only_with_force() {
+    let ws = Workspace::new();
+    ws.train_fixture("m");
+    let before = std::fs::read(ws.path("m/model.json")).unwrap();
+    ws.train_fixture_command("m")
+        .args(["--c", "1"])
+        .assert()
+        .failure()
+        .stderr(contains(
+            "m: a model folder (or file) is already there; pass --force",
+        ));
+    assert_eq!(std::fs::read(ws.path("m/model.json")).unwrap(), before);
+    // A file in the way is not replaced either.
+    ws.write("file", "not a model");
+    ws.train_fixture_command("file").assert().failure();
+    assert_eq!(std::fs::read(ws.path("file")).unwrap(), b"not a model");
+    ws.train_fixture_command("m")
+        .args(["--c", "1", "--force"])
+        .assert()
+        .success();
+    assert_ne!(std::fs::read(ws.path("m/model.json")).unwrap(), before);
 }
 
 #[test]

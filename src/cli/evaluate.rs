@@ -16,13 +16,13 @@ use stance::eval::gold::{load_dir, GoldArticle};
 use stance::eval::{compare, score, Bootstrap, Comparison};
 use stance::{persist, Corpus, Error, EvalReport};
 
-use super::{CsvArgs, ModelArg};
+use super::{CsvArgs, ModelSource};
 
 /// Measure a model on labelled CSV, or quote extraction on gold annotations.
 #[derive(Debug, Clone, Args)]
 pub struct EvaluateArgs {
     #[command(flatten)]
-    pub model: ModelArg,
+    pub model: ModelSource,
     /// Labelled files to score; rows of all files are pooled.
     #[arg(long, num_args = 1.., value_name = "FILE", required_unless_present = "extraction")]
     pub data: Vec<PathBuf>,
@@ -89,7 +89,11 @@ pub fn run(args: EvaluateArgs) -> anyhow::Result<ExitCode> {
         }
         (resamples, _) => Some(Bootstrap::new(resamples, args.seed)?),
     };
-    let model = persist::load(&args.model.model)?;
+    let (model_dir, model_note) = args.model.resolve();
+    let model = persist::load(&model_dir)?;
+    if let Some(note) = model_note {
+        eprintln!("{note}");
+    }
     let other = match &args.compare {
         Some(dir) => Some((
             dir.display().to_string(),
@@ -97,12 +101,13 @@ pub fn run(args: EvaluateArgs) -> anyhow::Result<ExitCode> {
         )),
         None => None,
     };
-    for dir in std::iter::once(&args.model.model).chain(&args.compare) {
+    for dir in std::iter::once(&model_dir).chain(&args.compare) {
         if let Some(note) = args.csv.mention_note(dir) {
             eprintln!("{note}");
         }
     }
     let corpus = Corpus::read(&args.data, &options)?;
+    corpus.require_labels(&options.schema)?;
     let scored = score(&model, &corpus.rows)?;
     let report = scored.report(bootstrap.as_ref());
     let comparison = match (&other, &bootstrap) {
@@ -112,7 +117,7 @@ pub fn run(args: EvaluateArgs) -> anyhow::Result<ExitCode> {
         _ => None,
     };
     let names = (
-        args.model.model.display().to_string(),
+        model_dir.display().to_string(),
         other.map(|(name, _)| name).unwrap_or_default(),
     );
     let text = match args.format {

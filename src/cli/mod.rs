@@ -136,10 +136,41 @@ fn parse_column_pair(value: &str) -> Result<(String, String), Error> {
     }
 }
 
-/// The model folder flag.
+/// Where `train` writes a model, and the first place `predict` and `evaluate` look for one.
+const DEFAULT_MODEL: &str = "models/default";
+
+/// The model folder flag of `train`.
 #[derive(Debug, Clone, Args)]
 pub struct ModelArg {
     /// Model folder.
-    #[arg(long, default_value = "models/default", value_name = "DIR")]
+    #[arg(long, default_value = DEFAULT_MODEL, value_name = "DIR")]
     pub model: PathBuf,
+}
+
+/// The model folder flag of `predict` and `evaluate`, which find the shipped model from any
+/// working folder.
+#[derive(Debug, Clone, Args)]
+pub struct ModelSource {
+    /// Model folder [default: models/default in the working folder, else the shipped model
+    /// beside the source this `stance` was built from]
+    #[arg(long, value_name = "DIR")]
+    model: Option<PathBuf>,
+}
+
+impl ModelSource {
+    /// The folder to load, and when `--model` was not given, a note naming the one chosen.
+    pub fn resolve(&self) -> (PathBuf, Option<String>) {
+        if let Some(dir) = &self.model {
+            return (dir.clone(), None);
+        }
+        let local = PathBuf::from(DEFAULT_MODEL);
+        let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join(DEFAULT_MODEL);
+        let dir = if local.is_dir() || !shipped.is_dir() {
+            local
+        } else {
+            shipped
+        };
+        let note = format!("stance: model {} (--model names another)", dir.display());
+        (dir, Some(note))
+    }
 }

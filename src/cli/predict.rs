@@ -25,7 +25,7 @@ use stance::score::{score_articles, score_row_chunks, Scored, DEFAULT_CHUNK_ROWS
 use stance::{persist, StanceModel};
 
 use super::progress::Progress;
-use super::{CsvArgs, ModelArg};
+use super::{CsvArgs, ModelSource};
 
 /// Articles scored together (in parallel, one per task) unless `--chunk-size` says otherwise:
 /// enough to keep every core busy while articles differ in length.
@@ -35,7 +35,7 @@ pub const DEFAULT_CHUNK_ARTICLES: usize = 64;
 #[derive(Debug, Clone, Args)]
 pub struct PredictArgs {
     #[command(flatten)]
-    pub model: ModelArg,
+    pub model: ModelSource,
     /// Input files; `-` (or nothing) reads standard input.
     #[arg(value_name = "FILE")]
     pub inputs: Vec<PathBuf>,
@@ -104,8 +104,12 @@ pub fn run(args: PredictArgs) -> anyhow::Result<ExitCode> {
     } else {
         actors
     };
-    let model = persist::load(&args.model.model)?;
-    if let Some(note) = args.csv.mention_note(&args.model.model) {
+    let (model_dir, model_note) = args.model.resolve();
+    let model = persist::load(&model_dir)?;
+    for note in model_note
+        .into_iter()
+        .chain(args.csv.mention_note(&model_dir))
+    {
         eprintln!("{note}");
     }
     let inputs = if args.inputs.is_empty() {
@@ -519,6 +523,8 @@ struct Output<'m, W: Write> {
     format: OutputFormat,
     min_confidence: f64,
     sink: Sink<W>,
+    /// The table's last statement (article and id): its actors' rows follow it.
+    last_statement: Option<(String, String)>,
 }
 
 /// Where [`Output`] writes: a CSV writer, or lines.
@@ -548,8 +554,8 @@ impl<'m, W: Write> Output<'m, W> {
                 let mut out = out;
                 writeln!(
                     out,
-                    "{:<4} {:<14} {:<14} {:<13} {:<13} quote",
-                    "id", "speaker", "actor", "stance", "sentiment"
+                    "{:<6}{:<30} {:<16} sentiment",
+                    "id", "speaker: statement / actor", "stance"
                 )?;
                 Sink::Lines(out)
             }
@@ -559,6 +565,7 @@ impl<'m, W: Write> Output<'m, W> {
             format,
             min_confidence,
             sink,
+            last_statement: None,
         })
     }
 
@@ -582,7 +589,18 @@ impl<'m, W: Write> Output<'m, W> {
             Sink::Lines(out) => {
                 for row in kept {
                     match self.format {
-                        OutputFormat::Table => writeln!(out, "{}", table_line(model, row))?,
+                        OutputFormat::Table => {
+                            let last = self.last_statement.as_ref();
+                            if last.is_none_or(|(article, _)| *article != row.article) {
+                                writeln!(out, "== {}", row.article)?;
+                            }
+                            let statement = (row.article.clone(), row.quote_id.clone());
+                            if last != Some(&statement) {
+                                writeln!(out, "{}", table_statement(row))?;
+                                self.last_statement = Some(statement);
+                            }
+                            writeln!(out, "{}", table_actor(model, row))?;
+                        }
                         _ => writeln!(out, "{}", json_object(model, row))?,
                     }
                 }
@@ -596,7 +614,12 @@ impl<'m, W: Write> Output<'m, W> {
     fn finish(&mut self) -> anyhow::Result<()> {
         match &mut self.sink {
             Sink::Csv(writer) => writer.flush()?,
-            Sink::Lines(out) => out.flush()?,
+            Sink::Lines(out) => {
+                if self.format == OutputFormat::Table {
+                    writeln!(out, "{}", textwrap::fill(TABLE_FOOTER, TABLE_WIDTH))?;
+                }
+                out.flush()?
+            }
         }
         Ok(())
     }
@@ -703,21 +726,43 @@ fn json_object(model: &StanceModel, row: &Scored) -> serde_json::Value {
     object
 }
 
-/// One line of the table, at most 80 columns.
-fn table_line(model: &StanceModel, row: &Scored) -> String {
+/// The table's width: an 80-column terminal.
+const TABLE_WIDTH: usize = 80;
+
+/// What the table's figures are, said under it.
+const TABLE_FOOTER: &str = "Each actor's line gives the stance toward that actor and the \
+sentiment of the wording, each with the model's probability for it; a statement that concerns \
+no actor has a sentiment only.";
+
+/// A statement's lines of the table: its id, speaker and words, wrapped to the table's width.
+fn table_statement(row: &Scored) -> String {
+    let speaker = row.speaker.as_deref().unwrap_or("(no speaker)");
+    let text = format!(
+        "{:<6}{speaker}: “{}”",
+        truncate(&row.quote_id, 5),
+        row.quote.trim()
+    );
+    let options = textwrap::Options::new(TABLE_WIDTH).subsequent_indent("      ");
+    textwrap::fill(&text, options)
+}
+
+/// An actor's line of the table, under its statement.
+fn table_actor(model: &StanceModel, row: &Scored) -> String {
     use stance::Task::{Sentiment, Stance};
     let cell = |label: Option<(&str, f64)>| {
         label.map_or("-".to_string(), |(l, p)| {
-            format!("{} {:.0}%", truncate(l, 8), 100.0 * p)
+            format!("{} {:.0}%", truncate(l, 10), 100.0 * p)
         })
     };
     format!(
-        "{:<4} {:<14} {:<14} {:<13} {:<13} {}",
-        truncate(&row.quote_id, 4),
-        truncate(row.speaker.as_deref().unwrap_or("-"), 14),
-        truncate(row.actor.as_deref().unwrap_or("-"), 14),
+        "      {:<30} {:<16} {:<16}",
+        truncate(
+            &format!("→ {}", row.actor.as_deref().unwrap_or("(no actor)")),
+            30
+        ),
         cell(row.label(model, Stance)),
         cell(row.label(model, Sentiment)),
-        truncate(&row.quote, 15)
     )
+    .trim_end()
+    .to_string()
 }

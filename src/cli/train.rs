@@ -30,6 +30,11 @@ pub struct TrainArgs {
     #[command(flatten)]
     #[serde(skip)]
     pub model: ModelArg,
+    /// Replace the model folder if it exists (the old model stays until the new one is
+    /// complete); without it, an existing folder is an error.
+    #[arg(long)]
+    #[serde(skip)]
+    pub force: bool,
     #[command(flatten)]
     #[serde(flatten)]
     pub csv: CsvArgs,
@@ -419,10 +424,19 @@ pub fn parse_range(flag: &str, value: &str) -> Result<NgramRange, Error> {
 
 /// Runs `stance train`.
 pub fn run(mut args: TrainArgs) -> anyhow::Result<ExitCode> {
+    let target = &args.model.model;
+    if target.exists() && !args.force {
+        anyhow::bail!(
+            "{}: a model folder (or file) is already there; pass --force to replace it, or name \
+             another with --model",
+            target.display()
+        );
+    }
     let mut params = args.params()?;
     let options = args.csv.read_options()?;
     let started = Instant::now();
     let corpus = Corpus::read(&args.data, &options)?;
+    corpus.require_labels(&options.schema)?;
     // `--cv K` searches its grid; without it, a quick search settles what `auto` leaves open.
     let (choices, note) = args.choices(&corpus.rows, &params);
     let search = match (args.cv, choices) {

@@ -227,6 +227,9 @@ pub struct SourceFile {
     pub sha256: String,
     /// Rows kept from it.
     pub rows: usize,
+    /// The columns of its header, to name in errors (not saved).
+    #[serde(skip)]
+    pub header: Vec<String>,
 }
 
 /// Rows read from one or more files.
@@ -249,17 +252,44 @@ impl Corpus {
         }
         Ok(corpus)
     }
+
+    /// Fails, naming the columns looked for and those each file has, when no row has a stance
+    /// or a sentiment label.
+    pub fn require_labels(&self, schema: &Schema) -> Result<(), Error> {
+        if self
+            .rows
+            .iter()
+            .any(|row| row.stance.is_some() || row.sentiment.is_some())
+        {
+            return Ok(());
+        }
+        let seen: Vec<String> = self
+            .files
+            .iter()
+            .map(|file| format!("{} has {}", file.path, file.header.join(", ")))
+            .collect();
+        Err(Error::NoData(format!(
+            "no row has a stance or sentiment label: looked for the columns `{}` and `{}` ({}); \
+             name the label columns with --stance-column / --sentiment-column",
+            schema.stance,
+            schema.sentiment,
+            seen.join("; ")
+        )))
+    }
 }
 
 /// Reads one labelled file.
 pub fn read_file(path: &Path, options: &ReadOptions) -> Result<(Vec<Row>, SourceFile), Error> {
     let bytes = std::fs::read(path).map_err(|err| Error::io(path, err))?;
     let sha256 = format!("{:x}", Sha256::digest(&bytes));
-    let rows = read_bytes(&bytes, path, options)?;
+    let reader = RowReader::new(&bytes[..], path, options)?;
+    let header = reader.header.iter().map(str::to_string).collect();
+    let rows = reader.collect::<Result<Vec<_>, _>>()?;
     let file = SourceFile {
         path: path.display().to_string(),
         sha256,
         rows: rows.len(),
+        header,
     };
     Ok((rows, file))
 }
@@ -276,6 +306,7 @@ pub fn read_bytes(bytes: &[u8], path: &Path, options: &ReadOptions) -> Result<Ve
 /// does not grow with the input. Rows left out by `--split` are skipped.
 pub struct RowReader<R: Read> {
     records: csv::StringRecordsIntoIter<DecodingReader<R>>,
+    header: csv::StringRecord,
     columns: Columns,
     path: PathBuf,
     schema: Schema,
@@ -298,15 +329,16 @@ impl<R: Read> RowReader<R> {
             .clone();
         let columns = Columns::locate(&headers, &options.schema, path)?;
         if let (Some(wanted), None) = (&options.split, columns.split) {
-            return Err(Error::MissingColumn {
-                path: path.to_path_buf(),
-                column: options.schema.split.clone(),
-                available: header_list(&headers),
-                flag: format!("--split-column (needed by --split {wanted})"),
-            });
+            return Err(missing_column(
+                path,
+                &options.schema.split,
+                &headers,
+                &format!("--split-column (needed by --split {wanted})"),
+            ));
         }
         Ok(RowReader {
             records: reader.into_records(),
+            header: headers,
             columns,
             path: path.to_path_buf(),
             schema: options.schema.clone(),
@@ -367,12 +399,7 @@ impl Columns {
     fn locate(headers: &csv::StringRecord, schema: &Schema, path: &Path) -> Result<Self, Error> {
         let find = |name: &str| headers.iter().position(|h| h.trim() == name);
         let require = |name: &str, flag: &str| {
-            find(name).ok_or_else(|| Error::MissingColumn {
-                path: path.to_path_buf(),
-                column: name.to_string(),
-                available: header_list(headers),
-                flag: flag.to_string(),
-            })
+            find(name).ok_or_else(|| missing_column(path, name, headers, flag))
         };
         Ok(Columns {
             text: require(&schema.text, "--text-column")?,
@@ -501,6 +528,28 @@ fn mention_bytes(raw: &str, from: usize, to: usize) -> Option<(usize, usize)> {
 
 fn header_list(headers: &csv::StringRecord) -> String {
     headers.iter().collect::<Vec<_>>().join(", ")
+}
+
+/// The error for a column `name` that `headers` lack; a header read as one column that holds
+/// another common delimiter gets the `--delimiter` that would split it.
+fn missing_column(path: &Path, name: &str, headers: &csv::StringRecord, flag: &str) -> Error {
+    let hint = match headers.iter().collect::<Vec<_>>()[..] {
+        [only] => [(';', "semicolon"), ('\t', "tab"), ('|', "pipe")]
+            .into_iter()
+            .find(|&(delimiter, _)| only.contains(delimiter))
+            .map(|(_, value)| {
+                format!("; the header is one column that holds a {value}: if the file is {value}-separated, pass --delimiter {value}")
+            })
+            .unwrap_or_default(),
+        _ => String::new(),
+    };
+    Error::MissingColumn {
+        path: path.to_path_buf(),
+        column: name.to_string(),
+        available: header_list(headers),
+        flag: flag.to_string(),
+        hint,
+    }
 }
 
 fn csv_error(path: &Path, err: csv::Error) -> Error {
