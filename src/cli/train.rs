@@ -115,8 +115,9 @@ pub struct TrainArgs {
     #[arg(long)]
     pub no_lexicon: bool,
     /// Normalise each kind of term (words, characters, words near the target, sides of the
-    /// target, the quote, the actor, the lexicon) on its own first (apart), or the row as a whole only.
-    /// `auto` chooses with --actor-models' cross-validation when that runs, else apart.
+    /// target, the quote, the actor, the lexicon) on its own first (apart), or the row as a
+    /// whole only. `auto` chooses with --actor-models' cross-validation when that runs, else
+    /// apart.
     #[arg(long, value_enum, default_value_t = KindNormArg::Auto, conflicts_with = "cv")]
     pub kind_norm: KindNormArg,
     /// The same as `--kind-norm whole`.

@@ -538,7 +538,10 @@ fn missing_column(path: &Path, name: &str, headers: &csv::StringRecord, flag: &s
             .into_iter()
             .find(|&(delimiter, _)| only.contains(delimiter))
             .map(|(_, value)| {
-                format!("; the header is one column that holds a {value}: if the file is {value}-separated, pass --delimiter {value}")
+                format!(
+                    "; the header is one column that holds a {value}: if the file is \
+                     {value}-separated, pass --delimiter {value}"
+                )
             })
             .unwrap_or_default(),
         _ => String::new(),

@@ -71,7 +71,8 @@ pub(crate) fn ratings(words: &[String]) -> Vec<Option<Rating>> {
 /// Whether `words[i]` negates: a negator, or the "t" of a split "n't".
 fn negates(words: &[String], i: usize) -> bool {
     let word = words[i].as_str();
-    NEGATORS.contains(&word) || (word == "t" && i > 0 && matches!(words[i - 1].as_str(), "'" | "’"))
+    let after_apostrophe = i > 0 && matches!(words[i - 1].as_str(), "'" | "’");
+    NEGATORS.contains(&word) || (word == "t" && after_apostrophe)
 }
 
 #[cfg(test)]
