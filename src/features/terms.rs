@@ -121,12 +121,25 @@ pub fn extract(
     emit: &mut impl FnMut(&str),
 ) {
     let mut term = String::new();
+    let targets = Targets::of(&text.tokens);
     prefixed_ngrams(WORD, &text.tokens, settings.word_ngrams, &mut term, emit);
     char_ngrams(&text.normalized, settings.char_ngrams, &mut term, emit);
-    near_target(&text.tokens, settings.target_window, &mut term, emit);
-    side_ngrams(&text.tokens, settings.side_ngrams, &mut term, emit);
+    near_target(
+        &text.tokens,
+        &targets,
+        settings.target_window,
+        &mut term,
+        emit,
+    );
+    side_ngrams(
+        &text.tokens,
+        &targets,
+        settings.side_ngrams,
+        &mut term,
+        emit,
+    );
     if settings.lexicon {
-        lexicon_terms(text, settings.target_window, "", &mut term, emit);
+        lexicon_terms(text, &targets, settings.target_window, "", &mut term, emit);
     }
     if settings.actor_term {
         term.clear();
@@ -142,7 +155,8 @@ pub fn quote_terms(quote: &TokenizedText, settings: &TermSettings, emit: &mut im
     let mut term = String::new();
     prefixed_ngrams(QUOTE, &quote.tokens, settings.quote_ngrams, &mut term, emit);
     if settings.lexicon {
-        lexicon_terms(quote, 0, QUOTE, &mut term, emit);
+        let targets = Targets::of(&quote.tokens);
+        lexicon_terms(quote, &targets, 0, QUOTE, &mut term, emit);
     }
 }
 
@@ -152,14 +166,12 @@ pub fn quote_terms(quote: &TokenizedText, settings: &TermSettings, emit: &mut im
 /// `neg`, with `!` added for strongly rated words.
 fn lexicon_terms(
     text: &TokenizedText,
+    targets: &Targets,
     window: usize,
     scope: &str,
     term: &mut String,
     emit: &mut impl FnMut(&str),
 ) {
-    let targets: Vec<usize> = (0..text.tokens.len())
-        .filter(|&i| text.tokens[i] == TARGET_TOKEN)
-        .collect();
     for (i, rating) in lexicon::ratings(&text.words).into_iter().enumerate() {
         let Some(rating) = rating else { continue };
         let polarity = match rating.polarity {
@@ -167,15 +179,10 @@ fn lexicon_terms(
             Polarity::Negative => "neg",
         };
         let near = targets
-            .iter()
-            .find(|&&t| window > 0 && t.abs_diff(i) <= window)
-            .map(|&t| if i < t { "n<" } else { "n>" });
-        let side = match (targets.first(), targets.last()) {
-            (Some(&first), _) if i < first => Some(LEFT),
-            (_, Some(&last)) if i > last => Some(RIGHT),
-            (Some(_), _) => Some(MIDDLE),
-            _ => None,
-        };
+            .near(i, window)
+            .map(|t| if i < t { "n<" } else { "n>" });
+        // A rated word is never a mention, so it always has a side when there is a target.
+        let side = targets.side(i, i + 1);
         for place in std::iter::once("").chain(near).chain(side) {
             for mark in std::iter::once("").chain(rating.strong.then_some("!")) {
                 term.clear();
@@ -200,29 +207,55 @@ fn prefixed_ngrams(
     ngrams(tokens, range, term, emit, |_, _| Some(prefix));
 }
 
-fn side_ngrams(
-    tokens: &[String],
-    range: NgramRange,
-    term: &mut String,
-    emit: &mut impl FnMut(&str),
-) {
-    let is_target = |token: &String| token == TARGET_TOKEN;
-    let (Some(first), Some(last)) = (
-        tokens.iter().position(is_target),
-        tokens.iter().rposition(is_target),
-    ) else {
-        return;
-    };
-    ngrams(tokens, range, term, emit, |start, window| {
-        if start + window.len() <= first {
+/// Where a text mentions the target: the positions of its [`TARGET_TOKEN`]s, in order.
+struct Targets(Vec<usize>);
+
+impl Targets {
+    fn of(tokens: &[String]) -> Self {
+        Targets(
+            (0..tokens.len())
+                .filter(|&i| tokens[i] == TARGET_TOKEN)
+                .collect(),
+        )
+    }
+
+    /// The first mention at most `window` tokens from position `i`; none when `window` is 0.
+    fn near(&self, i: usize, window: usize) -> Option<usize> {
+        self.0
+            .iter()
+            .copied()
+            .find(|&t| window > 0 && t.abs_diff(i) <= window)
+    }
+
+    /// The side prefix of the tokens `start..end`: [`LEFT`] before the first mention,
+    /// [`RIGHT`] after the last, [`MIDDLE`] between two; none when the text has no mention or
+    /// the span holds one.
+    fn side(&self, start: usize, end: usize) -> Option<&'static str> {
+        let (&first, &last) = (self.0.first()?, self.0.last()?);
+        if end <= first {
             Some(LEFT)
         } else if start > last {
             Some(RIGHT)
-        } else if window.iter().any(is_target) {
+        } else if self.0.iter().any(|&t| (start..end).contains(&t)) {
             None
         } else {
             Some(MIDDLE)
         }
+    }
+}
+
+fn side_ngrams(
+    tokens: &[String],
+    targets: &Targets,
+    range: NgramRange,
+    term: &mut String,
+    emit: &mut impl FnMut(&str),
+) {
+    if targets.0.is_empty() {
+        return;
+    }
+    ngrams(tokens, range, term, emit, |start, window| {
+        targets.side(start, start + window.len())
     });
 }
 
@@ -282,18 +315,21 @@ fn char_ngrams(
     }
 }
 
-fn near_target(tokens: &[String], window: usize, term: &mut String, emit: &mut impl FnMut(&str)) {
+fn near_target(
+    tokens: &[String],
+    targets: &Targets,
+    window: usize,
+    term: &mut String,
+    emit: &mut impl FnMut(&str),
+) {
     if window == 0 {
         return;
     }
-    let targets: Vec<usize> = (0..tokens.len())
-        .filter(|&i| tokens[i] == TARGET_TOKEN)
-        .collect();
     for (i, token) in tokens.iter().enumerate() {
         if token == TARGET_TOKEN {
             continue;
         }
-        if let Some(&t) = targets.iter().find(|&&t| t.abs_diff(i) <= window) {
+        if let Some(t) = targets.near(i, window) {
             term.clear();
             term.push_str(if i < t { NEAR_BEFORE } else { NEAR_AFTER });
             term.push_str(token);
