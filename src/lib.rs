@@ -29,6 +29,7 @@ pub mod corpus;
 pub mod error;
 pub mod eval;
 pub mod features;
+pub mod html;
 pub mod model;
 pub mod persist;
 pub mod score;
