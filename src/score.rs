@@ -17,6 +17,7 @@ use crate::article::{analyse, ActorList};
 use crate::corpus::{compose_model_text, Row, Task};
 use crate::error::Error;
 use crate::features::Example;
+use crate::model::explain::Explanation;
 use crate::model::{Prediction, StanceModel};
 
 /// One (statement, actor) pair with the model's answer.
@@ -41,6 +42,9 @@ pub struct Scored {
     pub context: Option<String>,
     /// One prediction per head of the model, in the model's head order.
     pub predictions: Vec<Prediction>,
+    /// Why each head gave its label, in the model's head order, when asked for (see
+    /// [`crate::model::explain`]); empty otherwise.
+    pub explanations: Vec<Explanation>,
 }
 
 impl Scored {
@@ -74,6 +78,7 @@ pub fn score_rows(model: &StanceModel, source: &str, rows: &[Row]) -> Result<Vec
             quote: row.text.clone(),
             context: row.context.clone(),
             predictions,
+            explanations: Vec::new(),
         })
         .collect())
 }
@@ -246,6 +251,7 @@ pub fn score_article(
             quote: quote.text.clone(),
             context: Some(quote.context_text.clone()),
             predictions,
+            explanations: Vec::new(),
         })
         .collect())
 }

@@ -7,6 +7,7 @@
 //! solver lives in [`logistic`].
 
 pub mod calibrate;
+pub mod explain;
 pub mod logistic;
 
 use std::collections::BTreeMap;
