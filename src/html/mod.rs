@@ -112,11 +112,7 @@ mod tests {
 
     #[test]
     fn the_bar_splits_its_width_by_count() {
-        let bar = stacked_bar(
-            &[("favor".into(), 1), ("against".into(), 3)],
-            100.0,
-        )
-        .into_string();
+        let bar = stacked_bar(&[("favor".into(), 1), ("against".into(), 3)], 100.0).into_string();
         assert!(bar.contains(r#"width="25.00""#), "{bar}");
         assert!(bar.contains(r#"x="25.00""#), "{bar}");
     }
