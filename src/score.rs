@@ -13,11 +13,11 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::article::{analyse, ActorList};
-use crate::corpus::{compose_model_text, Row, Task};
+use crate::article::{analyse, ActorList, Quote};
+use crate::corpus::{compose_model_text, locate_in_model_text, Row, Task, TextField};
 use crate::error::Error;
-use crate::features::Example;
-use crate::model::explain::Explanation;
+use crate::features::{Example, PartSpan, TextPart};
+use crate::model::explain::{Explanation, Origin, SourceSpan};
 use crate::model::{Prediction, StanceModel};
 
 /// One (statement, actor) pair with the model's answer.
@@ -40,6 +40,8 @@ pub struct Scored {
     pub quote: String,
     /// Its context.
     pub context: Option<String>,
+    /// Byte offsets of the context in the article, where known.
+    pub context_span: Option<(usize, usize)>,
     /// One prediction per head of the model, in the model's head order.
     pub predictions: Vec<Prediction>,
     /// Why each head gave its label, in the model's head order, when asked for (see
@@ -62,13 +64,25 @@ impl Scored {
     }
 }
 
-/// Scores labelled-CSV-shaped rows; `source` names them where a row has no `article`.
-pub fn score_rows(model: &StanceModel, source: &str, rows: &[Row]) -> Result<Vec<Scored>, Error> {
+/// Scores labelled-CSV-shaped rows; `source` names them where a row has no `article`. With
+/// `explain`, each row's answers are explained with that many terms (spans in the row's `text`
+/// and `context`).
+pub fn score_rows(
+    model: &StanceModel,
+    source: &str,
+    rows: &[Row],
+    explain: Option<usize>,
+) -> Result<Vec<Scored>, Error> {
     let predictions = transpose(model.predict_rows(rows)?, rows.len());
+    let mut explanations = match explain {
+        Some(k) => model.explain_rows(rows, k)?,
+        None => vec![Vec::new(); rows.len()],
+    };
     Ok(rows
         .iter()
         .zip(predictions)
-        .map(|(row, predictions)| Scored {
+        .zip(explanations.iter_mut())
+        .map(|((row, predictions), explanations)| Scored {
             article: row.article.clone().unwrap_or_else(|| source.to_string()),
             quote_id: row.id.clone().unwrap_or_else(|| row.line.to_string()),
             span: None,
@@ -77,8 +91,9 @@ pub fn score_rows(model: &StanceModel, source: &str, rows: &[Row]) -> Result<Vec
             actor: Some(row.actor.clone()),
             quote: row.text.clone(),
             context: row.context.clone(),
+            context_span: None,
             predictions,
-            explanations: Vec::new(),
+            explanations: std::mem::take(explanations),
         })
         .collect())
 }
@@ -97,6 +112,7 @@ pub fn score_row_chunks<'m, I>(
     source: &str,
     rows: I,
     chunk_rows: usize,
+    explain: Option<usize>,
 ) -> ScoredChunks<'m, I::IntoIter>
 where
     I: IntoIterator<Item = Result<Row, Error>>,
@@ -106,6 +122,7 @@ where
         source: source.to_string(),
         rows: rows.into_iter(),
         chunk_rows: chunk_rows.max(1),
+        explain,
         error: None,
         finished: false,
     }
@@ -122,6 +139,7 @@ pub struct ScoredChunks<'m, I> {
     source: String,
     rows: I,
     chunk_rows: usize,
+    explain: Option<usize>,
     /// The stream's error, given after the rows before it.
     error: Option<Error>,
     finished: bool,
@@ -155,7 +173,7 @@ impl<I: Iterator<Item = Result<Row, Error>>> Iterator for ScoredChunks<'_, I> {
         if chunk.is_empty() {
             return self.error.take().map(Err);
         }
-        let scored = score_rows(self.model, &self.source, &chunk);
+        let scored = score_rows(self.model, &self.source, &chunk, self.explain);
         if scored.is_err() {
             self.finished = true;
             self.error = None;
@@ -174,23 +192,26 @@ pub fn score_articles(
     model: &StanceModel,
     articles: &[(&str, &str)],
     actors: &ActorList,
+    explain: Option<usize>,
 ) -> Vec<Result<Vec<Scored>, Error>> {
     articles
         .par_iter()
         .with_max_len(1)
-        .map(|(name, text)| score_article(model, name, text, actors))
+        .map(|(name, text)| score_article(model, name, text, actors, explain))
         .collect()
 }
 
 /// Finds the statements of one article and scores each against each actor it concerns; a
 /// statement that concerns no actor is scored once, without one (sentiment only), so every
 /// statement the article holds is written. With [`ActorList::only_listed`] only the listed
-/// actors count, and a statement that concerns none of them is left out.
+/// actors count, and a statement that concerns none of them is left out. With `explain`, each
+/// pair's answers are explained with that many terms, their spans in the article.
 pub fn score_article(
     model: &StanceModel,
     article: &str,
     text: &str,
     actors: &ActorList,
+    explain: Option<usize>,
 ) -> Result<Vec<Scored>, Error> {
     let analysis = analyse(text, actors);
     let mut pairs = Vec::new();
@@ -238,22 +259,55 @@ pub fn score_article(
         })
         .collect();
     let predictions = transpose(model.predict(&examples)?, pairs.len());
+    let mut explanations = match explain {
+        Some(k) => pairs
+            .iter()
+            .zip(&examples)
+            .map(|((quote, ..), example)| {
+                model.explain(example, k, |span| Some(article_span(quote, span)))
+            })
+            .collect::<Result<Vec<_>, Error>>()?,
+        None => vec![Vec::new(); pairs.len()],
+    };
     Ok(pairs
         .iter()
         .zip(predictions)
-        .map(|((quote, actor, _, _), predictions)| Scored {
-            article: article.to_string(),
-            quote_id: quote.id.to_string(),
-            span: Some((quote.span.start, quote.span.end)),
-            speaker: quote.speaker.clone(),
-            speaker_confidence: Some(quote.speaker_confidence),
-            actor: actor.map(str::to_string),
-            quote: quote.text.clone(),
-            context: Some(quote.context_text.clone()),
-            predictions,
-            explanations: Vec::new(),
-        })
+        .zip(explanations.iter_mut())
+        .map(
+            |(((quote, actor, _, _), predictions), explanations)| Scored {
+                article: article.to_string(),
+                quote_id: quote.id.to_string(),
+                span: Some((quote.span.start, quote.span.end)),
+                speaker: quote.speaker.clone(),
+                speaker_confidence: Some(quote.speaker_confidence),
+                actor: actor.map(str::to_string),
+                quote: quote.text.clone(),
+                context: Some(quote.context_text.clone()),
+                context_span: Some((quote.context.start, quote.context.end)),
+                predictions,
+                explanations: std::mem::take(explanations),
+            },
+        )
         .collect())
+}
+
+/// A range of a statement's model text or quote as a range of its article.
+fn article_span(quote: &Quote, span: PartSpan) -> SourceSpan {
+    let (field, start, end) = match span.part {
+        TextPart::Quote => (TextField::Text, span.start, span.end),
+        TextPart::Text => {
+            locate_in_model_text(&quote.text, Some(&quote.context_text), span.start, span.end)
+        }
+    };
+    let offset = match field {
+        TextField::Text => quote.span.start,
+        TextField::Context => quote.context.start,
+    };
+    SourceSpan {
+        origin: Origin::Article,
+        start: offset + start,
+        end: offset + end,
+    }
 }
 
 /// `[head][example]` to `[example][head]`.
@@ -298,10 +352,10 @@ mod tests {
     fn chunks_of_any_size_give_the_rows_of_one_chunk_in_order() {
         let model = model();
         let rows = rows();
-        let whole = score_rows(&model, "x", &rows).unwrap();
+        let whole = score_rows(&model, "x", &rows, None).unwrap();
         for chunk_rows in [1, 2, 5, rows.len(), 10 * rows.len()] {
             let chunks: Vec<Vec<Scored>> =
-                score_row_chunks(&model, "x", rows.iter().cloned().map(Ok), chunk_rows)
+                score_row_chunks(&model, "x", rows.iter().cloned().map(Ok), chunk_rows, None)
                     .collect::<Result<_, _>>()
                     .unwrap();
             assert_eq!(chunks.len(), rows.len().div_ceil(chunk_rows));
@@ -313,7 +367,7 @@ mod tests {
     fn a_bad_row_comes_after_the_rows_before_it_whatever_the_chunk_size() {
         let model = model();
         let rows = rows();
-        let whole = score_rows(&model, "x", &rows[..7]).unwrap();
+        let whole = score_rows(&model, "x", &rows[..7], None).unwrap();
         for chunk_rows in [1, 3, 7, 100] {
             let stream = rows
                 .iter()
@@ -321,7 +375,7 @@ mod tests {
                 .map(Ok)
                 .take(7)
                 .chain([Err(Error::NoData("row 8".into())), Ok(rows[8].clone())]);
-            let mut chunks = score_row_chunks(&model, "x", stream, chunk_rows);
+            let mut chunks = score_row_chunks(&model, "x", stream, chunk_rows, None);
             let mut scored = Vec::new();
             let err = loop {
                 match chunks.next().expect("the error comes before the end") {
@@ -346,10 +400,10 @@ mod tests {
         ];
         let names: Vec<String> = (0..texts.len()).map(|i| format!("a{i}")).collect();
         let articles: Vec<(&str, &str)> = names.iter().map(String::as_str).zip(texts).collect();
-        let together = score_articles(&model, &articles, &ActorList::new());
+        let together = score_articles(&model, &articles, &ActorList::new(), None);
         assert_eq!(together.len(), texts.len());
         for ((name, text), scored) in articles.iter().zip(together) {
-            let alone = score_article(&model, name, text, &ActorList::new()).unwrap();
+            let alone = score_article(&model, name, text, &ActorList::new(), None).unwrap();
             assert_eq!(scored.unwrap(), alone);
         }
     }

@@ -708,3 +708,158 @@ fn statement_forms_of_real_reporting() {
         }
     }
 }
+
+/// Checks that every explanation of JSON lines `rows` adds up: the intercept, the listed terms
+/// and the rest make the margin, which is ln(p_label / p_runner-up) of the row's probabilities;
+/// and that each span is text of `article`.
+fn check_explanations(rows: &[serde_json::Value], article: &str) -> usize {
+    let mut checked = 0;
+    for row in rows {
+        for explanation in row["explanation"].as_array().expect("an explanation") {
+            let head = explanation["task"].as_str().unwrap();
+            let p = |label: &str| {
+                row[format!("{head}_probabilities")][label]
+                    .as_f64()
+                    .unwrap()
+            };
+            let label = explanation["label"].as_str().unwrap();
+            assert_eq!(row[head].as_str(), Some(label));
+            let margin = explanation["margin"].as_f64().unwrap();
+            let expected = (p(label) / p(explanation["versus"].as_str().unwrap())).ln();
+            assert!((margin - expected).abs() < 1e-6, "{margin} vs {expected}");
+            let terms = explanation["terms"].as_array().unwrap();
+            let listed: f64 = terms
+                .iter()
+                .map(|t| t["contribution"].as_f64().unwrap())
+                .sum();
+            let total = explanation["intercept"].as_f64().unwrap()
+                + listed
+                + explanation["rest"].as_f64().unwrap();
+            assert!((total - margin).abs() < 1e-6, "{total} vs {margin}");
+            for term in terms {
+                for span in term["spans"].as_array().unwrap() {
+                    assert_eq!(span["in"], "article");
+                    let (start, end) = (
+                        span["start"].as_u64().unwrap(),
+                        span["end"].as_u64().unwrap(),
+                    );
+                    assert!(
+                        article.get(start as usize..end as usize).is_some(),
+                        "{span}"
+                    );
+                }
+            }
+            checked += 1;
+        }
+    }
+    checked
+}
+
+#[test]
+fn explanations_of_the_shipped_model_add_up_on_a_real_article() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let seed = root.join("seeds/ice-nypd-mamdani.txt");
+    let article = std::fs::read_to_string(&seed).unwrap();
+    let ws = Workspace::new();
+    let output = ws
+        .stance()
+        .arg("predict")
+        .arg("--model")
+        .arg(root.join("models/default"))
+        .args(["--format", "jsonl", "--explain", "4"])
+        .arg(&seed)
+        .output()
+        .unwrap();
+    assert_success(&output);
+    let rows = json_lines(&stdout(&output));
+    // One explanation per label given: no stance without an actor.
+    let labels = rows.iter().filter(|r| !r["actor"].is_null()).count() + rows.len();
+    assert_eq!(check_explanations(&rows, &article), labels);
+    // Trump's "communist" against Mamdani: a term of that sentence explains it, and a word
+    // term's span is the word itself.
+    let row = rows
+        .iter()
+        .find(|r| r["quote"] == "communist" && r["actor"] == "Zohran Mamdani")
+        .expect("the communist row");
+    let stance = &row["explanation"][0];
+    assert_eq!(stance["task"], "stance");
+    let (start, end) = (row["start"].as_u64().unwrap(), row["end"].as_u64().unwrap());
+    let context_start = article[..start as usize].rfind(". ").unwrap_or(0);
+    for term in stance["terms"].as_array().unwrap() {
+        let kind = term["kind"].as_str().unwrap();
+        for span in term["spans"].as_array().unwrap() {
+            let s = span["start"].as_u64().unwrap();
+            assert!(
+                s as usize >= context_start,
+                "{term} is outside the statement's sentence"
+            );
+            if kind == "word" && !term["term"].as_str().unwrap().contains('[') {
+                let text = &article[s as usize..span["end"].as_u64().unwrap() as usize];
+                assert_eq!(text.to_lowercase(), term["term"].as_str().unwrap());
+            }
+        }
+    }
+    assert!(end > start);
+}
+
+#[test]
+fn explanations_in_csv_and_table_and_fields_carried_from_json_lines() {
+    let ws = Workspace::new();
+    ws.train_fixture("m");
+    let articles = ws.write(
+        "in.jsonl",
+        concat!(
+            r#"{"id": "a1", "date": "2016-09-12", "outlet": "Daily", "tags": ["x"], "#,
+            r#""text": "“The Transit Authority has failed riders,” Governor Alan Brandt said."}"#,
+            "\n"
+        ),
+    );
+    let output = ws
+        .stance()
+        .args(["predict", "--model", "m", "--format", "jsonl"])
+        .arg(&articles)
+        .output()
+        .unwrap();
+    assert_success(&output);
+    let rows = json_lines(&stdout(&output));
+    assert!(!rows.is_empty());
+    for row in &rows {
+        assert_eq!(row["date"], "2016-09-12");
+        assert_eq!(row["outlet"], "Daily");
+        assert!(row.get("tags").is_none(), "only scalar fields are carried");
+        assert!(
+            row.get("explanation").is_none(),
+            "no explanation unless asked"
+        );
+    }
+    let output = ws
+        .stance()
+        .args(["predict", "--model", "m", "--explain", "--input", "jsonl"])
+        .arg(&articles)
+        .output()
+        .unwrap();
+    assert_success(&output);
+    let text = stdout(&output);
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    assert_eq!(reader.headers().unwrap().iter().last(), Some("explanation"));
+    let cell = reader.records().next().unwrap().unwrap();
+    let cell = cell.iter().last().unwrap();
+    assert!(cell.starts_with("stance "), "{cell}");
+    assert!(cell.contains(" | sentiment "), "{cell}");
+    let output = ws
+        .stance()
+        .args([
+            "predict",
+            "--model",
+            "m",
+            "--explain",
+            "2",
+            "--format",
+            "table",
+        ])
+        .arg(&articles)
+        .output()
+        .unwrap();
+    assert_success(&output);
+    assert!(stdout(&output).contains("why "), "{}", stdout(&output));
+}

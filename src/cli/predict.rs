@@ -21,6 +21,7 @@ use serde::Deserialize;
 use stance::article::ActorList;
 use stance::corpus::{decode_utf8_line, ReadOptions, RowReader};
 use stance::eval::report::truncate;
+use stance::model::explain::{Explanation, Origin, SourceSpan};
 use stance::score::{score_articles, score_row_chunks, Scored, DEFAULT_CHUNK_ROWS};
 use stance::{persist, StanceModel};
 
@@ -58,6 +59,10 @@ pub struct PredictArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Csv)]
     pub format: OutputFormat,
+    /// Explain each label with the K terms that pushed most toward it against the runner-up
+    /// label, with where in the text each came from (K is 5 if not given).
+    #[arg(long, value_name = "K", num_args = 0..=1, default_missing_value = "5")]
+    pub explain: Option<usize>,
     /// Show no progress bar (one is shown on a terminal when the inputs hold 16 MiB or more).
     #[arg(long, visible_alias = "quiet")]
     pub no_progress: bool,
@@ -126,12 +131,14 @@ pub fn run(args: PredictArgs) -> anyhow::Result<ExitCode> {
         &model,
         args.format,
         args.min_confidence,
+        args.explain.is_some(),
     )?;
     let mut predictor = Predictor {
         model: &model,
         actors: &actors,
         options: &options,
         kind: args.input,
+        explain: args.explain,
         chunk_rows: args
             .chunk_size
             .map_or(DEFAULT_CHUNK_ROWS, NonZeroUsize::get),
@@ -177,6 +184,8 @@ struct Predictor<'a, W: Write> {
     actors: &'a ActorList,
     options: &'a ReadOptions,
     kind: InputKind,
+    /// Terms per explanation, when explaining.
+    explain: Option<usize>,
     chunk_rows: usize,
     chunk_articles: usize,
     output: Output<'a, W>,
@@ -237,13 +246,13 @@ impl<W: Write> Predictor<'_, W> {
                 .filter_map(|article| article.as_ref().ok())
                 .map(|(name, text)| (name.as_str(), text.as_str()))
                 .collect();
-            score_articles(self.model, &articles, self.actors)
+            score_articles(self.model, &articles, self.actors, self.explain)
         };
         let mut scored = scored.into_iter();
         for article in pending {
             // `scored` holds one result for each article that was read.
             match article.and_then(|_| scored.next().unwrap_or(Ok(Vec::new()))) {
-                Ok(rows) => self.write(&rows)?,
+                Ok(rows) => self.write(&rows, &Fields::new())?,
                 Err(err) => self.report(&err),
             }
         }
@@ -254,8 +263,9 @@ impl<W: Write> Predictor<'_, W> {
     fn stream_rows(&mut self, path: &Path, reader: impl Read) -> Result<(), Stop> {
         let rows = RowReader::new(reader, path, self.options)?;
         let source = path.display().to_string();
-        for chunk in score_row_chunks(self.model, &source, rows, self.chunk_rows) {
-            self.write(&chunk?).map_err(Stop::Output)?;
+        let chunks = score_row_chunks(self.model, &source, rows, self.chunk_rows, self.explain);
+        for chunk in chunks {
+            self.write(&chunk?, &Fields::new()).map_err(Stop::Output)?;
         }
         Ok(())
     }
@@ -284,10 +294,11 @@ impl<W: Write> Predictor<'_, W> {
             }
             let articles: Vec<(&str, &str)> = batch
                 .iter()
-                .map(|(name, text)| (name.as_str(), text.as_str()))
+                .map(|article| (article.name.as_str(), article.text.as_str()))
                 .collect();
-            for rows in score_articles(self.model, &articles, self.actors) {
-                self.write(&rows?).map_err(Stop::Output)?;
+            let scored = score_articles(self.model, &articles, self.actors, self.explain);
+            for (rows, article) in scored.into_iter().zip(&batch) {
+                self.write(&rows?, &article.fields).map_err(Stop::Output)?;
             }
             if let Some(err) = stop {
                 return Err(Stop::Input(err));
@@ -298,9 +309,9 @@ impl<W: Write> Predictor<'_, W> {
         }
     }
 
-    /// Writes scored rows and counts them as progress.
-    fn write(&mut self, rows: &[Scored]) -> anyhow::Result<()> {
-        self.output.write(rows)?;
+    /// Writes scored rows, with their article's `fields`, and counts them as progress.
+    fn write(&mut self, rows: &[Scored], fields: &Fields) -> anyhow::Result<()> {
+        self.output.write(rows, fields)?;
         self.progress.add_rows(rows.len());
         Ok(())
     }
@@ -462,6 +473,22 @@ fn article_text(bytes: &[u8], path: &Path, options: &ReadOptions) -> Result<Stri
 struct JsonArticle {
     id: Option<serde_json::Value>,
     text: String,
+    /// Every other field: the scalar ones (`date`, `outlet`, …) are carried through to each
+    /// of the article's output lines.
+    #[serde(flatten)]
+    fields: Fields,
+}
+
+/// Fields of a JSON article other than its id and text.
+type Fields = serde_json::Map<String, serde_json::Value>;
+
+/// An article of a JSON lines input.
+struct ArticleLine {
+    /// Its `id`, else `FILE:LINE`.
+    name: String,
+    text: String,
+    /// Its scalar fields other than `id` and `text`, for the output.
+    fields: Fields,
 }
 
 /// The articles of a JSON lines input, one line at a time.
@@ -474,9 +501,8 @@ struct JsonLines<'p, R> {
 }
 
 impl<R: BufRead> JsonLines<'_, R> {
-    /// The next article as (name, text), skipping blank lines; `None` at the end. The name is
-    /// the article's `id`, else `FILE:LINE`.
-    fn next_article(&mut self) -> Result<Option<(String, String)>, stance::Error> {
+    /// The next article, skipping blank lines; `None` at the end.
+    fn next_article(&mut self) -> Result<Option<ArticleLine>, stance::Error> {
         loop {
             self.buffer.clear();
             let read = self
@@ -510,7 +536,16 @@ impl<R: BufRead> JsonLines<'_, R> {
                 Some(id) => id.to_string(),
                 None => format!("{}:{}", self.path.display(), self.line),
             };
-            return Ok(Some((name, article.text)));
+            let fields = article
+                .fields
+                .into_iter()
+                .filter(|(_, value)| !value.is_object() && !value.is_array())
+                .collect();
+            return Ok(Some(ArticleLine {
+                name,
+                text: article.text,
+                fields,
+            }));
         }
     }
 }
@@ -522,6 +557,8 @@ struct Output<'m, W: Write> {
     model: &'m StanceModel,
     format: OutputFormat,
     min_confidence: f64,
+    /// Whether rows carry explanations (the CSV gets a column for them).
+    explain: bool,
     sink: Sink<W>,
     /// The table's last statement (article and id): its actors' rows follow it.
     last_statement: Option<(String, String)>,
@@ -540,12 +577,13 @@ impl<'m, W: Write> Output<'m, W> {
         model: &'m StanceModel,
         format: OutputFormat,
         min_confidence: f64,
+        explain: bool,
     ) -> anyhow::Result<Self> {
         let sink = match format {
             OutputFormat::Csv => {
                 let mut writer = csv::Writer::from_writer(out);
                 writer
-                    .write_record(csv_header(model))
+                    .write_record(csv_header(model, explain))
                     .map_err(csv_write_error)?;
                 Sink::Csv(Box::new(writer))
             }
@@ -564,14 +602,16 @@ impl<'m, W: Write> Output<'m, W> {
             model,
             format,
             min_confidence,
+            explain,
             sink,
             last_statement: None,
         })
     }
 
-    /// Writes the rows whose speaker attribution is sure enough, and flushes them, so what is
-    /// scored reaches the reader before the next chunk is read.
-    fn write(&mut self, rows: &[Scored]) -> anyhow::Result<()> {
+    /// Writes the rows whose speaker attribution is sure enough, with their article's `fields`
+    /// (JSON lines only), and flushes them, so what is scored reaches the reader before the
+    /// next chunk is read.
+    fn write(&mut self, rows: &[Scored], fields: &Fields) -> anyhow::Result<()> {
         let model = self.model;
         let kept = rows.iter().filter(|row| {
             row.speaker_confidence
@@ -580,9 +620,11 @@ impl<'m, W: Write> Output<'m, W> {
         match &mut self.sink {
             Sink::Csv(writer) => {
                 for row in kept {
-                    writer
-                        .write_record(csv_record(model, row))
-                        .map_err(csv_write_error)?;
+                    let mut record = csv_record(model, row);
+                    if self.explain {
+                        record.push(explanation_cell(model, row));
+                    }
+                    writer.write_record(record).map_err(csv_write_error)?;
                 }
                 writer.flush()?;
             }
@@ -600,8 +642,11 @@ impl<'m, W: Write> Output<'m, W> {
                                 self.last_statement = Some(statement);
                             }
                             writeln!(out, "{}", table_actor(model, row))?;
+                            if let Some(why) = table_why(model, row) {
+                                writeln!(out, "{why}")?;
+                            }
                         }
-                        _ => writeln!(out, "{}", json_object(model, row))?,
+                        _ => writeln!(out, "{}", json_object(model, row, fields))?,
                     }
                 }
                 out.flush()?;
@@ -634,8 +679,9 @@ fn csv_write_error(err: csv::Error) -> anyhow::Error {
     }
 }
 
-/// The CSV header: the fixed columns, then one probability column per label of each head.
-fn csv_header(model: &StanceModel) -> Vec<String> {
+/// The CSV header: the fixed columns, then one probability column per label of each head,
+/// then the explanation's when explaining.
+fn csv_header(model: &StanceModel, explain: bool) -> Vec<String> {
     let mut header: Vec<String> = [
         "article",
         "quote_id",
@@ -659,6 +705,9 @@ fn csv_header(model: &StanceModel) -> Vec<String> {
                 .iter()
                 .map(|l| format!("p_{}_{l}", head.task.name())),
         );
+    }
+    if explain {
+        header.push("explanation".to_string());
     }
     header
 }
@@ -695,8 +744,9 @@ fn csv_record(model: &StanceModel, row: &Scored) -> Vec<String> {
     record
 }
 
-/// One JSON line: the CSV's fields plus every label's probability.
-fn json_object(model: &StanceModel, row: &Scored) -> serde_json::Value {
+/// One JSON line: the article's scalar `fields` (`date`, `outlet`, …), the CSV's fields, every
+/// label's probability, and the explanations when there are any.
+fn json_object(model: &StanceModel, row: &Scored, fields: &Fields) -> serde_json::Value {
     let mut object = json!({
         "article": row.article,
         "quote_id": row.quote_id,
@@ -723,7 +773,92 @@ fn json_object(model: &StanceModel, row: &Scored) -> serde_json::Value {
         object[format!("{name}_probability")] = json!(prediction.probabilities[prediction.class]);
         object[format!("{name}_probabilities")] = json!(probabilities);
     }
+    let explained: Vec<&Explanation> = explained(model, row).collect();
+    if !explained.is_empty() {
+        object["explanation"] = json!(explained);
+    }
+    if let serde_json::Value::Object(map) = &mut object {
+        for (key, value) in fields {
+            map.entry(key.clone()).or_insert_with(|| value.clone());
+        }
+    }
     object
+}
+
+/// The row's explanations, one per head that gave a label (no stance without an actor).
+fn explained<'r>(
+    model: &'r StanceModel,
+    row: &'r Scored,
+) -> impl Iterator<Item = &'r Explanation> + 'r {
+    row.explanations
+        .iter()
+        .filter(move |explanation| row.label(model, explanation.task).is_some())
+}
+
+/// The CSV's explanation: per head, the label against the runner-up and the margin, then each
+/// term with its kind and contribution, e.g.
+/// `stance against>neutral 1.92: rogue (word) +0.81; [TARGET] is (word) +0.33 | sentiment …`.
+fn explanation_cell(model: &StanceModel, row: &Scored) -> String {
+    explained(model, row)
+        .map(|e| {
+            let terms: Vec<String> = e
+                .terms
+                .iter()
+                .map(|t| format!("{} ({}) {:+.2}", t.term, t.kind, t.contribution))
+                .collect();
+            format!(
+                "{} {}>{} {:.2}: {}",
+                e.task.name(),
+                e.label,
+                e.versus,
+                e.margin,
+                terms.join("; ")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+/// The table's explanation line under an actor's line: the words behind the stance (or, for
+/// a statement without an actor, the sentiment), as the article spells them.
+fn table_why(model: &StanceModel, row: &Scored) -> Option<String> {
+    let explanation = explained(model, row).next()?;
+    let words: Vec<String> = explanation
+        .terms
+        .iter()
+        .take(3)
+        .map(|t| {
+            // The term's first span, when it falls in the row's own text; else the term.
+            let shown = t
+                .spans
+                .first()
+                .and_then(|span| spanned_text(row, span))
+                .unwrap_or(&t.term);
+            format!("“{}” {:+.1}", truncate(shown.trim(), 24), t.contribution)
+        })
+        .collect();
+    if words.is_empty() {
+        return None;
+    }
+    let line = format!("        why {}: {}", explanation.label, words.join(", "));
+    Some(textwrap::fill(
+        &line,
+        textwrap::Options::new(TABLE_WIDTH).subsequent_indent("          "),
+    ))
+}
+
+/// The text of a span of a scored row: an article's span is read from the row's context.
+fn spanned_text<'r>(row: &'r Scored, span: &SourceSpan) -> Option<&'r str> {
+    let (start, end) = (span.start, span.end);
+    match span.origin {
+        Origin::Text => row.quote.get(start..end),
+        Origin::Context => row.context.as_deref()?.get(start..end),
+        Origin::Article => {
+            let (from, _) = row.context_span?;
+            let context = row.context.as_deref()?;
+            context.get(start.checked_sub(from)?..end.checked_sub(from)?)
+        }
+    }
 }
 
 /// The table's width: an 80-column terminal.
