@@ -11,7 +11,8 @@ use crate::summary::{majority, Summary, NO_DATE};
 /// The most edges the network draws: more lines than this cannot be told apart.
 pub const NETWORK_EDGES: usize = 40;
 
-/// Extra style for this page.
+/// Extra style for this page. Colours are set in `style` attributes, not SVG presentation
+/// attributes, because they are CSS variables of the style sheet.
 const STYLE: &str = r#"
 .chart { overflow-x: auto; margin: .5rem 0 1rem; }
 .legend span { margin-right: 1rem; }
@@ -154,7 +155,7 @@ fn network(summary: &Summary) -> Markup {
                     @let colour = majority(&summary.labels, &link.counts).map_or("#8c959f", label_colour);
                     line.edge x1=(LEFT) y1=(fmt(y_of(&speakers, link.speaker)))
                         x2=(RIGHT) y2=(fmt(y_of(&actors, link.actor)))
-                        stroke=(colour) stroke-width=(fmt(1.0 + 9.0 * link.rows as f64 / most)) {
+                        style={"stroke:" (colour) ";stroke-width:" (fmt(1.0 + 9.0 * link.rows as f64 / most))} {
                         title { (link.speaker) " → " (link.actor) ": " (counts_text(link.rows, &link.counts, &summary.labels)) }
                     }
                 }
@@ -236,7 +237,7 @@ fn time_chart(summary: &Summary) -> Markup {
                     g {
                         title { (week.week) ": " (counts_text(*total, &week.counts, &summary.labels)) }
                         @for (y, h, label) in segments(&week.counts, &summary.labels, base, PLOT / most) {
-                            rect x=(fmt(x)) y=(fmt(y)) width=(BAR) height=(fmt(h)) fill=(label_colour(label)) {}
+                            rect x=(fmt(x)) y=(fmt(y)) width=(BAR) height=(fmt(h)) style={"fill:" (label_colour(label))} {}
                         }
                     }
                     text x=(fmt(x + BAR / 2.0)) y=(base + 10.0) text-anchor="end"
