@@ -20,9 +20,11 @@
 //! 6. [`persist`]: the model folder, versioned and written atomically.
 //! 7. [`score`]: rows or articles through the whole pipeline to scored (statement, actor)
 //!    pairs.
+//! 8. [`summary`]: the scored pairs of a whole collection (`predict --format jsonl`) in, the
+//!    speaker → actor stance network out, by outlet and ISO week if asked.
 //!
-//! The binary (`src/main.rs`, `src/cli/`) wires these into `stance train`, `stance evaluate`
-//! and `stance predict`.
+//! The binary (`src/main.rs`, `src/cli/`) wires these into `stance train`, `stance evaluate`,
+//! `stance predict` and `stance summarize`.
 
 pub mod article;
 pub mod corpus;
@@ -33,6 +35,7 @@ pub mod html;
 pub mod model;
 pub mod persist;
 pub mod score;
+pub mod summary;
 pub mod text;
 
 pub use corpus::{Corpus, ReadOptions, Row, Schema, Task};

@@ -6,6 +6,7 @@
 pub mod evaluate;
 pub mod predict;
 pub mod progress;
+pub mod summarize;
 pub mod train;
 
 use std::path::{Path, PathBuf};
@@ -32,6 +33,9 @@ pub enum Command {
     Evaluate(evaluate::EvaluateArgs),
     /// Label new rows or articles.
     Predict(predict::PredictArgs),
+    /// Who says what about whom: the speaker → actor stance network of `predict --format
+    /// jsonl` output.
+    Summarize(summarize::SummarizeArgs),
 }
 
 /// Runs the parsed command.
@@ -40,6 +44,7 @@ pub fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Command::Train(args) => train::run(*args),
         Command::Evaluate(args) => evaluate::run(args),
         Command::Predict(args) => predict::run(args),
+        Command::Summarize(args) => summarize::run(args),
     }
 }
 

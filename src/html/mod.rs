@@ -7,7 +7,11 @@
 //! style sheet, the colour of each label, and small SVG charts; each page is a submodule, and
 //! `maud` stays inside this folder.
 
+mod summary;
+
 use maud::{html, Markup, PreEscaped, DOCTYPE};
+
+pub use summary::summary_page;
 
 /// The style sheet every page carries inline.
 const STYLE: &str = r#"

@@ -1,0 +1,149 @@
+//! `stance summarize`: the scored rows of `predict --format jsonl` in, the speaker → actor
+//! stance network of the collection out, as CSV or a self-contained HTML page.
+//!
+//! The inputs are streamed; only the tallies are kept. A bad line stops the run (a summary
+//! of part of the input would pass for the whole), and with `--output` nothing is written.
+
+use std::fs::File;
+use std::io::{self, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+
+use stance::summary::{input_name, GroupBy, Summarizer, Summary, SummaryParams};
+use stance::Error;
+
+/// Who says what about whom: the speaker → actor stance network of `predict --format jsonl`
+/// output.
+#[derive(Debug, Clone, Args)]
+pub struct SummarizeArgs {
+    /// JSON lines written by `stance predict --format jsonl`; `-` (or nothing) reads standard
+    /// input.
+    #[arg(value_name = "FILE")]
+    pub inputs: Vec<PathBuf>,
+    /// Group the edges by outlet and/or ISO week of the `date` field too (repeat the flag or
+    /// give a list: --by outlet,week).
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "GROUP")]
+    pub by: Vec<GroupArg>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = SummaryFormat::Csv)]
+    pub format: SummaryFormat,
+    /// Write here (replaced only once complete) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Leave out edges with fewer rows than this (the totals still count them).
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub min_rows: usize,
+}
+
+/// `--by` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GroupArg {
+    /// The `outlet` field of each row.
+    Outlet,
+    /// The ISO week of the `date` field of each row, e.g. 2016-W37.
+    Week,
+}
+
+/// `--format` values of `summarize`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SummaryFormat {
+    /// One row per edge, with a header.
+    Csv,
+    /// A page with the totals, the edge table, the network and the weekly stance counts.
+    Html,
+}
+
+/// Runs `stance summarize`.
+pub fn run(args: SummarizeArgs) -> anyhow::Result<ExitCode> {
+    let params = SummaryParams::new()
+        .group_by(args.by.iter().map(|group| match group {
+            GroupArg::Outlet => GroupBy::Outlet,
+            GroupArg::Week => GroupBy::Week,
+        }))
+        .min_rows(args.min_rows);
+    let inputs = if args.inputs.is_empty() {
+        vec![PathBuf::from("-")]
+    } else {
+        args.inputs.clone()
+    };
+    let mut summarizer = Summarizer::new(params);
+    for input in &inputs {
+        let name = input_name(input);
+        if input == Path::new("-") {
+            summarizer.read(io::stdin().lock(), &name)?;
+        } else {
+            let file = File::open(input).map_err(|err| Error::io(input, err))?;
+            summarizer.read(BufReader::new(file), &name)?;
+        }
+    }
+    let summary = summarizer.finish();
+    match &args.output {
+        Some(path) => write_atomically(path, |out| write_summary(&summary, args.format, out))?,
+        None => {
+            let stdout = io::stdout();
+            let mut out = io::BufWriter::new(stdout.lock());
+            write_summary(&summary, args.format, &mut out)?;
+            out.flush()?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the summary in `format`.
+fn write_summary(summary: &Summary, format: SummaryFormat, out: &mut dyn Write) -> io::Result<()> {
+    match format {
+        SummaryFormat::Csv => {
+            let mut writer = csv::Writer::from_writer(out);
+            writer
+                .write_record(summary.csv_header())
+                .map_err(csv_write_error)?;
+            for record in summary.csv_records() {
+                writer.write_record(record).map_err(csv_write_error)?;
+            }
+            writer.flush()
+        }
+        SummaryFormat::Html => out.write_all(stance::html::summary_page(summary).as_bytes()),
+    }
+}
+
+/// A CSV writer's error as the [`io::Error`] it wraps, so that `main` sees a closed pipe as
+/// one (the CSV error does not give its cause as its `source`).
+fn csv_write_error(err: csv::Error) -> io::Error {
+    match err.into_kind() {
+        csv::ErrorKind::Io(err) => err,
+        kind => io::Error::other(format!("writing CSV: {kind:?}")),
+    }
+}
+
+/// Writes `path` through a temporary file in the same folder, renamed over it once complete,
+/// so a reader never sees half a file and a failed run leaves the old one.
+fn write_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), Error> {
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".stance-summary-");
+    // A temporary file is private (0600); the summary is an ordinary file for others to read.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+    let temporary = builder
+        .tempfile_in(folder)
+        .map_err(|err| Error::io(path, err))?;
+    let mut out = io::BufWriter::new(temporary);
+    write(&mut out)
+        .and_then(|()| out.flush())
+        .map_err(|err| Error::io(path, err))?;
+    let temporary = out
+        .into_inner()
+        .map_err(|err| Error::io(path, err.into_error()))?;
+    temporary
+        .persist(path)
+        .map_err(|err| Error::io(path, err.error))?;
+    Ok(())
+}
