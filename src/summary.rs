@@ -14,6 +14,9 @@ use std::path::{Path, PathBuf};
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Deserialize;
+use time::format_description::well_known::Rfc3339;
+use time::macros::format_description;
+use time::{Date, OffsetDateTime};
 
 use crate::corpus::decode_utf8_line;
 use crate::Error;
@@ -563,101 +566,13 @@ impl Summary {
 /// as written (in the timestamp's own offset, the day the outlet dated it); `None` if it is
 /// neither.
 pub fn iso_week(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    if bytes.len() < 10 || (bytes.len() > 10 && !is_rfc3339_time(&bytes[10..])) {
-        return None;
-    }
-    let (year, month, day) = (
-        digits(&bytes[0..4])?,
-        digits(&bytes[5..7])?,
-        digits(&bytes[8..10])?,
-    );
-    if bytes[4] != b'-' || bytes[7] != b'-' || !(1..=12).contains(&month) {
-        return None;
-    }
-    if day < 1 || day > days_in_month(year, month) {
-        return None;
-    }
-    let days = days_from_civil(year, month, day);
-    // Monday is 0; 1970-01-01 was a Thursday.
-    let weekday = (days + 3).rem_euclid(7);
-    // An ISO week belongs to the year its Thursday is in.
-    let thursday = days - weekday + 3;
-    let week_year = if thursday < days_from_civil(year, 1, 1) {
-        year - 1
-    } else if thursday >= days_from_civil(year + 1, 1, 1) {
-        year + 1
+    let date = if text.len() == 10 {
+        Date::parse(text, format_description!("[year]-[month]-[day]")).ok()?
     } else {
-        year
+        OffsetDateTime::parse(text, &Rfc3339).ok()?.date()
     };
-    let week = (thursday - days_from_civil(week_year, 1, 1)) / 7 + 1;
-    Some(format!("{week_year:04}-W{week:02}"))
-}
-
-/// The part of an RFC 3339 timestamp after the date: `THH:MM:SS`, optional fraction, then
-/// `Z` or `±HH:MM`.
-fn is_rfc3339_time(bytes: &[u8]) -> bool {
-    let two = |at: usize, max: i64| {
-        bytes
-            .get(at..at + 2)
-            .and_then(digits)
-            .is_some_and(|n| n <= max)
-    };
-    if !matches!(bytes.first(), Some(b'T' | b't' | b' '))
-        || !two(1, 23)
-        || bytes.get(3) != Some(&b':')
-        || !two(4, 59)
-        || bytes.get(6) != Some(&b':')
-        || !two(7, 60)
-    {
-        return false;
-    }
-    let mut rest = &bytes[9..];
-    if let Some(fraction) = rest.strip_prefix(b".") {
-        let n = fraction.iter().take_while(|b| b.is_ascii_digit()).count();
-        if n == 0 {
-            return false;
-        }
-        rest = &fraction[n..];
-    }
-    match rest {
-        [b'Z' | b'z'] => true,
-        [b'+' | b'-', h1, h2, b':', m1, m2] => {
-            digits(&[*h1, *h2]).is_some_and(|h| h <= 23)
-                && digits(&[*m1, *m2]).is_some_and(|m| m <= 59)
-        }
-        _ => false,
-    }
-}
-
-/// The number written by ASCII digits only.
-fn digits(bytes: &[u8]) -> Option<i64> {
-    if bytes.is_empty() || !bytes.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    Some(bytes.iter().fold(0, |n, &b| n * 10 + i64::from(b - b'0')))
-}
-
-fn days_in_month(year: i64, month: i64) -> i64 {
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    match month {
-        2 if leap => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days from 1970-01-01 to a date of the proleptic Gregorian calendar (Howard Hinnant's
-/// `days_from_civil`, <https://howardhinnant.github.io/date_algorithms.html>).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let year_of_era = year - era * 400;
-    let month_from_march = (month + 9) % 12;
-    let day_of_year = (153 * month_from_march + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
+    let (year, week, _) = date.to_iso_week_date();
+    Some(format!("{year:04}-W{week:02}"))
 }
 
 /// The name of an input in messages: standard input (`-`) is `<stdin>`.
