@@ -244,3 +244,40 @@ fn summarizes_real_predictions() {
     assert_success(&html);
     assert!(stdout(&html).contains("<svg"));
 }
+
+#[test]
+fn dates_and_outlets_of_json_lines_articles_reach_the_summary() {
+    let ws = Workspace::new();
+    ws.train_fixture("m");
+    let harbor = std::fs::read_to_string(fixture("articles/harbor-council.txt")).unwrap();
+    let articles = [
+        ("a", "2016-09-12", "Courier"),
+        ("b", "2016-09-20", "Ledger"),
+    ]
+    .map(|(id, date, outlet)| {
+        serde_json::json!({"id": id, "date": date, "outlet": outlet, "text": harbor}).to_string()
+    })
+    .join("\n");
+    let input = ws.write("in.jsonl", articles);
+    let predicted = ws
+        .stance()
+        .args(["predict", "--model", "m", "--format", "jsonl"])
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert_success(&predicted);
+    let output = ws
+        .stance()
+        .args(["summarize", "--by", "outlet", "--by", "week"])
+        .write_stdin(stdout(&predicted))
+        .output()
+        .unwrap();
+    assert_success(&output);
+    let (header, edges) = records(&stdout(&output));
+    assert_eq!(&header[..2], ["outlet", "week"]);
+    let groups: std::collections::BTreeSet<(String, String)> =
+        edges.iter().map(|e| (e[0].clone(), e[1].clone())).collect();
+    let expected = [("Courier", "2016-W37"), ("Ledger", "2016-W38")]
+        .map(|(o, w)| (o.to_string(), w.to_string()));
+    assert_eq!(groups, expected.into_iter().collect());
+}
