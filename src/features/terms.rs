@@ -344,6 +344,8 @@ pub fn uncollapse(normalized: &str, start: usize, end: usize) -> (usize, usize) 
     }
     at.push(last_end);
     let byte = |i: usize| at.get(i).copied().unwrap_or(last_end);
+    // The last entry is the end of the text, which no byte of the collapsed text maps to.
+    let end = end.min(at.len() - 1);
     let end = if end > start {
         byte(end - 1) + 1
     } else {
@@ -533,13 +535,14 @@ mod tests {
             sources.push((t.to_string(), source))
         });
         let source_of = |term: &str| sources.iter().find(|(t, _)| t == term).map(|&(_, s)| s);
-        assert_eq!(source_of("w:a [target]"), Some(TermSource::Tokens(0, 2)));
+        assert_eq!(source_of("w:a [TARGET]"), Some(TermSource::Tokens(0, 2)));
         assert_eq!(source_of("n<:a"), Some(TermSource::Tokens(0, 1)));
         // "a [" is bytes 0..3 of the collapsed text, 0..4 of the normalised one.
         assert_eq!(source_of("c: ["), Some(TermSource::Chars(1, 3)));
         assert_eq!(uncollapse(&text.normalized, 1, 3), (1, 4));
         assert_eq!(uncollapse(&text.normalized, 0, 3), (0, 4));
-        assert_eq!(uncollapse(&text.normalized, 2, 11), (3, 11));
+        assert_eq!(uncollapse(&text.normalized, 2, 10), (3, 11));
+        assert_eq!(uncollapse(&text.normalized, 2, 99), (3, 11));
         assert_eq!(source_of("a:x"), Some(TermSource::Target));
         assert_eq!(TermKind::strip("n<:a"), "a");
         assert_eq!(TermKind::strip("c:ow:"), "ow:");
