@@ -670,3 +670,75 @@ fn mistake_case(mistake: &Mistake) -> Markup {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::Task;
+    use crate::eval::Calibration;
+    use crate::model::explain::Contribution;
+
+    fn details(explanation: Option<Explanation>) -> TaskDetails {
+        TaskDetails {
+            task: Task::Stance,
+            calibration: Calibration::compute(&[0.9], &[false], 10),
+            mistakes: vec![ConfidentMistake {
+                row: 0,
+                text: "Ruiz <b>failed</b> us".into(),
+                actor: "Elena Ruiz".into(),
+                gold: "against".into(),
+                predicted: "favor".into(),
+                probability: 0.9,
+                explanation,
+            }],
+            wrong: 1,
+        }
+    }
+
+    #[test]
+    fn a_mistake_shows_its_explanations_terms_when_it_has_one() {
+        let explanation = Explanation {
+            task: Task::Stance,
+            label: "favor".into(),
+            versus: "against".into(),
+            margin: 2.2,
+            intercept: 0.1,
+            terms: vec![
+                Contribution {
+                    term: "thank".into(),
+                    kind: "word",
+                    contribution: 1.25,
+                    spans: Vec::new(),
+                },
+                Contribution {
+                    term: "failed".into(),
+                    kind: "near-target",
+                    contribution: -0.5,
+                    spans: Vec::new(),
+                },
+            ],
+            rest: 1.35,
+        };
+        let with = mistakes_section(&details(Some(explanation))).into_string();
+        assert!(with.contains("top terms toward the prediction"), "{with}");
+        assert!(with.contains("thank") && with.contains("(word)") && with.contains("+1.250"));
+        assert!(with.contains("(near-target)") && with.contains("-0.500"));
+        assert!(with.contains("&lt;b&gt;failed"), "text is escaped: {with}");
+        let without = mistakes_section(&details(None)).into_string();
+        assert!(!without.contains("top terms"), "{without}");
+        assert!(without.contains("Elena Ruiz") && without.contains("0.900"));
+    }
+
+    #[test]
+    fn heat_map_cells_carry_counts_and_row_shares() {
+        let labels: Vec<String> = ["against", "favor"].map(String::from).to_vec();
+        let metrics = Metrics::compute(&labels, &[0, 0, 0, 1], &[0, 0, 1, 1]);
+        let table = confusion_heat_map(&metrics).into_string();
+        assert!(
+            table.contains(">2</td>") && table.contains(">1</td>"),
+            "{table}"
+        );
+        assert!(table.contains("2 of the against rows (66.7%)"), "{table}");
+        assert!(table.contains(&heat_style(1.0)), "{table}");
+    }
+}
