@@ -218,6 +218,40 @@ pub fn compose_model_text(text: &str, context: Option<&str>) -> String {
     }
 }
 
+/// Which of a row's texts a byte range lies in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextField {
+    /// The text (the quote).
+    Text,
+    /// Its context.
+    Context,
+}
+
+/// Where the byte range `start..end` of [`compose_model_text`]`(text, context)` lies: in `text`
+/// or in `context`, with the range in that field's bytes. A range across the join of text and
+/// context is cut at the join.
+pub fn locate_in_model_text(
+    text: &str,
+    context: Option<&str>,
+    start: usize,
+    end: usize,
+) -> (TextField, usize, usize) {
+    let Some(context) = context.filter(|context| !context.trim().is_empty()) else {
+        return (TextField::Text, start, end);
+    };
+    let lead = context.len() - context.trim_start().len();
+    if context.trim().contains(text.trim()) {
+        return (TextField::Context, start + lead, end + lead);
+    }
+    // `text`, a space, then the trimmed context.
+    if start < text.len() {
+        (TextField::Text, start, end.min(text.len()))
+    } else {
+        let at = |i: usize| i.saturating_sub(text.len() + 1) + lead;
+        (TextField::Context, at(start), at(end))
+    }
+}
+
 /// A file that was read, for the model's metadata.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourceFile {
@@ -578,6 +612,28 @@ fn csv_error(path: &Path, err: csv::Error) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ranges_of_the_model_text_are_traced_to_their_field() {
+        let locate = |text, context, start, end| {
+            let model_text = compose_model_text(text, context);
+            let (field, from, to) = locate_in_model_text(text, context, start, end);
+            let source = match field {
+                TextField::Text => text,
+                TextField::Context => context.unwrap(),
+            };
+            assert_eq!(&model_text[start..end], &source[from..to]);
+            field
+        };
+        assert_eq!(locate("bad idea", None, 4, 8), TextField::Text);
+        // The context holds the text: the model reads the trimmed context.
+        let context = Some("  He said it was a bad idea. ");
+        assert_eq!(locate("bad idea", context, 3, 7), TextField::Context);
+        // The context does not hold the text: text, a space, the trimmed context.
+        let context = Some(" Smith spoke. ");
+        assert_eq!(locate("bad idea", context, 0, 3), TextField::Text);
+        assert_eq!(locate("bad idea", context, 9, 14), TextField::Context);
+    }
 
     fn read(text: &str, options: &ReadOptions) -> Result<Vec<Row>, Error> {
         read_bytes(text.as_bytes(), Path::new("test.csv"), options)

@@ -16,12 +16,14 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use sprs::CsMat;
 
-pub use target::{mask_mentions, ActorMatchers, MentionMatcher, UnseenActors};
+pub use target::{mask_mentions, ActorMatchers, Masked, MentionMatcher, UnseenActors};
 pub use terms::{NgramRange, TermKind, TermSettings};
+
+use terms::TermSource;
 
 use crate::corpus::Row;
 use crate::error::Error;
-use crate::text::TextPipeline;
+use crate::text::{TextPipeline, TokenizedText};
 
 /// One text to featurise, with the actor it is about.
 #[derive(Debug, Clone, Copy)]
@@ -59,6 +61,72 @@ impl<'a> Example<'a> {
             other_actors: &[],
             target_aliases: &[],
         }
+    }
+}
+
+/// Which text of an [`Example`] a span indexes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TextPart {
+    /// [`Example::text`].
+    Text,
+    /// [`Example::quote`].
+    Quote,
+}
+
+/// A byte range of one part of an example.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PartSpan {
+    /// Which part.
+    pub part: TextPart,
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+}
+
+/// One column of an example's row, with where its term came from; see
+/// [`FeatureSpace::explain_row`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct TermUse {
+    /// The column.
+    pub column: usize,
+    /// Its value in the row.
+    pub value: f64,
+    /// The ranges of the example that made the term, sorted, without repeats.
+    pub spans: Vec<PartSpan>,
+}
+
+/// The byte ranges of the original (unmasked) text that a term's `source` covers.
+fn locate(
+    pipeline: &TextPipeline,
+    masked: &Masked,
+    tokenized: &TokenizedText,
+    source: TermSource,
+) -> Vec<(usize, usize)> {
+    match source {
+        TermSource::Tokens(start, end) => {
+            match (
+                tokenized.offsets.get(start),
+                tokenized.offsets.get(end.wrapping_sub(1)),
+            ) {
+                (Some(&(from, _)), Some(&(_, to))) => vec![masked.original(from, to)],
+                _ => Vec::new(),
+            }
+        }
+        TermSource::Chars(start, end) => {
+            let (start, end) = terms::uncollapse(&tokenized.normalized, start, end);
+            pipeline
+                .original_range(&masked.text, start, end)
+                .map(|(from, to)| masked.original(from, to))
+                .into_iter()
+                .collect()
+        }
+        TermSource::Target => masked
+            .replacements
+            .iter()
+            .filter(|r| r.target)
+            .map(|r| r.original)
+            .collect(),
     }
 }
 
@@ -345,15 +413,80 @@ impl FeatureSpace {
         unseen: &UnseenActors,
         emit: &mut impl FnMut(&str),
     ) -> Result<(), Error> {
-        let text = self.mask(example, example.text, example.mention, unseen);
-        let tokenized = pipeline.tokenize(&text)?;
-        terms::extract(&tokenized, example.actor, &self.params.terms, emit);
+        self.each_part(pipeline, example, unseen, |part, _, tokenized| {
+            self.part_terms(part, tokenized, example.actor, &mut |term, _| emit(term))
+        })
+    }
+
+    /// Masks and tokenises each part of `example` (its text, then its quote when that is
+    /// apart from the text) and gives it to `visit`.
+    fn each_part(
+        &self,
+        pipeline: &TextPipeline,
+        example: &Example,
+        unseen: &UnseenActors,
+        mut visit: impl FnMut(TextPart, &Masked, &TokenizedText),
+    ) -> Result<(), Error> {
+        let masked = self.mask(example, example.text, example.mention, unseen);
+        visit(TextPart::Text, &masked, &pipeline.tokenize(&masked.text)?);
         if let Some(quote) = example.quote.filter(|quote| *quote != example.text) {
-            let quote = self.mask(example, quote, example.quote_mention, unseen);
-            let tokenized = pipeline.tokenize(&quote)?;
-            terms::quote_terms(&tokenized, &self.params.terms, emit);
+            let masked = self.mask(example, quote, example.quote_mention, unseen);
+            visit(TextPart::Quote, &masked, &pipeline.tokenize(&masked.text)?);
         }
         Ok(())
+    }
+
+    /// The terms of one part of an example.
+    fn part_terms(
+        &self,
+        part: TextPart,
+        tokenized: &TokenizedText,
+        actor: &str,
+        emit: &mut impl FnMut(&str, TermSource),
+    ) {
+        match part {
+            TextPart::Text => terms::extract(tokenized, actor, &self.params.terms, emit),
+            TextPart::Quote => terms::quote_terms(tokenized, &self.params.terms, emit),
+        }
+    }
+
+    /// The row of one example with where each of its terms came from: for every column in the
+    /// row, its value (as [`FeatureSpace::transform`] gives it) and the byte ranges of the
+    /// example's text and quote that made it (a masked mention stands for the whole mention).
+    pub fn explain_row(
+        &self,
+        pipeline: &TextPipeline,
+        example: &Example,
+    ) -> Result<Vec<TermUse>, Error> {
+        let unseen = self.unseen(std::slice::from_ref(example));
+        let mut columns = Vec::new();
+        let mut spans: FxHashMap<u32, Vec<PartSpan>> = FxHashMap::default();
+        self.each_part(pipeline, example, &unseen, |part, masked, tokenized| {
+            self.part_terms(part, tokenized, example.actor, &mut |term, source| {
+                let Some(&column) = self.index.get(term) else {
+                    return;
+                };
+                columns.push(column);
+                let found = spans.entry(column).or_default();
+                for (start, end) in locate(pipeline, masked, tokenized, source) {
+                    found.push(PartSpan { part, start, end });
+                }
+            });
+        })?;
+        Ok(self
+            .weigh(columns)
+            .into_iter()
+            .map(|(column, value)| {
+                let mut spans = spans.remove(&(column as u32)).unwrap_or_default();
+                spans.sort_unstable();
+                spans.dedup();
+                TermUse {
+                    column,
+                    value,
+                    spans,
+                }
+            })
+            .collect())
     }
 
     /// `text` with the example's target (its marked `mention` and what its name matches) and the
@@ -364,14 +497,14 @@ impl FeatureSpace {
         text: &str,
         mention: Option<(usize, usize)>,
         unseen: &UnseenActors,
-    ) -> String {
+    ) -> Masked {
         if !self.params.target_mask {
-            return text.to_string();
+            return Masked::unmasked(text);
         }
         let known_or_unseen = |actor: &str| self.matchers.get(actor).or_else(|| unseen.get(actor));
         let target = known_or_unseen(example.actor);
         if target.is_none() && mention.is_none() {
-            return text.to_string();
+            return Masked::unmasked(text);
         }
         let aliases = example
             .target_aliases

@@ -218,11 +218,61 @@ fn starts_uppercase(word: &str) -> bool {
     word.chars().next().is_some_and(char::is_uppercase)
 }
 
+/// A text with mentions replaced by placeholders, and where each placeholder came from, so
+/// a range of the masked text can be traced back to the original.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Masked {
+    /// The masked text.
+    pub text: String,
+    /// Each placeholder, in text order.
+    pub replacements: Vec<Replacement>,
+}
+
+/// One mention replaced by a placeholder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Replacement {
+    /// The placeholder's bytes in the masked text, the spaces around it included.
+    pub masked: (usize, usize),
+    /// The mention's bytes in the original text.
+    pub original: (usize, usize),
+    /// Whether it is the target's mention (else another actor's).
+    pub target: bool,
+}
+
+impl Masked {
+    /// A text with nothing masked.
+    pub fn unmasked(text: &str) -> Self {
+        Masked {
+            text: text.to_string(),
+            replacements: Vec::new(),
+        }
+    }
+
+    /// The byte range of the original text that `start..end` of the masked text came from: a
+    /// placeholder stands for its whole mention.
+    pub fn original(&self, start: usize, end: usize) -> (usize, usize) {
+        let map = |at: usize, is_end: bool| {
+            let mut shift = 0isize;
+            for r in &self.replacements {
+                if at < r.masked.0 || (is_end && at == r.masked.0) {
+                    break;
+                }
+                if at < r.masked.1 || (is_end && at == r.masked.1) {
+                    return if is_end { r.original.1 } else { r.original.0 };
+                }
+                shift = r.original.1 as isize - r.masked.1 as isize;
+            }
+            (at as isize + shift) as usize
+        };
+        (map(start, false), map(end.max(start), true))
+    }
+}
+
 /// Replaces the `targets` (byte ranges of `text`: the target's mentions) with [`TARGET_TOKEN`]
 /// and the other actors' mentions with [`OTHER_ACTOR_TOKEN`]. Where ranges overlap the earlier
 /// one wins, so the target wins over the others; ranges that are not within `text` on character
 /// boundaries are ignored.
-pub fn mask_mentions(text: &str, targets: &[(usize, usize)], others: &[&MentionMatcher]) -> String {
+pub fn mask_mentions(text: &str, targets: &[(usize, usize)], others: &[&MentionMatcher]) -> Masked {
     let candidates = targets
         .iter()
         .map(|&(start, end)| (start, end, TARGET_TOKEN))
@@ -241,16 +291,26 @@ pub fn mask_mentions(text: &str, targets: &[(usize, usize)], others: &[&MentionM
     }
     spans.sort_unstable();
     let mut masked = String::with_capacity(text.len());
+    let mut replacements = Vec::with_capacity(spans.len());
     let mut cursor = 0;
     for (start, end, token) in spans {
         masked.push_str(&text[cursor..start]);
+        let placeholder_start = masked.len();
         masked.push(' ');
         masked.push_str(token);
         masked.push(' ');
+        replacements.push(Replacement {
+            masked: (placeholder_start, masked.len()),
+            original: (start, end),
+            target: token == TARGET_TOKEN,
+        });
         cursor = end;
     }
     masked.push_str(&text[cursor..]);
-    masked
+    Masked {
+        text: masked,
+        replacements,
+    }
 }
 
 #[cfg(test)]
@@ -261,9 +321,27 @@ mod tests {
         let others: Vec<MentionMatcher> = others.iter().map(|o| MentionMatcher::new(o)).collect();
         let others: Vec<&MentionMatcher> = others.iter().collect();
         mask_mentions(text, &MentionMatcher::new(target).find(text), &others)
+            .text
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ")
+    }
+
+    #[test]
+    fn masked_ranges_trace_back_to_the_mentions() {
+        let text = "Yes, ICE said ICE will.";
+        let masked = mask_mentions(text, &[(5, 8), (14, 17)], &[]);
+        assert_eq!(masked.text, "Yes,  [TARGET]  said  [TARGET]  will.");
+        let placeholder = masked.text.find("[TARGET]").unwrap();
+        assert_eq!(masked.original(placeholder, placeholder + 8), (5, 8));
+        let said = masked.text.find("said").unwrap();
+        assert_eq!(masked.original(said, said + 4), (9, 13));
+        let will = masked.text.find("will.").unwrap();
+        assert_eq!(masked.original(will, will + 5), (18, 23));
+        assert_eq!(masked.original(0, 4), (0, 4));
+        // A range across a placeholder covers the whole mention.
+        assert_eq!(masked.original(said, will + 4), (9, 22));
+        assert_eq!(&text[9..22], "said ICE will");
     }
 
     #[test]

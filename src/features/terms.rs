@@ -70,7 +70,25 @@ impl TermKind {
     /// How many kinds there are; `kind as usize` is below it.
     pub const COUNT: usize = 7;
 
-    /// The kind of a term made by [`extract`] or [`quote_ngrams`].
+    /// The kind's name in explanations.
+    pub fn name(self) -> &'static str {
+        match self {
+            TermKind::Word => "word",
+            TermKind::Char => "char",
+            TermKind::Near => "near-target",
+            TermKind::Side => "side",
+            TermKind::Quote => "quote",
+            TermKind::Actor => "actor",
+            TermKind::Lexicon => "lexicon",
+        }
+    }
+
+    /// A term without the prefix that marks its kind (`w:` and the like).
+    pub fn strip(term: &str) -> &str {
+        term.find(':').map_or(term, |colon| &term[colon + 1..])
+    }
+
+    /// The kind of a term made by [`extract`] or [`quote_terms`].
     pub fn of(term: &str) -> TermKind {
         match term.find(':').map_or("", |colon| &term[..=colon]) {
             WORD => TermKind::Word,
@@ -82,6 +100,18 @@ impl TermKind {
             _ => TermKind::Actor,
         }
     }
+}
+
+/// Where in its text a term came from, for explanations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TermSource {
+    /// Tokens `start..end` of the tokenised text.
+    Tokens(usize, usize),
+    /// Bytes `start..end` of the normalised text with its white space collapsed (see
+    /// [`uncollapse`]).
+    Chars(usize, usize),
+    /// The target's mentions (the actor term).
+    Target,
 }
 
 /// Which terms [`extract`] makes.
@@ -118,7 +148,7 @@ pub fn extract(
     text: &TokenizedText,
     actor: &str,
     settings: &TermSettings,
-    emit: &mut impl FnMut(&str),
+    emit: &mut impl FnMut(&str, TermSource),
 ) {
     let mut term = String::new();
     let targets = Targets::of(&text.tokens);
@@ -145,13 +175,17 @@ pub fn extract(
         term.clear();
         term.push_str(ACTOR);
         term.push_str(&actor.to_lowercase());
-        emit(&term);
+        emit(&term, TermSource::Target);
     }
 }
 
 /// Gives the terms of a quote's own words to `emit`, marked apart from the context's: its word
 /// n-grams and, if the settings ask, its rated words.
-pub fn quote_terms(quote: &TokenizedText, settings: &TermSettings, emit: &mut impl FnMut(&str)) {
+pub fn quote_terms(
+    quote: &TokenizedText,
+    settings: &TermSettings,
+    emit: &mut impl FnMut(&str, TermSource),
+) {
     let mut term = String::new();
     prefixed_ngrams(QUOTE, &quote.tokens, settings.quote_ngrams, &mut term, emit);
     if settings.lexicon {
@@ -170,7 +204,7 @@ fn lexicon_terms(
     window: usize,
     scope: &str,
     term: &mut String,
-    emit: &mut impl FnMut(&str),
+    emit: &mut impl FnMut(&str, TermSource),
 ) {
     for (i, rating) in lexicon::ratings(&text.words).into_iter().enumerate() {
         let Some(rating) = rating else { continue };
@@ -191,7 +225,7 @@ fn lexicon_terms(
                 term.push_str(place);
                 term.push_str(polarity);
                 term.push_str(mark);
-                emit(term);
+                emit(term, TermSource::Tokens(i, i + 1));
             }
         }
     }
@@ -202,7 +236,7 @@ fn prefixed_ngrams(
     tokens: &[String],
     range: NgramRange,
     term: &mut String,
-    emit: &mut impl FnMut(&str),
+    emit: &mut impl FnMut(&str, TermSource),
 ) {
     ngrams(tokens, range, term, emit, |_, _| Some(prefix));
 }
@@ -249,7 +283,7 @@ fn side_ngrams(
     targets: &Targets,
     range: NgramRange,
     term: &mut String,
-    emit: &mut impl FnMut(&str),
+    emit: &mut impl FnMut(&str, TermSource),
 ) {
     if targets.0.is_empty() {
         return;
@@ -265,7 +299,7 @@ fn ngrams<'p>(
     tokens: &[String],
     range: NgramRange,
     term: &mut String,
-    emit: &mut impl FnMut(&str),
+    emit: &mut impl FnMut(&str, TermSource),
     prefix_of: impl Fn(usize, &[String]) -> Option<&'p str>,
 ) {
     if range.is_off() {
@@ -284,21 +318,50 @@ fn ngrams<'p>(
                 }
                 term.push_str(token);
             }
-            emit(term);
+            emit(term, TermSource::Tokens(start, start + n));
         }
     }
+}
+
+/// White space collapsed to single spaces, as character n-grams see a normalised text.
+fn collapse(normalized: &str) -> String {
+    normalized.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The byte range of `normalized` that the range `start..end` of its collapsed form (see
+/// [`TermSource::Chars`]) came from.
+pub fn uncollapse(normalized: &str, start: usize, end: usize) -> (usize, usize) {
+    // Where each byte of the collapsed text, and its end, sit in `normalized`.
+    let mut at = Vec::with_capacity(normalized.len() + 1);
+    let mut last_end = 0;
+    for piece in normalized.split_whitespace() {
+        let offset = piece.as_ptr() as usize - normalized.as_ptr() as usize;
+        if !at.is_empty() {
+            at.push(last_end); // the single space that stands for the white space
+        }
+        at.extend(offset..offset + piece.len());
+        last_end = offset + piece.len();
+    }
+    at.push(last_end);
+    let byte = |i: usize| at.get(i).copied().unwrap_or(last_end);
+    let end = if end > start {
+        byte(end - 1) + 1
+    } else {
+        byte(start)
+    };
+    (byte(start), end)
 }
 
 fn char_ngrams(
     normalized: &str,
     range: NgramRange,
     term: &mut String,
-    emit: &mut impl FnMut(&str),
+    emit: &mut impl FnMut(&str, TermSource),
 ) {
     if range.is_off() {
         return;
     }
-    let collapsed = normalized.split_whitespace().collect::<Vec<_>>().join(" ");
+    let collapsed = collapse(normalized);
     // Byte offset of every character, and the end: n-grams are slices of `collapsed`.
     let bounds: Vec<usize> = collapsed
         .char_indices()
@@ -310,7 +373,7 @@ fn char_ngrams(
             term.clear();
             term.push_str(CHAR);
             term.push_str(&collapsed[window[0]..window[n]]);
-            emit(term);
+            emit(term, TermSource::Chars(window[0], window[n]));
         }
     }
 }
@@ -320,7 +383,7 @@ fn near_target(
     targets: &Targets,
     window: usize,
     term: &mut String,
-    emit: &mut impl FnMut(&str),
+    emit: &mut impl FnMut(&str, TermSource),
 ) {
     if window == 0 {
         return;
@@ -333,7 +396,7 @@ fn near_target(
             term.clear();
             term.push_str(if i < t { NEAR_BEFORE } else { NEAR_AFTER });
             term.push_str(token);
-            emit(term);
+            emit(term, TermSource::Tokens(i, i + 1));
         }
     }
 }
@@ -347,6 +410,7 @@ mod tests {
             normalized: tokens.join(" ").to_lowercase(),
             tokens: tokens.iter().map(|t| t.to_string()).collect(),
             words: tokens.iter().map(|t| t.to_lowercase()).collect(),
+            offsets: Vec::new(),
         }
     }
 
@@ -375,10 +439,10 @@ mod tests {
         };
         let text = tokenized(&["we", "back", TARGET_TOKEN, "now:", "good"]);
         let mut kinds = Vec::new();
-        extract(&text, "ICE", &settings, &mut |term| {
+        extract(&text, "ICE", &settings, &mut |term, _| {
             kinds.push((term.to_string(), TermKind::of(term)))
         });
-        quote_terms(&text, &settings, &mut |term| {
+        quote_terms(&text, &settings, &mut |term, _| {
             kinds.push((term.to_string(), TermKind::of(term)))
         });
         let kind_of = |term: &str| kinds.iter().find(|(t, _)| t == term).map(|&(_, k)| k);
@@ -406,7 +470,7 @@ mod tests {
         // "praised" is rated 2.2 (strong), "lied" -1.6; "said" is not rated.
         let text = tokenized(&["they", "praised", TARGET_TOKEN, "said", "he", "lied"]);
         let mut terms: Vec<String> = Vec::new();
-        let mut lexicon_only = |t: &str| {
+        let mut lexicon_only = |t: &str, _| {
             if TermKind::of(t) == TermKind::Lexicon {
                 terms.push(t.to_string())
             }
@@ -420,7 +484,7 @@ mod tests {
             ]
         );
         terms.clear();
-        quote_terms(&text, &settings, &mut |t| terms.push(t.to_string()));
+        quote_terms(&text, &settings, &mut |t, _| terms.push(t.to_string()));
         assert_eq!(
             terms,
             [
@@ -434,7 +498,7 @@ mod tests {
         );
         terms.clear();
         // Without a target the words count only for the whole text.
-        extract(&tokenized(&["he", "lied"]), "X", &settings, &mut |t| {
+        extract(&tokenized(&["he", "lied"]), "X", &settings, &mut |t, _| {
             terms.push(t.to_string())
         });
         assert_eq!(terms, ["x:neg"]);
@@ -443,10 +507,42 @@ mod tests {
     #[test]
     fn word_unigrams_and_bigrams() {
         let mut terms: Vec<String> = Vec::new();
-        extract(&tokenized(&["a", "b", "c"]), "X", &settings(), &mut |t| {
-            terms.push(t.to_string())
-        });
+        extract(
+            &tokenized(&["a", "b", "c"]),
+            "X",
+            &settings(),
+            &mut |t, _| terms.push(t.to_string()),
+        );
         assert_eq!(terms, ["w:a", "w:b", "w:c", "w:a b", "w:b c"]);
+    }
+
+    #[test]
+    fn each_term_says_where_it_came_from() {
+        let settings = TermSettings {
+            char_ngrams: NgramRange::new(2, 2),
+            target_window: 1,
+            actor_term: true,
+            ..settings()
+        };
+        let text = TokenizedText {
+            normalized: "a  [target]".into(),
+            ..tokenized(&["a", TARGET_TOKEN])
+        };
+        let mut sources = Vec::new();
+        extract(&text, "X", &settings, &mut |t, source| {
+            sources.push((t.to_string(), source))
+        });
+        let source_of = |term: &str| sources.iter().find(|(t, _)| t == term).map(|&(_, s)| s);
+        assert_eq!(source_of("w:a [target]"), Some(TermSource::Tokens(0, 2)));
+        assert_eq!(source_of("n<:a"), Some(TermSource::Tokens(0, 1)));
+        // "a [" is bytes 0..3 of the collapsed text, 0..4 of the normalised one.
+        assert_eq!(source_of("c: ["), Some(TermSource::Chars(1, 3)));
+        assert_eq!(uncollapse(&text.normalized, 1, 3), (1, 4));
+        assert_eq!(uncollapse(&text.normalized, 0, 3), (0, 4));
+        assert_eq!(uncollapse(&text.normalized, 2, 11), (3, 11));
+        assert_eq!(source_of("a:x"), Some(TermSource::Target));
+        assert_eq!(TermKind::strip("n<:a"), "a");
+        assert_eq!(TermKind::strip("c:ow:"), "ow:");
     }
 
     #[test]
@@ -456,13 +552,14 @@ mod tests {
             normalized: "ab \n c".into(),
             tokens: vec![],
             words: vec![],
+            offsets: vec![],
         };
         let settings = TermSettings {
             word_ngrams: NgramRange::new(0, 0),
             char_ngrams: NgramRange::new(3, 3),
             ..settings()
         };
-        extract(&text, "X", &settings, &mut |t| terms.push(t.to_string()));
+        extract(&text, "X", &settings, &mut |t, _| terms.push(t.to_string()));
         assert_eq!(terms, ["c:ab ", "c:b c"]);
     }
 
@@ -475,12 +572,15 @@ mod tests {
             ..settings()
         };
         let text = tokenized(&["a", TARGET_TOKEN, "b", TARGET_TOKEN, "c", "d"]);
-        extract(&text, "X", &settings, &mut |t| terms.push(t.to_string()));
+        extract(&text, "X", &settings, &mut |t, _| terms.push(t.to_string()));
         assert_eq!(terms, ["l:a", "m:b", "r:c", "r:d", "r:c d"]);
         terms.clear();
-        extract(&tokenized(&["no", "target"]), "X", &settings, &mut |t| {
-            terms.push(t.to_string())
-        });
+        extract(
+            &tokenized(&["no", "target"]),
+            "X",
+            &settings,
+            &mut |t, _| terms.push(t.to_string()),
+        );
         assert!(terms.is_empty(), "{terms:?}");
     }
 
@@ -503,7 +603,7 @@ mod tests {
             ..settings()
         };
         let text = tokenized(&["far", "calls", TARGET_TOKEN, "communist", "x"]);
-        extract(&text, "Zohran Mamdani", &settings, &mut |t| {
+        extract(&text, "Zohran Mamdani", &settings, &mut |t, _| {
             terms.push(t.to_string())
         });
         assert_eq!(terms, ["n<:calls", "n>:communist", "a:zohran mamdani"]);

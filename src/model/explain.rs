@@ -7,9 +7,17 @@
 //! toward `a`, with where in the text each came from, and sums the rest, so the intercept,
 //! the listed terms and the rest add up to the margin.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::corpus::Task;
+use super::{argmax, calibrate, Head, StanceModel};
+use crate::corpus::{locate_in_model_text, Row, Task, TextField};
+use crate::error::Error;
+use sprs::CsMat;
+
+use crate::features::{
+    Example, FeatureMatrix, FeatureSpace, PartSpan, TermKind, TermUse, TextPart,
+};
 
 /// One head's answer for one (statement, actor) pair, explained.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -33,8 +41,8 @@ pub struct Explanation {
 /// One term's share of a margin.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Contribution {
-    /// The term as the model knows it, without its kind's prefix (`[target]` stands for the
-    /// actor's mentions, `[other]` for another actor's).
+    /// The term as the model knows it, without its kind's prefix (`[TARGET]` stands for the
+    /// actor's mentions, `[OTHER]` for another actor's).
     pub term: String,
     /// Its kind: `word`, `char`, `near-target`, `side`, `quote`, `lexicon` or `actor`.
     pub kind: &'static str,
@@ -66,4 +74,240 @@ pub struct SourceSpan {
     pub start: usize,
     /// One past the last byte.
     pub end: usize,
+}
+
+impl StanceModel {
+    /// Explains every head's answer for one example with its `k` strongest terms; `locate`
+    /// turns a byte range of the example's text or quote into a range of the input (`None`
+    /// drops it). `result[h]` is head `h`; its label is the one [`StanceModel::predict`] gives.
+    pub fn explain(
+        &self,
+        example: &Example,
+        k: usize,
+        locate: impl Fn(PartSpan) -> Option<SourceSpan>,
+    ) -> Result<Vec<Explanation>, Error> {
+        let row = self.features.explain_row(&self.text, example)?;
+        Ok(self
+            .heads
+            .iter()
+            .map(|head| explain_head(head, &self.features, example.actor, &row, k, &locate))
+            .collect())
+    }
+
+    /// Explains every head's answer for labelled-CSV-shaped rows (as
+    /// [`StanceModel::predict_rows`] reads them): `result[i][h]` is head `h` on row `i`, its
+    /// spans in the row's `text` and `context`.
+    pub fn explain_rows(&self, rows: &[Row], k: usize) -> Result<Vec<Vec<Explanation>>, Error> {
+        rows.par_iter()
+            .map(|row| {
+                let text = row.model_text();
+                let example = Example::of_row(row, &text);
+                self.explain(&example, k, |span| Some(row_span(row, span)))
+            })
+            .collect()
+    }
+}
+
+/// A range of a row's model text or quote as a range of its `text` or `context` column.
+fn row_span(row: &Row, span: PartSpan) -> SourceSpan {
+    let (field, start, end) = match span.part {
+        TextPart::Quote => (TextField::Text, span.start, span.end),
+        TextPart::Text => {
+            locate_in_model_text(&row.text, row.context.as_deref(), span.start, span.end)
+        }
+    };
+    let origin = match field {
+        TextField::Text => Origin::Text,
+        TextField::Context => Origin::Context,
+    };
+    SourceSpan { origin, start, end }
+}
+
+fn explain_head(
+    head: &Head,
+    features: &FeatureSpace,
+    actor: &str,
+    row: &[TermUse],
+    k: usize,
+    locate: &impl Fn(PartSpan) -> Option<SourceSpan>,
+) -> Explanation {
+    let model = head.model_for(actor);
+    // The probabilities as `predict` computes them, from the same row.
+    let (columns, values): (Vec<usize>, Vec<f64>) =
+        row.iter().map(|term| (term.column, term.value)).unzip();
+    let matrix = FeatureMatrix {
+        matrix: CsMat::new((1, features.len()), vec![0, row.len()], columns, values),
+    };
+    let mut probabilities = model.probabilities(&matrix).row(0).to_vec();
+    calibrate::apply_temperature(&mut probabilities, head.temperature);
+    let label = argmax(probabilities.iter().copied());
+    let versus = argmax(probabilities.iter().enumerate().map(|(c, &p)| {
+        if c == label {
+            f64::NEG_INFINITY
+        } else {
+            p
+        }
+    }));
+    let t = head.temperature;
+    let share =
+        |column: usize| (model.weights[[column, label]] - model.weights[[column, versus]]) / t;
+    let mut contributions: Vec<(f64, &TermUse)> = row
+        .iter()
+        .map(|term| (term.value * share(term.column), term))
+        .collect();
+    contributions.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.column.cmp(&b.1.column)));
+    let listed = contributions
+        .iter()
+        .take(k)
+        .take_while(|(contribution, _)| *contribution > 0.0)
+        .count();
+    let terms = contributions[..listed]
+        .iter()
+        .map(|&(contribution, term)| {
+            let name = &features.terms()[term.column];
+            Contribution {
+                term: TermKind::strip(name).to_string(),
+                kind: TermKind::of(name).name(),
+                contribution,
+                spans: term.spans.iter().filter_map(|&span| locate(span)).collect(),
+            }
+        })
+        .collect();
+    Explanation {
+        task: head.task,
+        label: head.labels[label].clone(),
+        versus: head.labels[versus].clone(),
+        margin: (probabilities[label] / probabilities[versus]).ln(),
+        intercept: (model.intercept[label] - model.intercept[versus]) / t,
+        terms,
+        rest: contributions[listed..].iter().map(|(c, _)| c).sum(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::corpus::{read_bytes, ReadOptions};
+    use crate::model::TrainParams;
+
+    /// The integration tests' labelled fixture.
+    const LABELLED: &str = include_str!("../../tests/fixtures/labelled.csv");
+
+    fn rows() -> Vec<Row> {
+        let path = Path::new("labelled.csv");
+        read_bytes(LABELLED.as_bytes(), path, &ReadOptions::default()).unwrap()
+    }
+
+    fn model() -> StanceModel {
+        let mut params = TrainParams::default();
+        params.features.min_df = 1;
+        params.features.vocab_min_frequency = 1;
+        StanceModel::train(&rows(), &params).unwrap().0
+    }
+
+    fn check_sums(model: &StanceModel, rows: &[Row]) {
+        let predictions = model.predict_rows(rows).unwrap();
+        let explanations = model.explain_rows(rows, 5).unwrap();
+        for (i, (row, explained)) in rows.iter().zip(&explanations).enumerate() {
+            for (h, explanation) in explained.iter().enumerate() {
+                let prediction = &predictions[h][i];
+                let head = &model.heads[h];
+                assert_eq!(explanation.label, head.labels[prediction.class], "row {i}");
+                let versus = head.labels.iter().position(|l| *l == explanation.versus);
+                let (p, q) = (
+                    prediction.probabilities[prediction.class],
+                    prediction.probabilities[versus.unwrap()],
+                );
+                assert!((explanation.margin - (p / q).ln()).abs() < 1e-9);
+                let listed: f64 = explanation.terms.iter().map(|t| t.contribution).sum();
+                let total = explanation.intercept + listed + explanation.rest;
+                assert!(
+                    (total - explanation.margin).abs() < 1e-9,
+                    "row {i} head {h}: {total} vs {}",
+                    explanation.margin
+                );
+                assert!(explanation.terms.len() <= 5);
+                assert!(explanation
+                    .terms
+                    .windows(2)
+                    .all(|w| w[0].contribution >= w[1].contribution));
+                for term in &explanation.terms {
+                    assert!(term.contribution > 0.0);
+                    for span in &term.spans {
+                        let source = match span.origin {
+                            Origin::Text => &row.text,
+                            Origin::Context => row.context.as_ref().unwrap(),
+                            Origin::Article => unreachable!("rows have no article"),
+                        };
+                        assert!(source.get(span.start..span.end).is_some(), "{span:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_intercept_and_the_terms_add_up_to_the_margin() {
+        let model = model();
+        check_sums(&model, &rows());
+    }
+
+    #[test]
+    fn temperature_scales_every_share() {
+        let mut model = model();
+        for head in &mut model.heads {
+            head.temperature = 1.7;
+        }
+        check_sums(&model, &rows());
+    }
+
+    #[test]
+    fn word_terms_point_at_their_words_and_the_actor_term_at_the_mentions() {
+        let model = model();
+        let text = "We are proud of the Nurses Union, and of the Nurses Union again.";
+        let example = Example {
+            text,
+            quote: None,
+            actor: "Nurses Union",
+            mention: None,
+            quote_mention: None,
+            other_actors: &[],
+            target_aliases: &[],
+        };
+        let row = model.features.explain_row(&model.text, &example).unwrap();
+        let spans_of = |term: &str| {
+            let column = model.features.terms().iter().position(|t| t == term);
+            let found = row.iter().find(|u| Some(u.column) == column);
+            found.map(|u| {
+                u.spans
+                    .iter()
+                    .map(|s| &text[s.start..s.end])
+                    .collect::<Vec<_>>()
+            })
+        };
+        assert_eq!(
+            spans_of("a:nurses union"),
+            Some(vec!["Nurses Union", "Nurses Union"])
+        );
+        assert_eq!(spans_of("w:proud"), Some(vec!["proud"]));
+        assert_eq!(spans_of("w:are proud"), Some(vec!["are proud"]));
+        assert_eq!(
+            spans_of("w:of the [TARGET]"),
+            Some(vec!["of the Nurses Union", "of the Nurses Union"])
+        );
+        let chars = row
+            .iter()
+            .find(|u| model.features.terms()[u.column] == "c:prou")
+            .expect("a character n-gram of proud");
+        assert_eq!(
+            chars
+                .spans
+                .iter()
+                .map(|s| &text[s.start..s.end])
+                .collect::<Vec<_>>(),
+            ["prou"]
+        );
+    }
 }

@@ -10,6 +10,7 @@ use std::path::Path;
 
 use tokenizers::models::wordlevel::{WordLevel, WordLevelTrainer};
 use tokenizers::models::TrainerWrapper;
+use tokenizers::normalizer::Range as NormalizedRange;
 use tokenizers::normalizers::{Lowercase, Sequence, NFKC};
 use tokenizers::pre_tokenizers::bert::BertPreTokenizer;
 use tokenizers::{
@@ -37,6 +38,8 @@ pub struct TokenizedText {
     /// The words behind `tokens`, one each, lowercased: an out-of-vocabulary word is itself
     /// here, so features that need no vocabulary (a sentiment lexicon) still see it.
     pub words: Vec<String>,
+    /// The byte range of the tokenised text each token came from, one per token.
+    pub offsets: Vec<(usize, usize)>,
 }
 
 /// A trained `tokenizers` pipeline.
@@ -137,7 +140,19 @@ impl TextPipeline {
             normalized: normalized.get().to_string(),
             tokens: encoding.get_tokens().to_vec(),
             words,
+            offsets: encoding.get_offsets().to_vec(),
         })
+    }
+
+    /// The byte range of `text` that the byte range `start..end` of its normalised form came
+    /// from (see [`TokenizedText::normalized`]), if it is one.
+    pub fn original_range(&self, text: &str, start: usize, end: usize) -> Option<(usize, usize)> {
+        let mut normalized = NormalizedString::from(text);
+        if let Some(normalizer) = self.tokenizer.get_normalizer() {
+            normalizer.normalize(&mut normalized).ok()?;
+        }
+        let range = normalized.convert_offsets(NormalizedRange::Normalized(start..end))?;
+        Some((range.start, range.end))
     }
 }
 
@@ -170,6 +185,19 @@ mod tests {
             ["ice", "officers", "[UNK]", "join", "[UNK]"]
         );
         assert_eq!(tokenized.words, ["ice", "officers", ",", "join", "!"]);
+        assert_eq!(tokenized.offsets[1], (10, 18));
+    }
+
+    #[test]
+    fn normalised_ranges_map_back_to_the_original_bytes() {
+        let text = "ＩＣＥ officers";
+        let pipeline = pipeline();
+        let normalized = pipeline.tokenize(text).unwrap().normalized;
+        assert_eq!(&normalized[..3], "ice");
+        // Each full-width letter is three bytes of the original.
+        assert_eq!(pipeline.original_range(text, 0, 3), Some((0, 9)));
+        assert_eq!(pipeline.original_range(text, 1, 2), Some((3, 6)));
+        assert_eq!(pipeline.original_range(text, 4, 12), Some((10, 18)));
     }
 
     #[test]
