@@ -738,6 +738,23 @@ fn html_report_shows_the_figures_heat_maps_calibration_and_mistakes() {
             .collect();
         assert!(HELD_OUT.contains(&first[1]), "the row's text: {first:?}");
         assert_ne!(first[3], first[4], "gold and predicted differ: {first:?}");
+        // Each mistake is explained: its top terms (at most 5), kind and signed contribution.
+        let explained = format!("{section} section.mistakes table.mistakes tbody tr ul.terms");
+        let explained = select(&page, &explained);
+        assert_eq!(explained.len(), mistakes.len(), "{task}");
+        for list in explained {
+            let terms: Vec<String> = list
+                .select(&scraper::Selector::parse("li").unwrap())
+                .map(|li| text_of(&li))
+                .collect();
+            assert!((1..=5).contains(&terms.len()), "{terms:?}");
+            assert!(
+                terms
+                    .iter()
+                    .all(|t| t.contains('(') && (t.contains('+') || t.contains('-'))),
+                "{terms:?}"
+            );
+        }
     }
 }
 

@@ -15,7 +15,9 @@ use stance::eval::extraction::{
     evaluate_extraction, mistakes_by_article, Mistake, MISTAKES_PER_LIST,
 };
 use stance::eval::gold::{load_dir, GoldArticle};
-use stance::eval::{compare, score, Bootstrap, Comparison, DEFAULT_MISTAKES};
+use stance::eval::{
+    compare, explain_mistakes, score, Bootstrap, Comparison, DEFAULT_MISTAKES, EXPLANATION_TERMS,
+};
 use stance::{html, persist, Corpus, Error, EvalReport};
 
 use super::{CsvArgs, ModelSource};
@@ -135,7 +137,9 @@ pub fn run(args: EvaluateArgs) -> anyhow::Result<ExitCode> {
     if let Some(path) = &args.report {
         let data: Vec<String> = args.data.iter().map(|p| p.display().to_string()).collect();
         let title = format!("stance evaluate: {} on {}", names.0, data.join(", "));
-        let page = html::evaluation_page(&title, &report, &scored.details(DEFAULT_MISTAKES));
+        let mut details = scored.details(DEFAULT_MISTAKES);
+        explain_mistakes(&mut details, &model, &corpus.rows, EXPLANATION_TERMS)?;
+        let page = html::evaluation_page(&title, &report, &details);
         html::write_page(path, &page).context("--report")?;
     }
     let text = match args.format {

@@ -2,14 +2,17 @@
 //! reliability diagram and the rows it got wrong with the most confidence, the cases a person
 //! should read first.
 //!
-//! Both come from the scored predictions ([`Scored`]); the model is not run again.
+//! Both come from the scored predictions ([`Scored`]); the model runs again only to explain
+//! the listed mistakes ([`explain_mistakes`]).
 
 use serde::Serialize;
 
 use super::metrics::{Calibration, CALIBRATION_BINS};
 use super::report::{Scored, ScoredTask};
-use crate::corpus::Task;
+use crate::corpus::{Row, Task};
+use crate::error::Error;
 use crate::model::explain::Explanation;
+use crate::model::StanceModel;
 
 /// Mistakes the page lists per head.
 pub const DEFAULT_MISTAKES: usize = 20;
@@ -88,6 +91,42 @@ impl Scored<'_> {
     }
 }
 
+/// Terms each mistake's explanation lists.
+pub const EXPLANATION_TERMS: usize = 5;
+
+/// Gives each listed mistake of `details` its explanation with the `k` terms that pushed most
+/// toward the predicted label ([`StanceModel::explain_rows`]); `model` and `rows` are those
+/// the details were scored from. Only the listed rows are explained.
+pub fn explain_mistakes(
+    details: &mut [TaskDetails],
+    model: &StanceModel,
+    rows: &[Row],
+    k: usize,
+) -> Result<(), Error> {
+    let mut listed: Vec<usize> = details
+        .iter()
+        .flat_map(|detail| detail.mistakes.iter().map(|m| m.row))
+        .filter(|&row| row < rows.len())
+        .collect();
+    listed.sort_unstable();
+    listed.dedup();
+    let subset: Vec<Row> = listed.iter().map(|&row| rows[row].clone()).collect();
+    let explanations = model.explain_rows(&subset, k)?;
+    for detail in details {
+        for mistake in &mut detail.mistakes {
+            let Ok(at) = listed.binary_search(&mistake.row) else {
+                continue;
+            };
+            // The explanation is of the head's answer, the label the mistake shows.
+            mistake.explanation = explanations[at]
+                .iter()
+                .find(|e| e.task == detail.task && e.label == mistake.predicted)
+                .cloned();
+        }
+    }
+    Ok(())
+}
+
 /// The positions of the `limit` wrong predictions with the highest probability, highest first;
 /// of equal probabilities, the earlier row first.
 fn most_confident_mistakes(correct: &[bool], confidence: &[f64], limit: usize) -> Vec<usize> {
@@ -102,7 +141,6 @@ fn most_confident_mistakes(correct: &[bool], confidence: &[f64], limit: usize) -
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::corpus::Row;
 
     #[test]
     fn mistakes_come_most_confident_first() {

@@ -18,7 +18,9 @@ pub mod tune;
 
 pub use bootstrap::{Bootstrap, BootstrapInfo, Interval};
 pub use compare::{compare, Comparison, Difference, Figure};
-pub use details::{ConfidentMistake, TaskDetails, DEFAULT_MISTAKES};
+pub use details::{
+    explain_mistakes, ConfidentMistake, TaskDetails, DEFAULT_MISTAKES, EXPLANATION_TERMS,
+};
 pub use metrics::{Calibration, CalibrationBin, Confusion, LabelScores, Metrics};
 pub use report::{evaluate, score, Baseline, EvalReport, Scored, Summary, TaskReport};
 pub use tune::{tune, CvMetric, Grid, Tuning};
