@@ -580,3 +580,263 @@ fn compare_errors_are_clear() {
              [against, favor, none], the other's [against, favor, neutral]",
         ));
 }
+
+/// A parsed page and a CSS selector's matches in it.
+fn select<'a>(page: &'a scraper::Html, css: &str) -> Vec<scraper::ElementRef<'a>> {
+    let selector = scraper::Selector::parse(css).unwrap_or_else(|_| panic!("selector {css}"));
+    page.select(&selector).collect()
+}
+
+/// The text of an element, white space trimmed.
+fn text_of(element: &scraper::ElementRef) -> String {
+    element.text().collect::<String>().trim().to_string()
+}
+
+/// Fails unless the page needs nothing from elsewhere: no script or style sheet from a file or
+/// the network, no URL in any `src` or `href`.
+fn assert_self_contained(html: &str, page: &scraper::Html) {
+    assert!(!html.contains("<script src"), "a script from elsewhere");
+    assert!(select(page, "script[src]").is_empty());
+    assert!(select(page, "link").is_empty(), "a <link>");
+    for element in select(page, "[src], [href]") {
+        for attribute in ["src", "href"] {
+            if let Some(value) = element.value().attr(attribute) {
+                assert!(
+                    !value.contains("http://") && !value.contains("https://"),
+                    "{attribute}={value}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn html_report_shows_the_figures_heat_maps_calibration_and_mistakes() {
+    let ws = Workspace::new();
+    ws.train_fixture("m");
+    let held_out = ws.write("held-out.csv", HELD_OUT);
+    let output = ws
+        .stance()
+        .args([
+            "evaluate",
+            "--model",
+            "m",
+            "--format",
+            "json",
+            "--bootstrap",
+            "50",
+        ])
+        .args(["--report", "report.html", "--data"])
+        .arg(&held_out)
+        .output()
+        .unwrap();
+    assert_success(&output);
+    // The text report is printed as without --report.
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let html = std::fs::read_to_string(ws.path("report.html")).expect("the page is written");
+    let page = scraper::Html::parse_document(&html);
+    assert_self_contained(&html, &page);
+    for task in ["stance", "sentiment"] {
+        let section = format!("section#{task}");
+        // The confusion heat map holds the counts of the JSON report, row by row.
+        let expected: Vec<Vec<u64>> = report[task]["confusion"]["matrix"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|row| {
+                row.as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|c| c.as_u64().unwrap())
+                    .collect()
+            })
+            .collect();
+        let rows: Vec<Vec<u64>> = select(&page, &format!("{section} table.heat tbody tr"))
+            .iter()
+            .map(|tr| {
+                let cells: Vec<_> = tr
+                    .select(&scraper::Selector::parse("td.cell").unwrap())
+                    .collect();
+                cells
+                    .iter()
+                    .map(|td| text_of(td).parse().unwrap())
+                    .collect()
+            })
+            .collect();
+        assert_eq!(rows, expected, "{task}");
+        // Cells are shaded by their share of the row.
+        let cells = select(&page, &format!("{section} table.heat td.cell"));
+        assert!(cells.iter().all(|td| td
+            .value()
+            .attr("style")
+            .is_some_and(|s| s.contains("background"))));
+        // The headline figures are the report's.
+        let accuracy = format!("{:.1}", 100.0 * report[task]["accuracy"].as_f64().unwrap());
+        let headline = text_of(&select(&page, &format!("{section} table.headline"))[0]);
+        assert!(
+            headline.contains(&accuracy),
+            "{task}: {accuracy} in {headline}"
+        );
+        assert!(headline.contains("majority baseline"));
+        // Bars per label and per actor, a reliability diagram with its bins' counts.
+        assert_eq!(
+            select(&page, &format!("{section} svg.bars")).len(),
+            3,
+            "{task}"
+        );
+        let diagram = select(&page, &format!("{section} svg.reliability"));
+        assert_eq!(diagram.len(), 1, "{task}");
+        assert_eq!(
+            select(&page, &format!("{section} svg.reliability line.diagonal")).len(),
+            1
+        );
+        let binned: u64 = select(&page, &format!("{section} svg.reliability text.count"))
+            .iter()
+            .map(|t| text_of(t).parse::<u64>().unwrap())
+            .sum();
+        assert_eq!(binned, report[task]["rows"].as_u64().unwrap(), "{task}");
+        let ece = format!("{:.3}", report[task]["calibration_error"].as_f64().unwrap());
+        assert!(
+            html.contains(&format!("Expected calibration error {ece}")),
+            "{task}"
+        );
+        // The mistakes: as many as the confusion matrix has off the diagonal (fewer than 20
+        // here), most probable first.
+        let wrong: u64 = expected
+            .iter()
+            .enumerate()
+            .map(|(i, row)| {
+                row.iter()
+                    .enumerate()
+                    .filter(|(j, _)| *j != i)
+                    .map(|(_, c)| c)
+                    .sum::<u64>()
+            })
+            .sum();
+        assert!(wrong > 0, "the held-out rows have mistakes");
+        let mistakes = select(
+            &page,
+            &format!("{section} section.mistakes table.mistakes tbody tr"),
+        );
+        assert_eq!(mistakes.len() as u64, wrong.min(20), "{task}");
+        let probabilities: Vec<f64> = mistakes
+            .iter()
+            .map(|tr| {
+                let cells: Vec<_> = tr
+                    .select(&scraper::Selector::parse("td").unwrap())
+                    .collect();
+                text_of(&cells[5]).parse().unwrap()
+            })
+            .collect();
+        assert!(
+            probabilities.windows(2).all(|w| w[0] >= w[1]),
+            "{probabilities:?}"
+        );
+        let first: Vec<String> = mistakes[0]
+            .select(&scraper::Selector::parse("td").unwrap())
+            .map(|td| text_of(&td))
+            .collect();
+        assert!(HELD_OUT.contains(&first[1]), "the row's text: {first:?}");
+        assert_ne!(first[3], first[4], "gold and predicted differ: {first:?}");
+        // Each mistake is explained: its top terms (at most 5), kind and signed contribution.
+        let explained = format!("{section} section.mistakes table.mistakes tbody tr ul.terms");
+        let explained = select(&page, &explained);
+        assert_eq!(explained.len(), mistakes.len(), "{task}");
+        for list in explained {
+            let terms: Vec<String> = list
+                .select(&scraper::Selector::parse("li").unwrap())
+                .map(|li| text_of(&li))
+                .collect();
+            assert!((1..=5).contains(&terms.len()), "{terms:?}");
+            assert!(
+                terms
+                    .iter()
+                    .all(|t| t.contains('(') && (t.contains('+') || t.contains('-'))),
+                "{terms:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn html_report_of_extraction_lists_the_errors_by_article() {
+    let ws = Workspace::new();
+    let gold = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/polnear/gold");
+    let output = ws
+        .stance()
+        .args(["evaluate", "--report", "extraction.html", "--extraction"])
+        .arg(&gold)
+        .output()
+        .unwrap();
+    assert_success(&output);
+    assert!(stdout(&output).contains("direct*      3      3  100.0/100.0/100.0"));
+    let html = std::fs::read_to_string(ws.path("extraction.html")).expect("the page is written");
+    let page = scraper::Html::parse_document(&html);
+    assert_self_contained(&html, &page);
+    assert_eq!(select(&page, "table.views tbody tr").len(), 4);
+    // The fixture's two spurious statements (see the test above), the scare quote among them.
+    let spurious: Vec<String> = select(&page, "section.article table.spurious tbody tr")
+        .iter()
+        .map(text_of)
+        .collect();
+    assert_eq!(spurious.len(), 2, "{spurious:?}");
+    assert!(
+        spurious
+            .iter()
+            .any(|row| row.contains("giveaway") && row.contains("unannotated")),
+        "{spurious:?}"
+    );
+    // Under the article they come from.
+    let articles: Vec<String> = select(&page, "section.article h3")
+        .iter()
+        .map(text_of)
+        .collect();
+    assert!(!articles.is_empty());
+    assert!(
+        articles.iter().all(|a| a.starts_with("fx-")),
+        "{articles:?}"
+    );
+}
+
+#[test]
+fn html_report_to_a_missing_folder_fails_before_the_work_and_leaves_nothing() {
+    let ws = Workspace::new();
+    ws.train_fixture("m");
+    let before: Vec<_> = std::fs::read_dir(ws.dir.path()).unwrap().collect();
+    ws.stance()
+        .args([
+            "evaluate",
+            "--model",
+            "m",
+            "--report",
+            "absent/report.html",
+            "--data",
+        ])
+        .arg(fixture("labelled.csv"))
+        .assert()
+        .failure()
+        .stdout("")
+        .stderr(contains("--report"))
+        .stderr(contains("absent/report.html"))
+        .stderr(contains("no folder absent"));
+    assert!(!ws.path("absent").exists());
+    let after: Vec<_> = std::fs::read_dir(ws.dir.path()).unwrap().collect();
+    assert_eq!(
+        before.len(),
+        after.len(),
+        "nothing written beside the model"
+    );
+    let gold = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/polnear/gold");
+    ws.stance()
+        .args([
+            "evaluate",
+            "--report",
+            "absent/extraction.html",
+            "--extraction",
+        ])
+        .arg(&gold)
+        .assert()
+        .failure()
+        .stderr(contains("absent/extraction.html"));
+    assert!(!ws.path("absent").exists());
+}

@@ -11,10 +11,14 @@ use clap::{Args, ValueEnum};
 use serde::Serialize;
 use stance::article::{analyse, ActorList};
 use stance::eval::bootstrap::{DEFAULT_RESAMPLES, DEFAULT_SEED};
-use stance::eval::extraction::{evaluate_extraction, Mistake};
+use stance::eval::extraction::{
+    evaluate_extraction, mistakes_by_article, Mistake, MISTAKES_PER_LIST,
+};
 use stance::eval::gold::{load_dir, GoldArticle};
-use stance::eval::{compare, score, Bootstrap, Comparison};
-use stance::{persist, Corpus, Error, EvalReport};
+use stance::eval::{
+    compare, explain_mistakes, score, Bootstrap, Comparison, DEFAULT_MISTAKES, EXPLANATION_TERMS,
+};
+use stance::{html, persist, Corpus, Error, EvalReport};
 
 use super::{CsvArgs, ModelSource};
 
@@ -55,6 +59,12 @@ pub struct EvaluateArgs {
     /// and the share of resamples where it is 0 or less.
     #[arg(long, value_name = "OTHER_MODEL", conflicts_with = "extraction")]
     pub compare: Option<PathBuf>,
+    /// Also write a self-contained HTML page to FILE (atomically): the figures, with the
+    /// confusion matrices as heat maps, bars per label and actor, reliability diagrams and the
+    /// most confident mistakes; with --extraction, the missed, spurious and wrong-speaker
+    /// statements of each article.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
     #[command(flatten)]
     pub csv: CsvArgs,
     /// Output: a readable table, or JSON with fractions in 0..1.
@@ -73,6 +83,10 @@ pub enum ReportFormat {
 
 /// Runs `stance evaluate`.
 pub fn run(args: EvaluateArgs) -> anyhow::Result<ExitCode> {
+    // A page that cannot be written is said before the work, not after it.
+    if let Some(path) = &args.report {
+        html::page_folder(path).context("--report")?;
+    }
     if !args.extraction.is_empty() {
         return run_extraction(&args);
     }
@@ -120,6 +134,14 @@ pub fn run(args: EvaluateArgs) -> anyhow::Result<ExitCode> {
         model_dir.display().to_string(),
         other.map(|(name, _)| name).unwrap_or_default(),
     );
+    if let Some(path) = &args.report {
+        let data: Vec<String> = args.data.iter().map(|p| p.display().to_string()).collect();
+        let title = format!("stance evaluate: {} on {}", names.0, data.join(", "));
+        let mut details = scored.details(DEFAULT_MISTAKES);
+        explain_mistakes(&mut details, &model, &corpus.rows, EXPLANATION_TERMS)?;
+        let page = html::evaluation_page(&title, &report, &details);
+        html::write_page(path, &page).context("--report")?;
+    }
     let text = match args.format {
         ReportFormat::Table => {
             let mut text = report.to_table();
@@ -223,6 +245,17 @@ fn run_extraction(args: &EvaluateArgs) -> anyhow::Result<ExitCode> {
                 mistake,
             }),
         )?;
+    }
+    if let Some(path) = &args.report {
+        let gold: Vec<String> = args
+            .extraction
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        let title = format!("stance evaluate: extraction on {}", gold.join(", "));
+        let by_article = mistakes_by_article(&mistakes, MISTAKES_PER_LIST);
+        let page = html::extraction_page(&title, &report, &by_article);
+        html::write_page(path, &page).context("--report")?;
     }
     let text = match args.format {
         ReportFormat::Table => report.to_table(),

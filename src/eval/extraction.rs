@@ -491,6 +491,90 @@ pub enum Mistake {
     },
 }
 
+impl Mistake {
+    /// The id of the article the case is in.
+    pub fn article(&self) -> &str {
+        match self {
+            Mistake::WrongSpeaker { article, .. }
+            | Mistake::Missed { article, .. }
+            | Mistake::Spurious { article, .. } => article,
+        }
+    }
+}
+
+/// The first items of a list and how many more there were.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Capped<T> {
+    /// The items kept, in their order.
+    pub shown: Vec<T>,
+    /// Items left out after them.
+    pub left_out: usize,
+}
+
+impl<T> Capped<T> {
+    /// Keeps the first `cap` of `items`.
+    fn new(items: impl IntoIterator<Item = T>, cap: usize) -> Self {
+        let mut shown = Vec::new();
+        let mut left_out = 0;
+        for item in items {
+            if shown.len() < cap {
+                shown.push(item);
+            } else {
+                left_out += 1;
+            }
+        }
+        Capped { shown, left_out }
+    }
+}
+
+/// The error cases of one article, by type, for a person to read.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ArticleMistakes<'m> {
+    /// The article's id.
+    pub article: String,
+    /// Gold statements no prediction matches.
+    pub missed: Capped<&'m Mistake>,
+    /// Predictions that match no gold statement.
+    pub spurious: Capped<&'m Mistake>,
+    /// Matched statements given the wrong speaker.
+    pub wrong_speaker: Capped<&'m Mistake>,
+}
+
+/// Cases listed per article and type on the page of `evaluate --extraction --report`.
+pub const MISTAKES_PER_LIST: usize = 10;
+
+/// Groups the error cases of [`evaluate_extraction`] by article, in the order the articles
+/// come, each type's list cut to its first `cap` cases; articles without a case are left out.
+pub fn mistakes_by_article(mistakes: &[Mistake], cap: usize) -> Vec<ArticleMistakes<'_>> {
+    let mut order: Vec<&str> = Vec::new();
+    for mistake in mistakes {
+        if !order.contains(&mistake.article()) {
+            order.push(mistake.article());
+        }
+    }
+    order
+        .into_iter()
+        .map(|article| {
+            let of_article = || mistakes.iter().filter(move |m| m.article() == article);
+            ArticleMistakes {
+                article: article.to_string(),
+                missed: Capped::new(
+                    of_article().filter(|m| matches!(m, Mistake::Missed { .. })),
+                    cap,
+                ),
+                spurious: Capped::new(
+                    of_article().filter(|m| matches!(m, Mistake::Spurious { .. })),
+                    cap,
+                ),
+                wrong_speaker: Capped::new(
+                    of_article().filter(|m| matches!(m, Mistake::WrongSpeaker { .. })),
+                    cap,
+                ),
+            }
+        })
+        .collect()
+}
+
 /// Python's `str.isspace`: Unicode white space plus the four information separators.
 fn is_space(c: char) -> bool {
     c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
@@ -1350,6 +1434,43 @@ mod tests {
             "a pronoun mention does not"
         );
         assert!(speaker_right(&gold, Some("Clinton")));
+    }
+
+    #[test]
+    fn mistakes_group_by_article_and_type_with_a_cap() {
+        let spurious = |article: &str, text: &str| Mistake::Spurious {
+            article: article.into(),
+            start: 0,
+            direct: false,
+            unannotated_quote_marks: false,
+            text: text.into(),
+            pred_speaker: None,
+        };
+        let missed = |article: &str| Mistake::Missed {
+            article: article.into(),
+            kind: GoldKind::Direct,
+            start: 0,
+            text: "gone".into(),
+            gold_speaker: None,
+            cue: None,
+            partial_preds: Vec::new(),
+        };
+        let mistakes = [
+            missed("b"),
+            spurious("b", "one"),
+            spurious("a", "x"),
+            spurious("b", "two"),
+            spurious("b", "three"),
+        ];
+        let grouped = mistakes_by_article(&mistakes, 2);
+        let articles: Vec<&str> = grouped.iter().map(|a| a.article.as_str()).collect();
+        assert_eq!(articles, ["b", "a"]);
+        let b = &grouped[0];
+        assert_eq!((b.missed.shown.len(), b.missed.left_out), (1, 0));
+        assert_eq!(b.spurious.shown, [&mistakes[1], &mistakes[3]]);
+        assert_eq!(b.spurious.left_out, 1);
+        assert!(b.wrong_speaker.shown.is_empty());
+        assert_eq!(grouped[1].spurious.shown, [&mistakes[2]]);
     }
 
     #[test]

@@ -42,6 +42,20 @@ pub struct Confusion {
     pub matrix: Vec<Vec<usize>>,
 }
 
+impl Confusion {
+    /// Each cell as a share of its row (of the rows with that gold label); 0 in a row without
+    /// rows.
+    pub fn row_shares(&self) -> Vec<Vec<f64>> {
+        self.matrix
+            .iter()
+            .map(|row| {
+                let total: usize = row.iter().sum();
+                row.iter().map(|&count| ratio(count, total)).collect()
+            })
+            .collect()
+    }
+}
+
 /// Metrics of one label column over some rows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Metrics {
@@ -192,6 +206,23 @@ impl CalibrationBins {
         sum.2 += usize::from(right) * times;
     }
 
+    /// Each bin's range, rows, mean confidence and accuracy, lowest confidence first: the
+    /// points of a reliability diagram.
+    pub fn bins(&self) -> Vec<CalibrationBin> {
+        let width = 1.0 / self.sums.len() as f64;
+        self.sums
+            .iter()
+            .enumerate()
+            .map(|(i, &(rows, p_sum, right))| CalibrationBin {
+                low: i as f64 * width,
+                high: (i + 1) as f64 * width,
+                rows,
+                mean_confidence: if rows == 0 { 0.0 } else { p_sum / rows as f64 },
+                accuracy: ratio(right, rows),
+            })
+            .collect()
+    }
+
     /// The row-weighted mean gap between confidence and accuracy; 0 without rows.
     pub fn error(&self) -> f64 {
         let n: usize = self.sums.iter().map(|(count, _, _)| count).sum();
@@ -203,6 +234,46 @@ impl CalibrationBins {
             .filter(|(count, _, _)| *count > 0)
             .map(|&(_, p_sum, right)| (p_sum - right as f64).abs() / n as f64)
             .sum()
+    }
+}
+
+/// One equal-width bin of predicted-label probability.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct CalibrationBin {
+    /// Lowest probability of the bin.
+    pub low: f64,
+    /// Highest probability of the bin (excluded, but for the last bin).
+    pub high: f64,
+    /// Rows whose predicted label's probability falls in the bin.
+    pub rows: usize,
+    /// Their mean probability (0 for an empty bin).
+    pub mean_confidence: f64,
+    /// The share of them predicted right (0 for an empty bin).
+    pub accuracy: f64,
+}
+
+/// The calibration of one head: its bins and the expected calibration error they give,
+/// Σ |bin| / n · |accuracy − mean confidence|.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Calibration {
+    /// Every bin, lowest probability first, empty ones included.
+    pub bins: Vec<CalibrationBin>,
+    /// The expected calibration error.
+    pub error: f64,
+}
+
+impl Calibration {
+    /// The calibration of predictions with probability `confidence`, right or not, over
+    /// `bins` equal-width bins (the figure [`expected_calibration_error`] gives).
+    pub fn compute(confidence: &[f64], correct: &[bool], bins: usize) -> Calibration {
+        let mut sums = CalibrationBins::new(bins);
+        for (&p, &right) in confidence.iter().zip(correct) {
+            sums.add(p, right, 1);
+        }
+        Calibration {
+            bins: sums.bins(),
+            error: sums.error(),
+        }
     }
 }
 
@@ -283,6 +354,53 @@ mod tests {
             expected_calibration_error(&[1.0, 0.0], &[true, false], 10),
             0.0
         );
+    }
+
+    #[test]
+    fn calibration_bins_by_hand() {
+        // Ten bins. [0.9, 1.0]: 0.95 and 1.0, one right: accuracy 0.5, confidence 0.975.
+        // [0.6, 0.7): 0.62 and 0.66, both right; [0.7, 0.8): 0.75, wrong.
+        // ECE = (2·|0.5 − 0.975| + 2·|1 − 0.64| + 1·|0 − 0.75|) / 5 = (0.95 + 0.72 + 0.75) / 5.
+        let calibration = Calibration::compute(
+            &[0.95, 1.0, 0.62, 0.66, 0.75],
+            &[true, false, true, true, false],
+            10,
+        );
+        assert_eq!(calibration.bins.len(), 10);
+        let bin = |i: usize| calibration.bins[i];
+        assert!((bin(6).low - 0.6).abs() < 1e-12 && (bin(6).high - 0.7).abs() < 1e-12);
+        assert_eq!((bin(6).rows, bin(7).rows, bin(9).rows), (2, 1, 2));
+        assert!((bin(9).mean_confidence - 0.975).abs() < 1e-12);
+        assert!((bin(6).mean_confidence - 0.64).abs() < 1e-12);
+        assert_eq!(
+            (bin(9).accuracy, bin(6).accuracy, bin(7).accuracy),
+            (0.5, 1.0, 0.0)
+        );
+        assert_eq!(
+            (bin(0).rows, bin(0).accuracy, bin(0).mean_confidence),
+            (0, 0.0, 0.0)
+        );
+        assert!(
+            (calibration.error - 2.42 / 5.0).abs() < 1e-12,
+            "{}",
+            calibration.error
+        );
+        let same = expected_calibration_error(
+            &[0.95, 1.0, 0.62, 0.66, 0.75],
+            &[true, false, true, true, false],
+            10,
+        );
+        assert_eq!(calibration.error, same);
+    }
+
+    #[test]
+    fn row_shares_normalise_each_gold_label() {
+        let metrics = Metrics::compute(&labels(), &[0, 0, 0, 1, 1], &[0, 0, 1, 1, 2]);
+        let shares = metrics.confusion.row_shares();
+        assert_eq!(shares[0], [2.0 / 3.0, 1.0 / 3.0, 0.0]);
+        assert_eq!(shares[1], [0.0, 0.5, 0.5]);
+        // A label nobody has: a row of zeros, not NaN.
+        assert_eq!(shares[2], [0.0, 0.0, 0.0]);
     }
 
     #[test]

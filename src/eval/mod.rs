@@ -4,10 +4,12 @@
 //! rows and builds the report `stance evaluate` prints; [`bootstrap`] gives each of its figures
 //! a 95% interval by resampling statements, and [`compare`](mod@compare) pairs two models' figures on the
 //! same resamples; [`extraction`] scores the article stage's quotes, speakers and actors
-//! against gold annotations, which [`gold`] reads (the project's format and PolNeAR's).
+//! against gold annotations, which [`gold`] reads (the project's format and PolNeAR's);
+//! [`details`] gathers what the page of `evaluate --report` shows beyond the figures.
 
 pub mod bootstrap;
 pub mod compare;
+pub mod details;
 pub mod extraction;
 pub mod gold;
 pub mod metrics;
@@ -16,6 +18,9 @@ pub mod tune;
 
 pub use bootstrap::{Bootstrap, BootstrapInfo, Interval};
 pub use compare::{compare, Comparison, Difference, Figure};
-pub use metrics::{Confusion, LabelScores, Metrics};
+pub use details::{
+    explain_mistakes, ConfidentMistake, TaskDetails, DEFAULT_MISTAKES, EXPLANATION_TERMS,
+};
+pub use metrics::{Calibration, CalibrationBin, Confusion, LabelScores, Metrics};
 pub use report::{evaluate, score, Baseline, EvalReport, Scored, Summary, TaskReport};
 pub use tune::{tune, CvMetric, Grid, Tuning};
