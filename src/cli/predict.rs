@@ -21,6 +21,7 @@ use serde::Deserialize;
 use stance::article::ActorList;
 use stance::corpus::{decode_utf8_line, ReadOptions, RowReader};
 use stance::eval::report::truncate;
+use stance::html::{article_page, ArticleInput};
 use stance::score::{score_articles, score_row_chunks, Scored, DEFAULT_CHUNK_ROWS};
 use stance::{persist, StanceModel};
 
@@ -75,6 +76,9 @@ pub enum OutputFormat {
     Jsonl,
     /// A table for an 80-column terminal.
     Table,
+    /// One self-contained HTML page: each article's text with its statements highlighted,
+    /// and who says what about whom. Written at the end: it holds the whole run.
+    Html,
 }
 
 /// What kind of input a file holds.
@@ -242,8 +246,14 @@ impl<W: Write> Predictor<'_, W> {
         let mut scored = scored.into_iter();
         for article in pending {
             // `scored` holds one result for each article that was read.
-            match article.and_then(|_| scored.next().unwrap_or(Ok(Vec::new()))) {
-                Ok(rows) => self.write(&rows)?,
+            let result = article.and_then(|(name, text)| {
+                Ok((name, text, scored.next().unwrap_or(Ok(Vec::new()))?))
+            });
+            match result {
+                Ok((name, text, rows)) => {
+                    self.output.keep_text(&name, &text);
+                    self.write(&rows)?
+                }
                 Err(err) => self.report(&err),
             }
         }
@@ -286,8 +296,11 @@ impl<W: Write> Predictor<'_, W> {
                 .iter()
                 .map(|(name, text)| (name.as_str(), text.as_str()))
                 .collect();
-            for rows in score_articles(self.model, &articles, self.actors) {
-                self.write(&rows?).map_err(Stop::Output)?;
+            let scored = score_articles(self.model, &articles, self.actors);
+            for ((name, text), rows) in articles.iter().zip(scored) {
+                let rows = rows?;
+                self.output.keep_text(name, text);
+                self.write(&rows).map_err(Stop::Output)?;
             }
             if let Some(err) = stop {
                 return Err(Stop::Input(err));
@@ -527,10 +540,18 @@ struct Output<'m, W: Write> {
     last_statement: Option<(String, String)>,
 }
 
-/// Where [`Output`] writes: a CSV writer, or lines.
+/// Where [`Output`] writes: a CSV writer, lines, or a page written at the end.
 enum Sink<W: Write> {
     Csv(Box<csv::Writer<W>>),
     Lines(W),
+    Html(W, Vec<HtmlArticle>),
+}
+
+/// An article kept for the HTML page: its name, its text (none for CSV rows) and its rows.
+struct HtmlArticle {
+    name: String,
+    text: Option<String>,
+    rows: Vec<Scored>,
 }
 
 impl<'m, W: Write> Output<'m, W> {
@@ -550,6 +571,7 @@ impl<'m, W: Write> Output<'m, W> {
                 Sink::Csv(Box::new(writer))
             }
             OutputFormat::Jsonl => Sink::Lines(out),
+            OutputFormat::Html => Sink::Html(out, Vec::new()),
             OutputFormat::Table => {
                 let mut out = out;
                 writeln!(
@@ -606,8 +628,34 @@ impl<'m, W: Write> Output<'m, W> {
                 }
                 out.flush()?;
             }
+            Sink::Html(_, articles) => {
+                for row in kept {
+                    match articles.last_mut() {
+                        Some(article) if article.name == row.article => {
+                            article.rows.push(row.clone())
+                        }
+                        _ => articles.push(HtmlArticle {
+                            name: row.article.clone(),
+                            text: None,
+                            rows: vec![row.clone()],
+                        }),
+                    }
+                }
+            }
         }
         Ok(())
+    }
+
+    /// Keeps the text of the article whose rows come next, for the HTML page (which shows
+    /// it); the other formats need no text.
+    fn keep_text(&mut self, name: &str, text: &str) {
+        if let Sink::Html(_, articles) = &mut self.sink {
+            articles.push(HtmlArticle {
+                name: name.to_string(),
+                text: Some(text.to_string()),
+                rows: Vec::new(),
+            });
+        }
     }
 
     /// Flushes what is left.
@@ -618,6 +666,22 @@ impl<'m, W: Write> Output<'m, W> {
                 if self.format == OutputFormat::Table {
                     writeln!(out, "{}", textwrap::fill(TABLE_FOOTER, TABLE_WIDTH))?;
                 }
+                out.flush()?
+            }
+            Sink::Html(out, articles) => {
+                let inputs: Vec<ArticleInput> = articles
+                    .iter()
+                    .map(|article| ArticleInput {
+                        name: &article.name,
+                        text: article.text.as_deref(),
+                        rows: &article.rows,
+                    })
+                    .collect();
+                let title = match &inputs[..] {
+                    [one] => format!("stance: {}", one.name),
+                    _ => format!("stance: {} articles", inputs.len()),
+                };
+                out.write_all(article_page(self.model, &title, &inputs).as_bytes())?;
                 out.flush()?
             }
         }
@@ -766,3 +830,4 @@ fn table_actor(model: &StanceModel, row: &Scored) -> String {
     .trim_end()
     .to_string()
 }
+

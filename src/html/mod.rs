@@ -7,6 +7,10 @@
 //! style sheet, the colour of each label, and small SVG charts; each page is a submodule, and
 //! `maud` stays inside this folder.
 
+mod article;
+
+pub use article::{article_page, ArticleInput};
+
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 /// The style sheet every page carries inline.
@@ -112,11 +116,7 @@ mod tests {
 
     #[test]
     fn the_bar_splits_its_width_by_count() {
-        let bar = stacked_bar(
-            &[("favor".into(), 1), ("against".into(), 3)],
-            100.0,
-        )
-        .into_string();
+        let bar = stacked_bar(&[("favor".into(), 1), ("against".into(), 3)], 100.0).into_string();
         assert!(bar.contains(r#"width="25.00""#), "{bar}");
         assert!(bar.contains(r#"x="25.00""#), "{bar}");
     }
