@@ -21,8 +21,8 @@
 //! 7. [`score`]: rows or articles through the whole pipeline to scored (statement, actor)
 //!    pairs.
 //!
-//! The binary (`src/main.rs`, `src/cli/`) wires these into `stance train`, `stance evaluate`
-//! and `stance predict`.
+//! The binary (`src/main.rs`, `src/cli/`) wires these into `stance train`, `stance evaluate`,
+//! `stance predict` and `stance serve`; [`html`] builds the pages they show.
 
 pub mod article;
 pub mod corpus;

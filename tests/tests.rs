@@ -6,4 +6,5 @@ mod article;
 mod corpus;
 mod evaluate;
 mod predict;
+mod serve;
 mod train;

@@ -6,6 +6,7 @@
 pub mod evaluate;
 pub mod predict;
 pub mod progress;
+pub mod serve;
 pub mod train;
 
 use std::path::{Path, PathBuf};
@@ -32,6 +33,8 @@ pub enum Command {
     Evaluate(evaluate::EvaluateArgs),
     /// Label new rows or articles.
     Predict(predict::PredictArgs),
+    /// Serve the article view and `predict` over HTTP on 127.0.0.1.
+    Serve(serve::ServeArgs),
 }
 
 /// Runs the parsed command.
@@ -40,6 +43,7 @@ pub fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Command::Train(args) => train::run(*args),
         Command::Evaluate(args) => evaluate::run(args),
         Command::Predict(args) => predict::run(args),
+        Command::Serve(args) => serve::run(args),
     }
 }
 
@@ -147,7 +151,7 @@ pub struct ModelArg {
     pub model: PathBuf,
 }
 
-/// The model folder flag of `predict` and `evaluate`, which find the shipped model from any
+/// The model folder flag of `predict`, `evaluate` and `serve`, which find the shipped model from any
 /// working folder.
 #[derive(Debug, Clone, Args)]
 pub struct ModelSource {

@@ -831,3 +831,56 @@ fn table_actor(model: &StanceModel, row: &Scored) -> String {
     .to_string()
 }
 
+/// Scores one input held in memory, an article or (with `jsonl`) JSON lines of articles named
+/// `name`, and gives what `predict` writes for it in `format`: how `stance serve` answers a
+/// request. The inner `Err` is a bad input (bad UTF-8, a malformed line), with its line and
+/// column; the outer one, a failure to score or write.
+pub(super) fn predict_in_memory(
+    model: &StanceModel,
+    actors: &ActorList,
+    name: &str,
+    bytes: &[u8],
+    jsonl: bool,
+    format: OutputFormat,
+) -> anyhow::Result<Result<Vec<u8>, stance::Error>> {
+    let options = ReadOptions::default();
+    let path = Path::new(name);
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Err(stance::Error::NotText {
+            path: path.to_path_buf(),
+            problem: "the input is empty".into(),
+        }));
+    }
+    let mut buffer = Vec::new();
+    let mut predictor = Predictor {
+        model,
+        actors,
+        options: &options,
+        kind: InputKind::Article,
+        chunk_rows: DEFAULT_CHUNK_ROWS,
+        chunk_articles: DEFAULT_CHUNK_ARTICLES,
+        output: Output::new(&mut buffer, model, format, 0.0)?,
+        progress: Progress::new(&[], false),
+        articles: Vec::new(),
+        failed: 0,
+    };
+    if jsonl {
+        match predictor.stream_jsonl(path, bytes) {
+            Ok(()) => {}
+            Err(Stop::Input(err)) => return Ok(Err(err)),
+            Err(Stop::Output(err)) => return Err(err),
+        }
+    } else {
+        match article_text(bytes, path, &options) {
+            Ok(text) => predictor.articles.push(Ok((name.to_string(), text))),
+            Err(err) => return Ok(Err(err)),
+        }
+        predictor.flush_articles()?;
+    }
+    predictor.output.finish()?;
+    if predictor.failed > 0 {
+        anyhow::bail!("scoring {name} failed");
+    }
+    drop(predictor);
+    Ok(Ok(buffer))
+}

@@ -8,8 +8,10 @@
 //! `maud` stays inside this folder.
 
 mod article;
+mod serve;
 
 pub use article::{article_page, ArticleInput};
+pub use serve::serve_page;
 
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
