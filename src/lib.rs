@@ -24,7 +24,7 @@
 //!    speaker → actor stance network out, by outlet and ISO week if asked.
 //!
 //! The binary (`src/main.rs`, `src/cli/`) wires these into `stance train`, `stance evaluate`,
-//! `stance predict` and `stance summarize`.
+//! `stance predict`, `stance summarize` and `stance serve`; [`html`] builds the pages they show.
 
 pub mod article;
 pub mod corpus;

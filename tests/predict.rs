@@ -863,3 +863,133 @@ fn explanations_in_csv_and_table_and_fields_carried_from_json_lines() {
     assert_success(&output);
     assert!(stdout(&output).contains("why "), "{}", stdout(&output));
 }
+
+/// The distinct statements (`quote_id`) and actors of each article in `predict --format
+/// jsonl` output, by article, in order.
+fn statements_and_actors(jsonl: &str) -> Vec<(String, Vec<String>, Vec<String>)> {
+    let mut articles: Vec<(String, Vec<String>, Vec<String>)> = Vec::new();
+    for row in json_lines(jsonl) {
+        let name = row["article"].as_str().unwrap().to_string();
+        if articles.last().is_none_or(|a| a.0 != name) {
+            articles.push((name, Vec::new(), Vec::new()));
+        }
+        let article = articles.last_mut().unwrap();
+        let id = row["quote_id"].as_str().unwrap().to_string();
+        if !article.1.contains(&id) {
+            article.1.push(id);
+        }
+        if let Some(actor) = row["actor"].as_str() {
+            if !article.2.iter().any(|a| a == actor) {
+                article.2.push(actor.to_string());
+            }
+        }
+    }
+    articles
+}
+
+/// Fails unless the page loads nothing from elsewhere: no script or style sheet by
+/// address, no `http://` or `https://` in any `src` or `href`.
+pub fn assert_self_contained(page: &scraper::Html) {
+    let select = |css: &str| scraper::Selector::parse(css).unwrap();
+    assert_eq!(page.select(&select("script[src]")).count(), 0);
+    assert_eq!(page.select(&select("link")).count(), 0);
+    for element in page.select(&select("[src], [href]")) {
+        for attribute in ["src", "href"] {
+            let value = element.value().attr(attribute).unwrap_or_default();
+            assert!(
+                !value.contains("http://") && !value.contains("https://"),
+                "{attribute}={value:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_html_page_shows_each_article_with_its_statements_marked() {
+    let ws = Workspace::new();
+    ws.train_fixture("m");
+    let inputs = [fixture("articles/harbor-council.txt"), seed()];
+    let run = |format: &str| {
+        let output = ws
+            .stance()
+            .args(["predict", "--model", "m", "--format", format])
+            .args(&inputs)
+            .output()
+            .unwrap();
+        assert_success(&output);
+        stdout(&output)
+    };
+    let expected = statements_and_actors(&run("jsonl"));
+    assert_eq!(expected.len(), 2);
+    let text = run("html");
+    assert!(text.starts_with("<!DOCTYPE html>"));
+    let page = scraper::Html::parse_document(&text);
+    assert!(page.errors.is_empty(), "{:?}", page.errors);
+    assert_self_contained(&page);
+    let select = |css: &str| scraper::Selector::parse(css).unwrap();
+    let sections: Vec<_> = page.select(&select("section.article")).collect();
+    assert_eq!(sections.len(), expected.len());
+    for (section, (name, statements, actors)) in sections.iter().zip(&expected) {
+        let heading: String = section
+            .select(&select("h2"))
+            .next()
+            .unwrap()
+            .text()
+            .collect();
+        assert_eq!(&heading, name);
+        // One first mark per statement, each opening its details.
+        let marks: Vec<_> = section.select(&select("mark.statement")).collect();
+        assert_eq!(marks.len(), statements.len(), "{name}");
+        for mark in &marks {
+            let detail = mark.value().attr("data-detail").unwrap();
+            let details = select(&format!("details#{detail}"));
+            assert_eq!(section.select(&details).count(), 1, "{detail}");
+            assert!(mark.value().attr("title").unwrap().contains(" → "));
+        }
+        // The selector lists the article's actors in order; the first is chosen.
+        let options: Vec<String> = section
+            .select(&select("select.actor-select option"))
+            .map(|o| o.text().collect())
+            .collect();
+        assert_eq!(&options, actors, "{name}");
+        // Who says what about whom, as a table and a graph.
+        let summary = section.select(&select("table.summary")).next().unwrap();
+        assert!(summary.select(&select("tr")).count() >= 2);
+        assert!(section.select(&select(".graph svg line")).count() >= 1);
+    }
+    // The marked text is the article's text.
+    let harbor = std::fs::read_to_string(&inputs[0]).unwrap();
+    let shown: String = sections[0]
+        .select(&select("div.text"))
+        .next()
+        .unwrap()
+        .text()
+        .collect();
+    assert_eq!(shown, harbor);
+    assert!(text.contains("Donald Trump"));
+}
+
+#[test]
+fn the_html_page_of_rows_lists_their_statements_without_a_text() {
+    let ws = Workspace::new();
+    ws.train_fixture("m");
+    let output = ws
+        .stance()
+        .args(["predict", "--model", "m", "--format", "html"])
+        .arg(fixture("labelled.csv"))
+        .output()
+        .unwrap();
+    assert_success(&output);
+    let page = scraper::Html::parse_document(&stdout(&output));
+    assert_self_contained(&page);
+    let select = |css: &str| scraper::Selector::parse(css).unwrap();
+    let rows = std::fs::read_to_string(fixture("labelled.csv"))
+        .unwrap()
+        .lines()
+        .count()
+        - 1;
+    assert_eq!(page.select(&select("details.statement")).count(), rows);
+    assert_eq!(page.select(&select("div.text")).count(), 0);
+    assert_eq!(page.select(&select("mark.statement")).count(), 0);
+    assert!(page.select(&select("table.summary")).next().is_some());
+}

@@ -6,5 +6,6 @@ mod article;
 mod corpus;
 mod evaluate;
 mod predict;
+mod serve;
 mod summarize;
 mod train;

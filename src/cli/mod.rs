@@ -6,6 +6,7 @@
 pub mod evaluate;
 pub mod predict;
 pub mod progress;
+pub mod serve;
 pub mod summarize;
 pub mod train;
 
@@ -36,6 +37,8 @@ pub enum Command {
     /// Who says what about whom: the speaker → actor stance network of `predict --format
     /// jsonl` output.
     Summarize(summarize::SummarizeArgs),
+    /// Serve the article view and `predict` over HTTP on 127.0.0.1.
+    Serve(serve::ServeArgs),
 }
 
 /// Runs the parsed command.
@@ -45,6 +48,7 @@ pub fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Command::Evaluate(args) => evaluate::run(args),
         Command::Predict(args) => predict::run(args),
         Command::Summarize(args) => summarize::run(args),
+        Command::Serve(args) => serve::run(args),
     }
 }
 
@@ -152,7 +156,7 @@ pub struct ModelArg {
     pub model: PathBuf,
 }
 
-/// The model folder flag of `predict` and `evaluate`, which find the shipped model from any
+/// The model folder flag of `predict`, `evaluate` and `serve`, which find the shipped model from any
 /// working folder.
 #[derive(Debug, Clone, Args)]
 pub struct ModelSource {

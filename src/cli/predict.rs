@@ -21,6 +21,7 @@ use serde::Deserialize;
 use stance::article::ActorList;
 use stance::corpus::{decode_utf8_line, ReadOptions, RowReader};
 use stance::eval::report::truncate;
+use stance::html::{article_page, ArticleInput};
 use stance::model::explain::{Explanation, Origin, SourceSpan};
 use stance::score::{score_articles, score_row_chunks, Scored, DEFAULT_CHUNK_ROWS};
 use stance::{persist, StanceModel};
@@ -31,6 +32,10 @@ use super::{CsvArgs, ModelSource};
 /// Articles scored together (in parallel, one per task) unless `--chunk-size` says otherwise:
 /// enough to keep every core busy while articles differ in length.
 pub const DEFAULT_CHUNK_ARTICLES: usize = 64;
+
+/// Terms per explanation when `--explain` gives no number (and on the page `serve` shows).
+const DEFAULT_EXPLAIN: &str = "5";
+const DEFAULT_EXPLAIN_TERMS: usize = 5;
 
 /// Label new rows or articles.
 #[derive(Debug, Clone, Args)]
@@ -61,7 +66,7 @@ pub struct PredictArgs {
     pub format: OutputFormat,
     /// Explain each label with the K terms that pushed most toward it against the runner-up
     /// label, with where in the text each came from (K is 5 if not given).
-    #[arg(long, value_name = "K", num_args = 0..=1, default_missing_value = "5")]
+    #[arg(long, value_name = "K", num_args = 0..=1, default_missing_value = DEFAULT_EXPLAIN)]
     pub explain: Option<usize>,
     /// Show no progress bar (one is shown on a terminal when the inputs hold 16 MiB or more).
     #[arg(long, visible_alias = "quiet")]
@@ -80,6 +85,9 @@ pub enum OutputFormat {
     Jsonl,
     /// A table for an 80-column terminal.
     Table,
+    /// One self-contained HTML page: each article's text with its statements highlighted,
+    /// and who says what about whom. Written at the end: it holds the whole run.
+    Html,
 }
 
 /// What kind of input a file holds.
@@ -251,8 +259,14 @@ impl<W: Write> Predictor<'_, W> {
         let mut scored = scored.into_iter();
         for article in pending {
             // `scored` holds one result for each article that was read.
-            match article.and_then(|_| scored.next().unwrap_or(Ok(Vec::new()))) {
-                Ok(rows) => self.write(&rows, &Fields::new())?,
+            let result = article.and_then(|(name, text)| {
+                Ok((name, text, scored.next().unwrap_or(Ok(Vec::new()))?))
+            });
+            match result {
+                Ok((name, text, rows)) => {
+                    self.output.keep_text(&name, &text);
+                    self.write(&rows, &Fields::new())?
+                }
                 Err(err) => self.report(&err),
             }
         }
@@ -297,8 +311,10 @@ impl<W: Write> Predictor<'_, W> {
                 .map(|article| (article.name.as_str(), article.text.as_str()))
                 .collect();
             let scored = score_articles(self.model, &articles, self.actors, self.explain);
-            for (rows, article) in scored.into_iter().zip(&batch) {
-                self.write(&rows?, &article.fields).map_err(Stop::Output)?;
+            for ((article, (name, text)), rows) in batch.iter().zip(&articles).zip(scored) {
+                let rows = rows?;
+                self.output.keep_text(name, text);
+                self.write(&rows, &article.fields).map_err(Stop::Output)?;
             }
             if let Some(err) = stop {
                 return Err(Stop::Input(err));
@@ -564,10 +580,18 @@ struct Output<'m, W: Write> {
     last_statement: Option<(String, String)>,
 }
 
-/// Where [`Output`] writes: a CSV writer, or lines.
+/// Where [`Output`] writes: a CSV writer, lines, or a page written at the end.
 enum Sink<W: Write> {
     Csv(Box<csv::Writer<W>>),
     Lines(W),
+    Html(W, Vec<HtmlArticle>),
+}
+
+/// An article kept for the HTML page: its name, its text (none for CSV rows) and its rows.
+struct HtmlArticle {
+    name: String,
+    text: Option<String>,
+    rows: Vec<Scored>,
 }
 
 impl<'m, W: Write> Output<'m, W> {
@@ -588,6 +612,7 @@ impl<'m, W: Write> Output<'m, W> {
                 Sink::Csv(Box::new(writer))
             }
             OutputFormat::Jsonl => Sink::Lines(out),
+            OutputFormat::Html => Sink::Html(out, Vec::new()),
             OutputFormat::Table => {
                 let mut out = out;
                 writeln!(
@@ -651,8 +676,34 @@ impl<'m, W: Write> Output<'m, W> {
                 }
                 out.flush()?;
             }
+            Sink::Html(_, articles) => {
+                for row in kept {
+                    match articles.last_mut() {
+                        Some(article) if article.name == row.article => {
+                            article.rows.push(row.clone())
+                        }
+                        _ => articles.push(HtmlArticle {
+                            name: row.article.clone(),
+                            text: None,
+                            rows: vec![row.clone()],
+                        }),
+                    }
+                }
+            }
         }
         Ok(())
+    }
+
+    /// Keeps the text of the article whose rows come next, for the HTML page (which shows
+    /// it); the other formats need no text.
+    fn keep_text(&mut self, name: &str, text: &str) {
+        if let Sink::Html(_, articles) = &mut self.sink {
+            articles.push(HtmlArticle {
+                name: name.to_string(),
+                text: Some(text.to_string()),
+                rows: Vec::new(),
+            });
+        }
     }
 
     /// Flushes what is left.
@@ -663,6 +714,22 @@ impl<'m, W: Write> Output<'m, W> {
                 if self.format == OutputFormat::Table {
                     writeln!(out, "{}", textwrap::fill(TABLE_FOOTER, TABLE_WIDTH))?;
                 }
+                out.flush()?
+            }
+            Sink::Html(out, articles) => {
+                let inputs: Vec<ArticleInput> = articles
+                    .iter()
+                    .map(|article| ArticleInput {
+                        name: &article.name,
+                        text: article.text.as_deref(),
+                        rows: &article.rows,
+                    })
+                    .collect();
+                let title = match &inputs[..] {
+                    [one] => format!("stance: {}", one.name),
+                    _ => format!("stance: {} articles", inputs.len()),
+                };
+                out.write_all(article_page(self.model, &title, &inputs).as_bytes())?;
                 out.flush()?
             }
         }
@@ -900,4 +967,61 @@ fn table_actor(model: &StanceModel, row: &Scored) -> String {
     )
     .trim_end()
     .to_string()
+}
+
+/// Scores one input held in memory, an article or (with `jsonl`) JSON lines of articles named
+/// `name`, and gives what `predict` writes for it in `format`: how `stance serve` answers a
+/// request. The inner `Err` is a bad input (bad UTF-8, a malformed line), with its line and
+/// column; the outer one, a failure to score or write.
+pub(super) fn predict_in_memory(
+    model: &StanceModel,
+    actors: &ActorList,
+    name: &str,
+    bytes: &[u8],
+    jsonl: bool,
+    format: OutputFormat,
+) -> anyhow::Result<Result<Vec<u8>, stance::Error>> {
+    let options = ReadOptions::default();
+    let path = Path::new(name);
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Err(stance::Error::NotText {
+            path: path.to_path_buf(),
+            problem: "the input is empty".into(),
+        }));
+    }
+    let mut buffer = Vec::new();
+    // The page shows why each label was given; the JSON lines are predict's plain ones.
+    let explain = (format == OutputFormat::Html).then_some(DEFAULT_EXPLAIN_TERMS);
+    let mut predictor = Predictor {
+        model,
+        actors,
+        options: &options,
+        kind: InputKind::Article,
+        explain,
+        chunk_rows: DEFAULT_CHUNK_ROWS,
+        chunk_articles: DEFAULT_CHUNK_ARTICLES,
+        output: Output::new(&mut buffer, model, format, 0.0, explain.is_some())?,
+        progress: Progress::new(&[], false),
+        articles: Vec::new(),
+        failed: 0,
+    };
+    if jsonl {
+        match predictor.stream_jsonl(path, bytes) {
+            Ok(()) => {}
+            Err(Stop::Input(err)) => return Ok(Err(err)),
+            Err(Stop::Output(err)) => return Err(err),
+        }
+    } else {
+        match article_text(bytes, path, &options) {
+            Ok(text) => predictor.articles.push(Ok((name.to_string(), text))),
+            Err(err) => return Ok(Err(err)),
+        }
+        predictor.flush_articles()?;
+    }
+    predictor.output.finish()?;
+    if predictor.failed > 0 {
+        anyhow::bail!("scoring {name} failed");
+    }
+    drop(predictor);
+    Ok(Ok(buffer))
 }

@@ -12,6 +12,12 @@ use std::path::{Path, PathBuf};
 
 mod summary;
 
+mod article;
+mod serve;
+
+pub use article::{article_page, ArticleInput};
+pub use serve::serve_page;
+
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use crate::error::Error;
