@@ -420,7 +420,8 @@ fn statement_detail(
             }
             (probability_table(model, &actor_rows))
             @for row in &actor_rows {
-                @for explanation in &row.explanations {
+                // No stance is given, so none is explained, for a statement without an actor.
+                @for explanation in row.explanations.iter().filter(|e| row.label(model, e.task).is_some()) {
                     (explanation_view(article, row, explanation))
                 }
             }
@@ -825,7 +826,8 @@ mod tests {
                     Governor Alan Brandt said. “We are proud of the Nurses Union,” Mayor Elena \
                     Ruiz said of <script>alert('x')</script>.";
         let name = "a <name> & \"quotes\"";
-        let rows = crate::score::score_article(&model, name, text, &ActorList::new()).unwrap();
+        let rows =
+            crate::score::score_article(&model, name, text, &ActorList::new(), Some(3)).unwrap();
         assert!(!rows.is_empty());
         let page = article_page(
             &model,
@@ -857,5 +859,17 @@ mod tests {
         let marks = page.matches(r#"<mark class="statement "#).count();
         let statements = statements(&rows).len();
         assert_eq!(marks, statements, "{page}");
+        // Every label given is explained, its terms marked in the text around the statement.
+        let given: usize = rows
+            .iter()
+            .map(|row| {
+                let heads = model.heads.iter();
+                heads
+                    .filter(|h| row.label(&model, h.task).is_some())
+                    .count()
+            })
+            .sum();
+        assert_eq!(page.matches("log-odds margin").count(), given, "{page}");
+        assert!(page.contains("<mark class=\"term"), "{page}");
     }
 }
