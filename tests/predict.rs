@@ -841,7 +841,10 @@ fn explanations_in_csv_and_table_and_fields_carried_from_json_lines() {
     assert_success(&output);
     let text = stdout(&output);
     let mut reader = csv::Reader::from_reader(text.as_bytes());
-    assert_eq!(reader.headers().unwrap().iter().next_back(), Some("explanation"));
+    assert_eq!(
+        reader.headers().unwrap().iter().next_back(),
+        Some("explanation")
+    );
     let cell = reader.records().next().unwrap().unwrap();
     let cell = cell.iter().next_back().unwrap();
     assert!(cell.starts_with("stance "), "{cell}");

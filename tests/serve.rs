@@ -10,9 +10,9 @@ use crate::predict::assert_self_contained;
 use crate::util::{fixture, json_lines, Workspace};
 
 /// A running `stance serve`, killed when dropped.
-struct Server {
+pub struct Server {
     child: Child,
-    port: u16,
+    pub port: u16,
     /// What it wrote on standard error, read as it comes so the pipe never fills.
     stderr: Arc<Mutex<String>>,
 }
@@ -20,7 +20,7 @@ struct Server {
 impl Server {
     /// Starts `stance serve --port 0` in the workspace with `args`, and waits for the line
     /// that names the port.
-    fn start(ws: &Workspace, args: &[&str]) -> Server {
+    pub fn start(ws: &Workspace, args: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_stance"))
             .current_dir(ws.dir.path())
             .args(["serve", "--port", "0"])

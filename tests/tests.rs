@@ -3,6 +3,7 @@
 mod util;
 
 mod article;
+mod browser;
 mod corpus;
 mod evaluate;
 mod predict;
