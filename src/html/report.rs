@@ -11,7 +11,7 @@ use crate::eval::bootstrap::Interval;
 use crate::eval::extraction::{
     ArticleMistakes, Capped, ExtractionReport, MatchScores, Mistake, Rate, Reliability, View,
 };
-use crate::eval::report::{percent_1, percent_cell, truncate};
+use crate::eval::report::{percent_1, percent_cell, truncate, Summary};
 use crate::eval::{CalibrationBin, ConfidentMistake, EvalReport, Metrics, TaskDetails, TaskReport};
 use crate::model::explain::Explanation;
 
@@ -236,11 +236,19 @@ fn heat_style(share: f64) -> String {
     )
 }
 
-/// Per-actor figures, with accuracy and macro-F1 as bars.
+/// Actors shown on the page: those with the most rows (a corpus may have hundreds, most with
+/// a handful of rows whose figures say little).
+const SHOWN_ACTORS: usize = 30;
+
+/// Per-actor figures of the [`SHOWN_ACTORS`] actors with the most rows, with accuracy and
+/// macro-F1 as bars.
 fn actor_section(report: &TaskReport, with_intervals: bool) -> Markup {
     let name = |actor: &str, rows: usize| format!("{} ({rows})", truncate(actor, 18));
-    let accuracy: Vec<Bar> = report
-        .per_actor
+    let mut shown: Vec<(&String, &Summary)> = report.per_actor.iter().collect();
+    shown.sort_by(|a, b| b.1.rows.cmp(&a.1.rows).then(a.0.cmp(b.0)));
+    let left_out = shown.len().saturating_sub(SHOWN_ACTORS);
+    shown.truncate(SHOWN_ACTORS);
+    let accuracy: Vec<Bar> = shown
         .iter()
         .map(|(actor, s)| Bar {
             name: name(actor, s.rows),
@@ -249,8 +257,7 @@ fn actor_section(report: &TaskReport, with_intervals: bool) -> Markup {
             colour: "#0969da",
         })
         .collect();
-    let macro_f1: Vec<Bar> = report
-        .per_actor
+    let macro_f1: Vec<Bar> = shown
         .iter()
         .map(|(actor, s)| Bar {
             name: name(actor, s.rows),
@@ -261,13 +268,19 @@ fn actor_section(report: &TaskReport, with_intervals: bool) -> Markup {
         .collect();
     html! {
         h3 { "Actors" }
+        @if left_out > 0 {
+            p.note {
+                "The " (SHOWN_ACTORS) " actors with the most rows; " (left_out)
+                " more, with fewer rows each, are in `evaluate --format json`."
+            }
+        }
         table.actors {
             thead { tr {
                 th { "actor" } th.num { "rows" } th.num { "accuracy" } th.num { "macro-F1" }
                 th.num { "F_avg" }
             } }
             tbody {
-                @for (actor, s) in &report.per_actor {
+                @for (actor, s) in &shown {
                     tr {
                         td { (actor) }
                         td.num { (s.rows) }
