@@ -4,9 +4,11 @@
 //! read. `tokenizer.json` and `model.json` depend only on the training data and flags, so the
 //! same inputs give the same bytes; `metadata.json` records the run (file hashes, flags,
 //! time). A folder is written beside its destination and renamed into place, so a failed or
-//! interrupted save leaves the previous model as it was.
+//! interrupted save leaves the previous model as it was. Other files the tool writes (pages,
+//! summaries) are written the same way, one file at a time ([`write_file`]).
 
 use std::fs;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -117,6 +119,60 @@ fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), Error> {
     fs::write(path, bytes).map_err(|err| Error::io(path, err))
 }
 
+/// The folder an output file `path` will be written in, checked before any work: it must
+/// exist, and `path` must name a file.
+pub fn output_folder(path: &Path) -> Result<PathBuf, Error> {
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if path.file_name().is_none() || path.is_dir() {
+        return Err(Error::io(
+            path,
+            io::Error::new(io::ErrorKind::InvalidInput, "not a file name"),
+        ));
+    }
+    if !folder.is_dir() {
+        return Err(Error::io(
+            path,
+            io::Error::new(
+                io::ErrorKind::NotFound,
+                format!("cannot write it: no folder {}", folder.display()),
+            ),
+        ));
+    }
+    Ok(folder)
+}
+
+/// Writes `path` atomically with `write`: to a temporary file in the same folder, renamed over
+/// `path` once complete, so a reader never sees half a file and a failure leaves the old one
+/// (or nothing) behind. The file is readable as the umask allows, like any other.
+pub fn write_file(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), Error> {
+    let folder = output_folder(path)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".stance-").suffix(".tmp");
+    // A temporary file is private (0600) unless told otherwise.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let temporary = builder
+        .tempfile_in(&folder)
+        .map_err(|err| Error::io(&folder, err))?;
+    let mut out = io::BufWriter::new(temporary);
+    write(&mut out)
+        .and_then(|()| out.flush())
+        .map_err(|err| Error::io(path, err))?;
+    let temporary = out
+        .into_inner()
+        .map_err(|err| Error::io(path, err.into_error()))?;
+    temporary
+        .persist(path)
+        .map_err(|err| Error::io(path, err.error))?;
+    Ok(())
+}
+
 /// Loads the model folder written by [`save`].
 pub fn load(dir: &Path) -> Result<StanceModel, Error> {
     if !dir.is_dir() {
@@ -192,6 +248,25 @@ pub fn load_metadata(dir: &Path) -> Result<Metadata, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_is_written_whole_or_not_at_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.txt");
+        write_file(&path, |out| out.write_all(b"one")).unwrap();
+        write_file(&path, |out| out.write_all(b"two")).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "two");
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 1, "no temporary file left: {names:?}");
+        let nowhere = dir.path().join("absent").join("out.txt");
+        let err = write_file(&nowhere, |out| out.write_all(b"x"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("absent"), "{err}");
+        assert!(err.contains("no folder"), "{err}");
+        assert!(!dir.path().join("absent").exists());
+    }
+
     use crate::corpus::Row;
     use crate::model::TrainParams;
 

@@ -85,7 +85,7 @@ pub enum ReportFormat {
 pub fn run(args: EvaluateArgs) -> anyhow::Result<ExitCode> {
     // A page that cannot be written is said before the work, not after it.
     if let Some(path) = &args.report {
-        html::page_folder(path).context("--report")?;
+        persist::output_folder(path).context("--report")?;
     }
     if !args.extraction.is_empty() {
         return run_extraction(&args);
@@ -140,7 +140,7 @@ pub fn run(args: EvaluateArgs) -> anyhow::Result<ExitCode> {
         let mut details = scored.details(DEFAULT_MISTAKES);
         explain_mistakes(&mut details, &model, &corpus.rows, EXPLANATION_TERMS)?;
         let page = html::evaluation_page(&title, &report, &details);
-        html::write_page(path, &page).context("--report")?;
+        persist::write_file(path, |out| out.write_all(page.as_bytes())).context("--report")?;
     }
     let text = match args.format {
         ReportFormat::Table => {
@@ -255,7 +255,7 @@ fn run_extraction(args: &EvaluateArgs) -> anyhow::Result<ExitCode> {
         let title = format!("stance evaluate: extraction on {}", gold.join(", "));
         let by_article = mistakes_by_article(&mistakes, MISTAKES_PER_LIST);
         let page = html::extraction_page(&title, &report, &by_article);
-        html::write_page(path, &page).context("--report")?;
+        persist::write_file(path, |out| out.write_all(page.as_bytes())).context("--report")?;
     }
     let text = match args.format {
         ReportFormat::Table => report.to_table(),

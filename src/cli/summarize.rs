@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 
 use stance::summary::{input_name, GroupBy, Summarizer, Summary, SummaryParams};
-use stance::Error;
+use stance::{persist, Error};
 
 /// Who says what about whom: the speaker → actor stance network of `predict --format jsonl`
 /// output.
@@ -80,7 +80,7 @@ pub fn run(args: SummarizeArgs) -> anyhow::Result<ExitCode> {
     }
     let summary = summarizer.finish();
     match &args.output {
-        Some(path) => write_atomically(path, |out| write_summary(&summary, args.format, out))?,
+        Some(path) => persist::write_file(path, |out| write_summary(&summary, args.format, out))?,
         None => {
             let stdout = io::stdout();
             let mut out = io::BufWriter::new(stdout.lock());
@@ -115,35 +115,4 @@ fn csv_write_error(err: csv::Error) -> io::Error {
         csv::ErrorKind::Io(err) => err,
         kind => io::Error::other(format!("writing CSV: {kind:?}")),
     }
-}
-
-/// Writes `path` through a temporary file in the same folder, renamed over it once complete,
-/// so a reader never sees half a file and a failed run leaves the old one.
-fn write_atomically(
-    path: &Path,
-    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
-) -> Result<(), Error> {
-    let folder = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".stance-summary-");
-    // A temporary file is private (0600); the summary is an ordinary file for others to read.
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
-    let temporary = builder
-        .tempfile_in(folder)
-        .map_err(|err| Error::io(path, err))?;
-    let mut out = io::BufWriter::new(temporary);
-    write(&mut out)
-        .and_then(|()| out.flush())
-        .map_err(|err| Error::io(path, err))?;
-    let temporary = out
-        .into_inner()
-        .map_err(|err| Error::io(path, err.into_error()))?;
-    temporary
-        .persist(path)
-        .map_err(|err| Error::io(path, err.error))?;
-    Ok(())
 }

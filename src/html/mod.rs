@@ -5,10 +5,7 @@
 //! Pages are built with `maud`, which escapes every interpolated string, so text from an
 //! article can never become markup. This module holds what the pages share: the frame with its
 //! style sheet, the colour of each label, and small SVG charts; each page is a submodule, and
-//! `maud` stays inside this folder. Pages are written atomically ([`write_page`]).
-
-use std::io::Write;
-use std::path::{Path, PathBuf};
+//! `maud` stays inside this folder.
 
 mod summary;
 
@@ -19,8 +16,6 @@ pub use article::{article_page, ArticleInput};
 pub use serve::serve_page;
 
 use maud::{html, Markup, PreEscaped, DOCTYPE};
-
-use crate::error::Error;
 
 mod report;
 
@@ -116,55 +111,6 @@ pub(crate) fn stacked_bar(counts: &[(String, usize)], width: f64) -> Markup {
     }
 }
 
-/// The folder a page at `path` will be written in, once it is known to exist: a page is
-/// written there first under another name, then renamed.
-pub fn page_folder(path: &Path) -> Result<PathBuf, Error> {
-    let folder = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    if path.file_name().is_none() || path.is_dir() {
-        return Err(Error::io(
-            path,
-            std::io::Error::new(
-                std::io::ErrorKind::InvalidInput,
-                "not a file name; give the page's file, such as report.html",
-            ),
-        ));
-    }
-    if !folder.is_dir() {
-        return Err(Error::io(
-            path,
-            std::io::Error::new(
-                std::io::ErrorKind::NotFound,
-                format!("cannot write the page: no folder {}", folder.display()),
-            ),
-        ));
-    }
-    Ok(folder)
-}
-
-/// Writes `page` to `path` atomically: to a temporary file in the same folder, then renamed
-/// over `path`, so a reader never sees half a page and a failure leaves nothing behind.
-pub fn write_page(path: &Path, page: &str) -> Result<(), Error> {
-    let folder = page_folder(path)?;
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".stance-page-").suffix(".html.tmp");
-    // A temporary file is private (0600); a page is a file like any other, readable as the
-    // umask allows.
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-    let mut file = builder
-        .tempfile_in(&folder)
-        .map_err(|err| Error::io(&folder, err))?;
-    file.write_all(page.as_bytes())
-        .and_then(|()| file.flush())
-        .map_err(|err| Error::io(path, err))?;
-    file.persist(path)
-        .map_err(|err| Error::io(path, err.error))?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,22 +121,6 @@ mod tests {
         assert!(page.contains("&lt;script&gt;"));
         assert!(!page.contains("<script>"));
         assert!(page.starts_with("<!DOCTYPE html>"));
-    }
-
-    #[test]
-    fn a_page_is_written_whole_or_not_at_all() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("page.html");
-        write_page(&path, "<p>one</p>").unwrap();
-        write_page(&path, "<p>two</p>").unwrap();
-        assert_eq!(std::fs::read_to_string(&path).unwrap(), "<p>two</p>");
-        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
-        assert_eq!(names.len(), 1, "no temporary file left: {names:?}");
-        let nowhere = dir.path().join("absent").join("page.html");
-        let err = write_page(&nowhere, "x").unwrap_err().to_string();
-        assert!(err.contains("absent"), "{err}");
-        assert!(err.contains("no folder"), "{err}");
-        assert!(!dir.path().join("absent").exists());
     }
 
     #[test]
