@@ -69,6 +69,32 @@ pub struct TaskReport {
     pub per_actor: BTreeMap<String, Summary>,
 }
 
+/// One headline figure: its name, the model's value and interval, the majority baseline's.
+pub type Headline = (&'static str, Option<f64>, Option<Interval>, Option<f64>);
+
+impl TaskReport {
+    /// Accuracy, macro-F1 and F_avg of the model beside the majority baseline's, as every
+    /// report shows them first.
+    pub fn headline(&self) -> [Headline; 3] {
+        let (m, b) = (&self.metrics, &self.baseline.scores);
+        [
+            (
+                "accuracy",
+                Some(m.accuracy),
+                m.accuracy_ci,
+                Some(b.accuracy),
+            ),
+            (
+                "macro-F1",
+                Some(m.macro_f1),
+                m.macro_f1_ci,
+                Some(b.macro_f1),
+            ),
+            ("F_avg", m.f_avg, m.f_avg_ci, b.f_avg),
+        ]
+    }
+}
+
 /// The majority-class baseline.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Baseline {
@@ -282,7 +308,6 @@ impl EvalReport {
         );
         for (task, report) in &self.tasks {
             let m = &report.metrics;
-            let b = &report.baseline.scores;
             let statements = report
                 .statements
                 .map_or(String::new(), |n| format!(", {n} statements"));
@@ -306,22 +331,7 @@ impl EvalReport {
                     format!("[{}, {}]", show(i.low), show(i.high))
                 })
             };
-            let figures = [
-                (
-                    "accuracy",
-                    Some(m.accuracy),
-                    m.accuracy_ci,
-                    Some(b.accuracy),
-                ),
-                (
-                    "macro-F1",
-                    Some(m.macro_f1),
-                    m.macro_f1_ci,
-                    Some(b.macro_f1),
-                ),
-                ("F_avg", m.f_avg, m.f_avg_ci, b.f_avg),
-            ];
-            for (name, value, ci, baseline) in figures {
+            for (name, value, ci, baseline) in report.headline() {
                 let _ = writeln!(
                     out,
                     "  {:<18} {:>6}   {:<16} {}",

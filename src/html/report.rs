@@ -82,23 +82,7 @@ fn figure(value: f64, interval: Option<Interval>, with_intervals: bool) -> Strin
 
 /// Accuracy, macro-F1, F_avg and calibration error beside the majority baseline's.
 fn headline(report: &TaskReport, with_intervals: bool) -> Markup {
-    let m = &report.metrics;
-    let b = &report.baseline.scores;
-    let rows = [
-        (
-            "accuracy",
-            Some(m.accuracy),
-            m.accuracy_ci,
-            Some(b.accuracy),
-        ),
-        (
-            "macro-F1",
-            Some(m.macro_f1),
-            m.macro_f1_ci,
-            Some(b.macro_f1),
-        ),
-        ("F_avg", m.f_avg, m.f_avg_ci, b.f_avg),
-    ];
+    let rows = report.headline();
     html! {
         table.headline {
             thead { tr {
