@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::BufRead;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Deserialize;
@@ -573,15 +573,6 @@ pub fn iso_week(text: &str) -> Option<String> {
     };
     let (year, week, _) = date.to_iso_week_date();
     Some(format!("{year:04}-W{week:02}"))
-}
-
-/// The name of an input in messages: standard input (`-`) is `<stdin>`.
-pub fn input_name(path: &Path) -> PathBuf {
-    if path == Path::new("-") {
-        PathBuf::from("<stdin>")
-    } else {
-        path.to_path_buf()
-    }
 }
 
 #[cfg(test)]

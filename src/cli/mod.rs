@@ -145,6 +145,15 @@ fn parse_column_pair(value: &str) -> Result<(String, String), Error> {
     }
 }
 
+/// The name of an input in messages: standard input (`-`) is `<stdin>`.
+pub(crate) fn input_name(path: &Path) -> PathBuf {
+    if path == Path::new("-") {
+        PathBuf::from("<stdin>")
+    } else {
+        path.to_path_buf()
+    }
+}
+
 /// Where `train` writes a model, and the first place `predict` and `evaluate` look for one.
 const DEFAULT_MODEL: &str = "models/default";
 

@@ -27,7 +27,7 @@ use stance::score::{score_articles, score_row_chunks, Scored, DEFAULT_CHUNK_ROWS
 use stance::{persist, StanceModel};
 
 use super::progress::Progress;
-use super::{CsvArgs, ModelSource};
+use super::{input_name, CsvArgs, ModelSource};
 
 /// Articles scored together (in parallel, one per task) unless `--chunk-size` says otherwise:
 /// enough to keep every core busy while articles differ in length.
@@ -360,7 +360,7 @@ impl OpenedInput {
         let mut bytes = self.head;
         let mut rest = self.rest;
         rest.read_to_end(&mut bytes)
-            .map_err(|err| stance::Error::io(read_name(path), err))?;
+            .map_err(|err| stance::Error::io(input_name(path), err))?;
         Ok(bytes)
     }
 }
@@ -387,7 +387,7 @@ fn open_input(path: &Path, progress: &Progress) -> Result<OpenedInput, stance::E
         let read = (&mut rest)
             .take(head.len().max(HEAD_BYTES) as u64)
             .read_to_end(&mut head)
-            .map_err(|err| stance::Error::io(read_name(path), err))?;
+            .map_err(|err| stance::Error::io(input_name(path), err))?;
         if read == 0 {
             break;
         }
@@ -403,15 +403,6 @@ fn open_input(path: &Path, progress: &Progress) -> Result<OpenedInput, stance::E
         return Err(not_text("a binary file (it holds NUL bytes), not text"));
     }
     Ok(OpenedInput { head, rest })
-}
-
-/// The name of an input in read errors: standard input is `<stdin>`.
-fn read_name(path: &Path) -> PathBuf {
-    if path == Path::new("-") {
-        PathBuf::from("<stdin>")
-    } else {
-        path.to_path_buf()
-    }
 }
 
 /// Replaces each folder by the `.txt` and `.md` files inside it, sorted; an unreadable folder
@@ -524,7 +515,7 @@ impl<R: BufRead> JsonLines<'_, R> {
             let read = self
                 .reader
                 .read_until(b'\n', &mut self.buffer)
-                .map_err(|err| stance::Error::io(read_name(self.path), err))?;
+                .map_err(|err| stance::Error::io(input_name(self.path), err))?;
             if read == 0 {
                 return Ok(None);
             }

@@ -11,8 +11,10 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 
-use stance::summary::{input_name, GroupBy, Summarizer, Summary, SummaryParams};
+use stance::summary::{GroupBy, Summarizer, Summary, SummaryParams};
 use stance::{persist, Error};
+
+use super::input_name;
 
 /// Who says what about whom: the speaker → actor stance network of `predict --format jsonl`
 /// output.
