@@ -16,7 +16,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use sprs::CsMat;
 
-pub use target::{mask_mentions, ActorMatchers, Masked, MentionMatcher, UnseenActors};
+pub use target::{mask_mentions, ActorMatchers, Masked, MentionMatcher, Mentions, UnseenActors};
 pub use terms::{NgramRange, TermKind, TermSettings};
 
 use terms::TermSource;
@@ -128,6 +128,14 @@ fn locate(
             .map(|r| r.original)
             .collect(),
     }
+}
+
+/// Where the known and the unseen actors are mentioned in an example's text and quote, found
+/// once for all the examples that share them (the actors of one statement).
+struct Scanned<'s> {
+    text: (Mentions<'s>, Mentions<'s>),
+    quote: Option<(Mentions<'s>, Mentions<'s>)>,
+    unseen: &'s UnseenActors,
 }
 
 /// Feature settings, before fitting.
@@ -263,7 +271,8 @@ impl FeatureParams {
             .par_iter()
             .map(|example| {
                 let mut terms = Vec::new();
-                space.each_term(pipeline, example, &unseen, &mut |term| {
+                let scanned = space.scan(example, &unseen);
+                space.each_term(pipeline, example, &scanned, &mut |term| {
                     terms.push(term.to_string())
                 })?;
                 Ok::<_, Error>(terms)
@@ -373,20 +382,27 @@ impl FeatureSpace {
         examples: &[Example],
     ) -> Result<FeatureMatrix, Error> {
         let unseen = self.unseen(examples);
+        // The examples of one text (the actors of one statement) share its scan for mentions.
         // Each term lives only until it is looked up.
-        let rows: Vec<Vec<(usize, f64)>> = examples
-            .par_iter()
-            .map(|example| {
-                let mut columns = Vec::new();
-                self.each_term(pipeline, example, &unseen, &mut |term| {
-                    if let Some(&column) = self.index.get(term) {
-                        columns.push(column);
-                    }
-                })?;
-                Ok(self.weigh(columns))
+        let runs: Vec<Vec<Vec<(usize, f64)>>> = examples
+            .par_chunk_by(|a, b| a.text == b.text && a.quote == b.quote)
+            .map(|run| {
+                let scanned = self.scan(&run[0], &unseen);
+                run.iter()
+                    .map(|example| {
+                        let mut columns = Vec::new();
+                        self.each_term(pipeline, example, &scanned, &mut |term| {
+                            if let Some(&column) = self.index.get(term) {
+                                columns.push(column);
+                            }
+                        })?;
+                        Ok(self.weigh(columns))
+                    })
+                    .collect::<Result<_, Error>>()
             })
             .collect::<Result<_, Error>>()?;
-        let mut indptr = Vec::with_capacity(rows.len() + 1);
+        let rows = runs.into_iter().flatten();
+        let mut indptr = Vec::with_capacity(examples.len() + 1);
         let mut indices = Vec::new();
         let mut data = Vec::new();
         indptr.push(0);
@@ -410,10 +426,10 @@ impl FeatureSpace {
         &self,
         pipeline: &TextPipeline,
         example: &Example,
-        unseen: &UnseenActors,
+        scanned: &Scanned,
         emit: &mut impl FnMut(&str),
     ) -> Result<(), Error> {
-        self.each_part(pipeline, example, unseen, |part, _, tokenized| {
+        self.each_part(pipeline, example, scanned, |part, _, tokenized| {
             self.part_terms(part, tokenized, example.actor, &mut |term, _| emit(term))
         })
     }
@@ -424,16 +440,39 @@ impl FeatureSpace {
         &self,
         pipeline: &TextPipeline,
         example: &Example,
-        unseen: &UnseenActors,
+        scanned: &Scanned,
         mut visit: impl FnMut(TextPart, &Masked, &TokenizedText),
     ) -> Result<(), Error> {
-        let masked = self.mask(example, example.text, example.mention, unseen);
+        let masked = self.mask(
+            example,
+            example.text,
+            example.mention,
+            scanned,
+            &scanned.text,
+        );
         visit(TextPart::Text, &masked, &pipeline.tokenize(&masked.text)?);
-        if let Some(quote) = example.quote.filter(|quote| *quote != example.text) {
-            let masked = self.mask(example, quote, example.quote_mention, unseen);
+        if let (Some(quote), Some(mentions)) = (example.quote, &scanned.quote) {
+            let masked = self.mask(example, quote, example.quote_mention, scanned, mentions);
             visit(TextPart::Quote, &masked, &pipeline.tokenize(&masked.text)?);
         }
         Ok(())
+    }
+
+    /// Where the actors are mentioned in `example`'s text and quote (the quote only when it
+    /// is apart from the text); nothing when masking is off.
+    fn scan<'s>(&'s self, example: &Example, unseen: &'s UnseenActors) -> Scanned<'s> {
+        let find = |text: &str| match self.params.target_mask {
+            true => (self.matchers.mentions(text), unseen.mentions(text)),
+            false => Default::default(),
+        };
+        Scanned {
+            text: find(example.text),
+            quote: example
+                .quote
+                .filter(|quote| *quote != example.text)
+                .map(find),
+            unseen,
+        }
     }
 
     /// The terms of one part of an example.
@@ -459,9 +498,10 @@ impl FeatureSpace {
         example: &Example,
     ) -> Result<Vec<TermUse>, Error> {
         let unseen = self.unseen(std::slice::from_ref(example));
+        let scanned = self.scan(example, &unseen);
         let mut columns = Vec::new();
         let mut spans: FxHashMap<u32, Vec<PartSpan>> = FxHashMap::default();
-        self.each_part(pipeline, example, &unseen, |part, masked, tokenized| {
+        self.each_part(pipeline, example, &scanned, |part, masked, tokenized| {
             self.part_terms(part, tokenized, example.actor, &mut |term, source| {
                 let Some(&column) = self.index.get(term) else {
                     return;
@@ -490,40 +530,56 @@ impl FeatureSpace {
     }
 
     /// `text` with the example's target (its marked `mention` and what its name matches) and the
-    /// other actors masked, if masking is on.
+    /// other actors masked, if masking is on; `mentions` are the actors' mentions in `text`.
     fn mask(
         &self,
         example: &Example,
         text: &str,
         mention: Option<(usize, usize)>,
-        unseen: &UnseenActors,
+        scanned: &Scanned,
+        (known, unseen): &(Mentions, Mentions),
     ) -> Masked {
         if !self.params.target_mask {
             return Masked::unmasked(text);
         }
-        let known_or_unseen = |actor: &str| self.matchers.get(actor).or_else(|| unseen.get(actor));
-        let target = known_or_unseen(example.actor);
-        if target.is_none() && mention.is_none() {
+        let has_matcher =
+            |actor: &str| self.matchers.contains(actor) || scanned.unseen.contains(actor);
+        let mentions_of = |actor: &str| match self.matchers.contains(actor) {
+            true => known.of(actor),
+            false => unseen.of(actor),
+        };
+        let has_target = has_matcher(example.actor);
+        if !has_target && mention.is_none() {
             return Masked::unmasked(text);
         }
         let aliases = example
             .target_aliases
             .iter()
-            .filter(|alias| alias.as_str() != example.actor)
-            .filter_map(|alias| known_or_unseen(alias));
+            .filter(|alias| alias.as_str() != example.actor && has_matcher(alias))
+            .flat_map(|alias| mentions_of(alias));
         let targets: Vec<(usize, usize)> = mention
             .into_iter()
-            .chain(target.map(|target| target.find(text)).unwrap_or_default())
-            .chain(aliases.flat_map(|alias| alias.find(text)))
+            .chain(
+                has_target
+                    .then(|| mentions_of(example.actor))
+                    .into_iter()
+                    .flatten()
+                    .copied(),
+            )
+            .chain(aliases.copied())
             .collect();
-        let mut others = self.matchers.mentioned_in(text, example.actor);
-        others.extend(
-            example
-                .other_actors
-                .iter()
-                .filter(|actor| self.matchers.get(actor).is_none() && *actor != example.actor)
-                .filter_map(|actor| unseen.get(actor)),
-        );
+        let others: Vec<(usize, usize)> = known
+            .iter()
+            .filter(|(name, _)| *name != example.actor)
+            .flat_map(|(_, spans)| spans.iter().copied())
+            .chain(
+                example
+                    .other_actors
+                    .iter()
+                    .filter(|actor| !self.matchers.contains(actor) && *actor != example.actor)
+                    .flat_map(|actor| unseen.of(actor).iter().copied()),
+            )
+            .collect();
         mask_mentions(text, &targets, &others)
     }
 

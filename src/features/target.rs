@@ -5,8 +5,9 @@
 //! lets one model learn "praise near the target" instead of "praise near the word Clinton".
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use regex::{Regex, RegexBuilder};
 
 use crate::text::{OTHER_ACTOR_TOKEN, TARGET_TOKEN};
@@ -42,12 +43,29 @@ const PRONOUNS: &[&str] = &[
 ];
 
 /// Finds the mentions of one actor in a text.
+///
+/// The mentions are what the regular expression `\b(?:A|B|…)\b` finds, `A`, `B`, … being the
+/// name's forms in order of preference ([`MentionMatcher::pattern`]). Compiling such an
+/// expression takes about half a millisecond, and an article brings a score of names the model
+/// never saw, so a name whose forms are all ASCII is searched without it: one Aho-Corasick scan
+/// for the forms and a check of the word boundaries, which finds the same mentions in any text
+/// without a character that case-folds to ASCII (the Kelvin sign and the long s). The
+/// expression is compiled, once, only for a text or a name outside that.
 #[derive(Debug, Clone)]
 pub struct MentionMatcher {
-    regex: Option<Regex>,
+    /// The name's forms in order of preference, each with whether its case matters.
+    forms: Vec<(String, bool)>,
     /// The literal forms a mention takes, lowercased: a cheap test that one may occur.
     literals: Vec<String>,
+    /// The scan for ASCII forms, built at the first search.
+    scan: OnceLock<Option<AhoCorasick>>,
+    /// The expression, compiled at the first search that needs it.
+    regex: OnceLock<Option<Regex>>,
 }
+
+/// Characters outside ASCII that a case-insensitive expression matches to an ASCII letter:
+/// with one of them in a text, the ASCII scan could miss a mention the expression finds.
+const FOLDS_TO_ASCII: [char; 2] = ['\u{212A}', '\u{017F}'];
 
 impl MentionMatcher {
     /// Builds the matcher for `actor` (none for a pronoun): the full name (case-insensitive, also
@@ -58,8 +76,10 @@ impl MentionMatcher {
         let words: Vec<&str> = actor.split_whitespace().collect();
         if words.is_empty() || PRONOUNS.contains(&actor.trim().to_lowercase().as_str()) {
             return MentionMatcher {
-                regex: None,
+                forms: Vec::new(),
                 literals: Vec::new(),
+                scan: OnceLock::new(),
+                regex: OnceLock::new(),
             };
         }
         let mut insensitive = vec![words.join(" "), words.concat()];
@@ -92,72 +112,200 @@ impl MentionMatcher {
         }
         insensitive.sort_by_key(|w| std::cmp::Reverse(w.len()));
         insensitive.dedup();
-        let alternatives: Vec<String> = insensitive
-            .iter()
-            .map(|w| format!("(?i:{})", regex::escape(w)))
-            .chain(sensitive.iter().map(|w| regex::escape(w)))
-            .collect();
-        let pattern = format!(r"\b(?:{})\b", alternatives.join("|"));
-        let regex = RegexBuilder::new(&pattern).build().ok();
         let literals = insensitive
             .iter()
             .chain(&sensitive)
             .map(|w| w.to_lowercase())
             .collect();
-        MentionMatcher { regex, literals }
+        let forms = insensitive
+            .into_iter()
+            .map(|w| (w, false))
+            .chain(sensitive.into_iter().map(|w| (w, true)))
+            .collect();
+        MentionMatcher {
+            forms,
+            literals,
+            scan: OnceLock::new(),
+            regex: OnceLock::new(),
+        }
+    }
+
+    /// The regular expression whose matches are the mentions: the forms in order of
+    /// preference, `(?i:…)` around those whose case does not matter, within word boundaries.
+    pub fn pattern(&self) -> String {
+        let alternatives: Vec<String> = self
+            .forms
+            .iter()
+            .map(|(form, sensitive)| match sensitive {
+                true => regex::escape(form),
+                false => format!("(?i:{})", regex::escape(form)),
+            })
+            .collect();
+        format!(r"\b(?:{})\b", alternatives.join("|"))
     }
 
     /// Lowercased strings one of which occurs in the lowercased text wherever the matcher
     /// matches (none if the actor has no name).
     fn literals(&self) -> &[String] {
-        if self.regex.is_some() {
-            &self.literals
-        } else {
-            &[]
-        }
+        &self.literals
     }
 
     /// Byte ranges of the mentions in `text`, in order, not overlapping.
     pub fn find(&self, text: &str) -> Vec<(usize, usize)> {
-        self.regex
-            .as_ref()
-            .map(|regex| {
-                regex
-                    .find_iter(text)
-                    .map(|m| (m.start(), m.end()))
-                    .collect()
+        if self.forms.is_empty() {
+            return Vec::new();
+        }
+        match self.scan() {
+            Some(scan) if !text.contains(FOLDS_TO_ASCII) => self.find_by_scan(scan, text),
+            _ => self
+                .regex
+                .get_or_init(|| RegexBuilder::new(&self.pattern()).build().ok())
+                .as_ref()
+                .map(|regex| {
+                    regex
+                        .find_iter(text)
+                        .map(|m| (m.start(), m.end()))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The scan of the forms, if they are all ASCII.
+    fn scan(&self) -> Option<&AhoCorasick> {
+        self.scan
+            .get_or_init(|| {
+                if !self.forms.iter().all(|(form, _)| form.is_ascii()) {
+                    return None;
+                }
+                AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .kind(Some(AhoCorasickKind::DFA))
+                    .build(self.forms.iter().map(|(form, _)| form))
+                    .ok()
             })
-            .unwrap_or_default()
+            .as_ref()
+    }
+
+    /// Whether form `preference`, found ASCII-case-insensitively at `start..end` of `text`, is a
+    /// match of the expression there: in its case if that matters, within word boundaries.
+    fn accepts(&self, text: &str, preference: usize, start: usize, end: usize) -> bool {
+        let (form, sensitive) = &self.forms[preference];
+        (!sensitive || &text[start..end] == form)
+            && word_boundary(text, start)
+            && word_boundary(text, end)
+    }
+
+    /// What the expression finds, found by the scan.
+    fn find_by_scan(&self, scan: &AhoCorasick, text: &str) -> Vec<(usize, usize)> {
+        let mut candidates: Vec<(usize, usize, usize)> = scan
+            .find_overlapping_iter(text)
+            .map(|m| (m.start(), m.pattern().as_usize(), m.end()))
+            .filter(|&(start, preference, end)| self.accepts(text, preference, start, end))
+            .collect();
+        candidates.sort_unstable();
+        leftmost_first(candidates)
     }
 }
 
-/// The matchers of many actors, with one combined scan that says which of them a text
-/// mentions, so masking costs one pass over the text rather than one per known actor.
+/// The matches an expression `\b(?:A|B|…)\b` gives, from every (start, preference, end) where
+/// one of its forms matches, sorted: at the leftmost start the most preferred form, then on
+/// after its end.
+fn leftmost_first(
+    candidates: impl IntoIterator<Item = (usize, usize, usize)>,
+) -> Vec<(usize, usize)> {
+    let mut found = Vec::new();
+    let mut cursor = 0;
+    for (start, _, end) in candidates {
+        if start >= cursor {
+            found.push((start, end));
+            cursor = end;
+        }
+    }
+    found
+}
+
+/// Whether `at` is a word boundary of `text` as `\b` sees it (Unicode word characters).
+fn word_boundary(text: &str, at: usize) -> bool {
+    let before = text[..at].chars().next_back();
+    let after = text[at..].chars().next();
+    let is_word = |c: Option<char>| c.is_some_and(regex_syntax::is_word_character);
+    is_word(before) != is_word(after)
+}
+
+/// The matchers of many actors, with one combined scan that finds all their mentions in a
+/// text, so masking costs one pass over the text rather than one per actor.
 #[derive(Debug, Clone, Default)]
 pub struct ActorMatchers {
     matchers: BTreeMap<String, MentionMatcher>,
-    /// Every actor's literals; `names[i]` is the actor of literal `i`.
+    /// The combined scan, built at the first search.
+    scan: OnceLock<CombinedScan>,
+}
+
+/// One Aho-Corasick scan for the forms of every actor whose forms are all ASCII, and a scan of
+/// the lowercased text for the others' literals, which says whose expressions to run.
+#[derive(Debug, Clone)]
+struct CombinedScan {
+    /// Every ASCII form; `owners[i]` is the actor (an index into `names`) and the preference
+    /// of form `i`.
+    forms: Option<AhoCorasick>,
+    owners: Vec<(usize, usize)>,
+    /// The literals of the actors with other forms; `literal_owners[i]` owns literal `i`.
     literals: Option<AhoCorasick>,
+    literal_owners: Vec<usize>,
+    /// The actors, in name order.
     names: Vec<String>,
+}
+
+impl CombinedScan {
+    fn new(matchers: &BTreeMap<String, MentionMatcher>) -> Self {
+        let names: Vec<String> = matchers.keys().cloned().collect();
+        let (mut forms, mut owners, mut literals, mut literal_owners) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for (actor, matcher) in matchers.values().enumerate() {
+            if matcher.forms.iter().all(|(form, _)| form.is_ascii()) {
+                for (preference, (form, _)) in matcher.forms.iter().enumerate() {
+                    forms.push(form.as_str());
+                    owners.push((actor, preference));
+                }
+            } else {
+                for literal in matcher.literals() {
+                    literals.push(literal.as_str());
+                    literal_owners.push(actor);
+                }
+            }
+        }
+        // Without a scan (should one fail to build) every matcher runs in turn.
+        let forms = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(forms)
+            .ok();
+        let literals = AhoCorasick::new(literals).ok();
+        CombinedScan {
+            forms,
+            owners,
+            literals,
+            literal_owners,
+            names,
+        }
+    }
 }
 
 impl ActorMatchers {
     /// Builds the matchers of `actors`.
-    pub fn new(actors: &[String]) -> Self {
-        let matchers: BTreeMap<String, MentionMatcher> = actors
-            .iter()
-            .map(|actor| (actor.clone(), MentionMatcher::new(actor)))
+    pub fn new<S: AsRef<str>>(actors: impl IntoIterator<Item = S>) -> Self {
+        let matchers = actors
+            .into_iter()
+            .map(|actor| {
+                (
+                    actor.as_ref().to_string(),
+                    MentionMatcher::new(actor.as_ref()),
+                )
+            })
             .collect();
-        let (names, literals): (Vec<String>, Vec<&String>) = matchers
-            .iter()
-            .flat_map(|(name, matcher)| matcher.literals().iter().map(move |l| (name.clone(), l)))
-            .unzip();
-        // Without the combined scan (should it fail to build) every matcher runs in turn.
-        let literals = AhoCorasick::new(literals).ok();
         ActorMatchers {
             matchers,
-            literals,
-            names,
+            scan: OnceLock::new(),
         }
     }
 
@@ -166,51 +314,101 @@ impl ActorMatchers {
         self.matchers.get(actor)
     }
 
-    /// The known actors that may be mentioned in `text`, other than `except`, in name order:
-    /// every actor a matcher finds in `text` is among them (a few more may be, whose matchers
-    /// then find nothing).
-    pub fn mentioned_in<'s>(&'s self, text: &str, except: &str) -> Vec<&'s MentionMatcher> {
-        let found: Vec<(&String, &MentionMatcher)> = match &self.literals {
-            Some(literals) => {
-                let candidates: BTreeSet<&String> = literals
-                    .find_overlapping_iter(&text.to_lowercase())
-                    .map(|m| &self.names[m.pattern().as_usize()])
-                    .collect();
-                candidates
-                    .into_iter()
-                    .filter_map(|name| self.matchers.get_key_value(name))
-                    .collect()
+    /// Whether there is a matcher for `actor`.
+    pub fn contains(&self, actor: &str) -> bool {
+        self.matchers.contains_key(actor)
+    }
+
+    /// The mentions of every actor in `text`, as each one's [`MentionMatcher::find`] gives
+    /// them; actors not mentioned are left out.
+    pub fn mentions(&self, text: &str) -> Mentions<'_> {
+        let scan = self.scan.get_or_init(|| CombinedScan::new(&self.matchers));
+        let matchers: Vec<&MentionMatcher> = self.matchers.values().collect();
+        let mut found = BTreeMap::new();
+        let mut add = |actor: usize, spans: Vec<(usize, usize)>| {
+            if !spans.is_empty() {
+                found.insert(scan.names[actor].as_str(), spans);
             }
-            None => self.matchers.iter().collect(),
         };
-        found
-            .into_iter()
-            .filter(|(name, _)| name.as_str() != except)
-            .map(|(_, matcher)| matcher)
-            .collect()
+        let Some(forms) = scan
+            .forms
+            .as_ref()
+            .filter(|_| !text.contains(FOLDS_TO_ASCII))
+        else {
+            for (actor, matcher) in matchers.iter().enumerate() {
+                add(actor, matcher.find(text));
+            }
+            return Mentions(found);
+        };
+        let mut candidates: Vec<(usize, usize, usize, usize)> = forms
+            .find_overlapping_iter(text)
+            .filter_map(|m| {
+                let (actor, preference) = scan.owners[m.pattern().as_usize()];
+                matchers[actor]
+                    .accepts(text, preference, m.start(), m.end())
+                    .then_some((actor, m.start(), preference, m.end()))
+            })
+            .collect();
+        candidates.sort_unstable();
+        for run in candidates.chunk_by(|a, b| a.0 == b.0) {
+            add(
+                run[0].0,
+                leftmost_first(run.iter().map(|&(_, s, p, e)| (s, p, e))),
+            );
+        }
+        if let Some(literals) = &scan.literals {
+            let lowercase = text.to_lowercase();
+            let others: BTreeSet<usize> = literals
+                .find_overlapping_iter(&lowercase)
+                .map(|m| scan.literal_owners[m.pattern().as_usize()])
+                .collect();
+            for actor in others {
+                add(actor, matchers[actor].find(text));
+            }
+        }
+        Mentions(found)
+    }
+}
+
+/// The mentions of several actors in one text, by actor name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Mentions<'a>(BTreeMap<&'a str, Vec<(usize, usize)>>);
+
+impl<'a> Mentions<'a> {
+    /// The mentions of `actor`, in order; none if it is not mentioned or not known.
+    pub fn of(&self, actor: &str) -> &[(usize, usize)] {
+        self.0.get(actor).map_or(&[], Vec::as_slice)
+    }
+
+    /// Every mentioned actor with its mentions, in name order.
+    pub fn iter(&self) -> impl Iterator<Item = (&'a str, &[(usize, usize)])> + '_ {
+        self.0.iter().map(|(name, spans)| (*name, spans.as_slice()))
     }
 }
 
 /// Matchers of actors that training never saw, built once for a batch of examples rather than
-/// once per example (building one compiles a regular expression).
+/// once per example.
 #[derive(Debug, Clone, Default)]
-pub struct UnseenActors(BTreeMap<String, MentionMatcher>);
+pub struct UnseenActors(ActorMatchers);
 
 impl UnseenActors {
     /// The matchers of the `actors` that `known` has none for.
     pub fn of<'a>(known: &ActorMatchers, actors: impl IntoIterator<Item = &'a str>) -> Self {
-        let mut unseen = BTreeMap::new();
-        for actor in actors {
-            if known.get(actor).is_none() && !unseen.contains_key(actor) {
-                unseen.insert(actor.to_string(), MentionMatcher::new(actor));
-            }
-        }
-        UnseenActors(unseen)
+        let unseen: BTreeSet<&str> = actors
+            .into_iter()
+            .filter(|actor| !known.contains(actor))
+            .collect();
+        UnseenActors(ActorMatchers::new(unseen))
     }
 
-    /// The matcher of one of the actors.
-    pub fn get(&self, actor: &str) -> Option<&MentionMatcher> {
-        self.0.get(actor)
+    /// Whether there is a matcher for `actor`.
+    pub fn contains(&self, actor: &str) -> bool {
+        self.0.contains(actor)
+    }
+
+    /// The mentions of every unseen actor in `text`.
+    pub fn mentions(&self, text: &str) -> Mentions<'_> {
+        self.0.mentions(text)
     }
 }
 
@@ -272,16 +470,15 @@ impl Masked {
 /// and the other actors' mentions with [`OTHER_ACTOR_TOKEN`]. Where ranges overlap the earlier
 /// one wins, so the target wins over the others; ranges that are not within `text` on character
 /// boundaries are ignored.
-pub fn mask_mentions(text: &str, targets: &[(usize, usize)], others: &[&MentionMatcher]) -> Masked {
+pub fn mask_mentions(text: &str, targets: &[(usize, usize)], others: &[(usize, usize)]) -> Masked {
     let candidates = targets
         .iter()
         .map(|&(start, end)| (start, end, TARGET_TOKEN))
-        .chain(others.iter().flat_map(|other| {
-            other
-                .find(text)
-                .into_iter()
-                .map(|(start, end)| (start, end, OTHER_ACTOR_TOKEN))
-        }));
+        .chain(
+            others
+                .iter()
+                .map(|&(start, end)| (start, end, OTHER_ACTOR_TOKEN)),
+        );
     let mut spans: Vec<(usize, usize, &str)> = Vec::new();
     for (start, end, token) in candidates {
         let within = start < end && text.get(start..end).is_some();
@@ -315,11 +512,15 @@ pub fn mask_mentions(text: &str, targets: &[(usize, usize)], others: &[&MentionM
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
     fn mask(text: &str, target: &str, others: &[&str]) -> String {
-        let others: Vec<MentionMatcher> = others.iter().map(|o| MentionMatcher::new(o)).collect();
-        let others: Vec<&MentionMatcher> = others.iter().collect();
+        let others: Vec<(usize, usize)> = others
+            .iter()
+            .flat_map(|other| MentionMatcher::new(other).find(text))
+            .collect();
         mask_mentions(text, &MentionMatcher::new(target).find(text), &others)
             .text
             .split_whitespace()
@@ -391,31 +592,84 @@ mod tests {
     }
 
     #[test]
-    fn the_combined_scan_finds_the_same_actors_as_each_matcher() {
-        let actors: Vec<String> = ["Donald Trump", "ICE", "Zohran Mamdani", "Nurses Union"]
-            .map(String::from)
-            .to_vec();
-        let all = ActorMatchers::new(&actors);
+    fn the_combined_scan_finds_what_each_matcher_finds() {
+        let all = ActorMatchers::new(NAMES);
         for text in [
             "Trump called Mamdani a communist; ice cream for the NURSES",
-            "ICE agents, TRUMP’s “union” and Zohran",
+            "ICE agents, TRUMP’s “union” and Zohran, HILLARY and José DÍAZ",
+            "Díaz met Kathy \u{212A}athy Hochul at AT&T; the U.S. Senate and Yahoo!",
             "",
         ] {
-            let scanned: Vec<Vec<(usize, usize)>> = all
-                .mentioned_in(text, "Zohran Mamdani")
-                .iter()
-                .map(|m| m.find(text))
-                .filter(|found| !found.is_empty())
-                .collect();
-            let each: Vec<Vec<(usize, usize)>> = actors
-                .iter()
-                .filter(|a| a.as_str() != "Zohran Mamdani")
-                .map(|a| MentionMatcher::new(a).find(text))
-                .filter(|found| !found.is_empty())
-                .collect();
-            assert_eq!(scanned, each, "{text}");
+            let mentions = all.mentions(text);
+            for name in NAMES {
+                let each = MentionMatcher::new(name).find(text);
+                assert_eq!(mentions.of(name), each.as_slice(), "{name} in {text}");
+            }
+            assert!(mentions.iter().all(|(_, spans)| !spans.is_empty()));
         }
         assert!(all.get("ICE").is_some() && all.get("DHS").is_none());
+    }
+
+    /// Names of every shape the matcher makes forms for: several words, acronyms, all
+    /// capitals, hashtag-like, punctuation at the ends, non-ASCII.
+    const NAMES: &[&str] = &[
+        "Hillary Clinton",
+        "Immigration and Customs Enforcement",
+        "ICE",
+        "NYPD",
+        "Kathy Hochul",
+        "AT&T",
+        "Yahoo!",
+        "U.S. Senate",
+        "Kelly Sanders",
+        "José Díaz",
+        "Straße Amt",
+        "K-9 Unit",
+        "_under_score",
+    ];
+
+    /// What the matcher's own expression finds, compiled as it would be without the scan.
+    fn by_regex(matcher: &MentionMatcher, text: &str) -> Vec<(usize, usize)> {
+        Regex::new(&matcher.pattern())
+            .unwrap()
+            .find_iter(text)
+            .map(|m| (m.start(), m.end()))
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// The scan finds what the expression finds, in texts built from the names' pieces,
+        /// their case changed, glued to letters, digits, marks, underscores and the characters
+        /// that case-fold to ASCII.
+        #[test]
+        fn the_scan_finds_what_the_expression_finds(
+            name in 0..NAMES.len(),
+            pieces in proptest::collection::vec(
+                prop_oneof![
+                    Just("Hillary Clinton"), Just("hillary clinton"), Just("CLINTON"),
+                    Just("Clinton"), Just("HillaryClinton"), Just("ICE"), Just("ice"),
+                    Just("IcE"), Just("NYPD"), Just("Kathy"), Just("\u{212A}athy"),
+                    Just("Hochul"), Just("HOCHUL"), Just("KH"), Just("kh"), Just("AT&T"),
+                    Just("Yahoo!"), Just("yahoo!x"), Just("U.S. Senate"), Just("u.s. senate"),
+                    Just("Senate"), Just("José Díaz"), Just("JOSÉ"), Just("Díaz"),
+                    Just("STRASSE"), Just("Straße"), Just("K-9"), Just("k-9 unit"),
+                    Just("_under_score"), Just(" "), Just("  "), Just(","), Just("x"),
+                    Just("9"), Just("_"), Just("é"), Just("\u{301}"), Just("\u{17F}"),
+                    Just("’s"), Just("\n"), Just("#"), Just("."),
+                ],
+                0..12,
+            ),
+        ) {
+            let text: String = pieces.concat();
+            let matcher = MentionMatcher::new(NAMES[name]);
+            let expected = by_regex(&matcher, &text);
+            prop_assert_eq!(&matcher.find(&text), &expected, "{:?}", text);
+            let all = ActorMatchers::new(NAMES);
+            let mentions = all.mentions(&text);
+            prop_assert_eq!(mentions.of(NAMES[name]), expected.as_slice(), "{:?}", text);
+        }
     }
 
     #[test]
