@@ -78,7 +78,7 @@ fn model_errors_are_clear() {
     let text = std::fs::read_to_string(&model).unwrap();
     std::fs::write(
         &model,
-        text.replacen("\"format_version\":2", "\"format_version\":7", 1),
+        text.replacen("\"format_version\":3", "\"format_version\":7", 1),
     )
     .unwrap();
     ws.stance()
@@ -87,7 +87,7 @@ fn model_errors_are_clear() {
         .assert()
         .failure()
         .stderr(contains(
-            "model format version 7, but this stance reads versions 1 to 2",
+            "model format version 7, but this stance reads versions 1 to 3",
         ));
     std::fs::write(
         &model,

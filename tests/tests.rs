@@ -10,3 +10,4 @@ mod predict;
 mod serve;
 mod summarize;
 mod train;
+mod upgrade;

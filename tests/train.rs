@@ -19,7 +19,12 @@ fn trains_and_prints_a_summary() {
             "stance: 36 labelled rows (against 12, favor 12, none 12)",
         ))
         .stdout(contains("sentiment: 36 labelled rows"));
-    for file in ["model.json", "tokenizer.json", "metadata.json"] {
+    for file in [
+        "model.json",
+        "weights.safetensors",
+        "tokenizer.json",
+        "metadata.json",
+    ] {
         assert!(ws.path("m").join(file).is_file(), "{file}");
     }
     let metadata = std::fs::read_to_string(ws.path("m/metadata.json")).unwrap();
@@ -39,7 +44,7 @@ fn same_data_and_flags_give_the_same_bytes_whatever_the_thread_count() {
             .success()
             .stdout(contains("own models for 3 actor(s)"));
     }
-    for file in ["model.json", "tokenizer.json"] {
+    for file in ["model.json", "weights.safetensors", "tokenizer.json"] {
         let a = std::fs::read(ws.path("a").join(file)).unwrap();
         let b = std::fs::read(ws.path("b").join(file)).unwrap();
         assert!(a == b, "{file} differs between two identical runs");

@@ -9,6 +9,7 @@ pub mod progress;
 pub mod serve;
 pub mod summarize;
 pub mod train;
+pub mod upgrade;
 
 use std::path::{Path, PathBuf};
 
@@ -39,6 +40,9 @@ pub enum Command {
     Summarize(summarize::SummarizeArgs),
     /// Serve the article view and `predict` over HTTP on 127.0.0.1.
     Serve(serve::ServeArgs),
+    /// Rewrite a model folder saved by an older version in the current format, which loads
+    /// faster (older folders still load as they are).
+    UpgradeModel(upgrade::UpgradeArgs),
 }
 
 /// Runs the parsed command.
@@ -49,6 +53,7 @@ pub fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Command::Predict(args) => predict::run(args),
         Command::Summarize(args) => summarize::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::UpgradeModel(args) => upgrade::run(args),
     }
 }
 

@@ -309,6 +309,16 @@ impl ActorMatchers {
         }
     }
 
+    /// The matchers with their combined scan built now rather than at the first search.
+    pub fn prepared(self) -> Self {
+        self.combined_scan();
+        self
+    }
+
+    fn combined_scan(&self) -> &CombinedScan {
+        self.scan.get_or_init(|| CombinedScan::new(&self.matchers))
+    }
+
     /// The matcher of a known actor.
     pub fn get(&self, actor: &str) -> Option<&MentionMatcher> {
         self.matchers.get(actor)

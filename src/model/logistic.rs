@@ -196,6 +196,36 @@ mod single_precision {
 }
 
 impl LinearModel {
+    /// A model from its parameters: `weights` features × `classes`, row by row, and one
+    /// intercept per class.
+    pub(crate) fn from_parts(
+        weights: Vec<f64>,
+        intercept: Vec<f64>,
+        iterations: u64,
+        converged: bool,
+    ) -> Result<Self, String> {
+        let classes = intercept.len();
+        if classes == 0 || !weights.len().is_multiple_of(classes) {
+            return Err(format!("{} weights for {classes} classes", weights.len()));
+        }
+        let weights = Array2::from_shape_vec((weights.len() / classes, classes), weights)
+            .map_err(|err| err.to_string())?;
+        Ok(LinearModel {
+            weights,
+            intercept: Array1::from(intercept),
+            iterations,
+            converged,
+        })
+    }
+
+    /// The weights row by row (feature by feature), then the intercept.
+    pub(crate) fn parameters(&self) -> (impl Iterator<Item = f64> + '_, &[f64]) {
+        (
+            self.weights.iter().copied(),
+            self.intercept.as_slice().unwrap_or(&[]),
+        )
+    }
+
     /// Rounds the parameters to the single precision they are saved in.
     fn rounded(mut self) -> Self {
         let round = |v: &mut f64| *v = f64::from(*v as f32);
