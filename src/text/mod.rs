@@ -14,8 +14,9 @@ use tokenizers::normalizer::Range as NormalizedRange;
 use tokenizers::normalizers::{Lowercase, Sequence, NFKC};
 use tokenizers::pre_tokenizers::bert::BertPreTokenizer;
 use tokenizers::{
-    AddedToken, DecoderWrapper, ModelWrapper, NormalizedString, Normalizer, NormalizerWrapper,
-    PostProcessorWrapper, PreTokenizerWrapper, Tokenizer, TokenizerBuilder,
+    AddedToken, DecoderWrapper, Model, ModelWrapper, NormalizedString, Normalizer,
+    NormalizerWrapper, OffsetReferential, OffsetType, PostProcessorWrapper, PreTokenizer,
+    PreTokenizerWrapper, Tokenizer, TokenizerBuilder,
 };
 
 use crate::error::Error;
@@ -115,7 +116,68 @@ impl TextPipeline {
     }
 
     /// Normalises and tokenises one text.
+    ///
+    /// The pipeline's own steps run one after another (the added tokens split off, the
+    /// normaliser, the pre-tokeniser, the vocabulary), which is what `Tokenizer::encode` does
+    /// without building an `Encoding`; the normalised text comes from the same pass instead of
+    /// a second one. A test compares the two on generated texts ([`Self::tokenize_by_encode`]).
     pub fn tokenize(&self, text: &str) -> Result<TokenizedText, Error> {
+        let tokenizer = &self.tokenizer;
+        let mut pieces = tokenizer
+            .get_added_vocabulary()
+            .extract_and_normalize(tokenizer.get_normalizer(), text);
+        // The whole text normalised: the normalised pieces, and the added tokens (kept as they
+        // are written) normalised on their own; nothing composes across their edges.
+        let mut normalized = String::with_capacity(text.len());
+        for (piece, _, added) in pieces.get_splits(OffsetReferential::Normalized, OffsetType::Byte)
+        {
+            match (added, tokenizer.get_normalizer()) {
+                (Some(_), Some(normalizer)) => {
+                    let mut token = NormalizedString::from(piece);
+                    normalizer.normalize(&mut token).map_err(tokenizer_error)?;
+                    normalized.push_str(token.get());
+                }
+                _ => normalized.push_str(piece),
+            }
+        }
+        if let Some(pre_tokenizer) = tokenizer.get_pre_tokenizer() {
+            pre_tokenizer
+                .pre_tokenize(&mut pieces)
+                .map_err(tokenizer_error)?;
+        }
+        let model = tokenizer.get_model();
+        let splits = pieces.get_splits(OffsetReferential::Original, OffsetType::Byte);
+        let mut tokenized = TokenizedText {
+            normalized,
+            tokens: Vec::with_capacity(splits.len()),
+            words: Vec::with_capacity(splits.len()),
+            offsets: Vec::with_capacity(splits.len()),
+        };
+        for (word, (start, end), added) in splits {
+            let tokens: Vec<&str> = match added {
+                Some(added) => added.iter().map(|token| token.value.as_str()).collect(),
+                None if model.token_to_id(word).is_some() => vec![word],
+                None => vec![UNKNOWN_TOKEN],
+            };
+            for token in tokens {
+                // An unknown word as the text wrote it, lowercased, so features that need no
+                // vocabulary (a sentiment lexicon) still see it.
+                let word = match text.get(start..end) {
+                    Some(word) if token == UNKNOWN_TOKEN => word.to_lowercase(),
+                    _ => token.to_string(),
+                };
+                tokenized.tokens.push(token.to_string());
+                tokenized.words.push(word);
+                tokenized.offsets.push((start, end));
+            }
+        }
+        Ok(tokenized)
+    }
+
+    /// What [`Self::tokenize`] gives, through `Tokenizer::encode` and a second pass of the
+    /// normaliser: the reference its tests compare with.
+    #[cfg(test)]
+    fn tokenize_by_encode(&self, text: &str) -> Result<TokenizedText, Error> {
         let encoding = self
             .tokenizer
             .encode(text, false)
@@ -164,6 +226,8 @@ fn tokenizer_error(err: impl std::fmt::Display) -> Error {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
     fn pipeline() -> TextPipeline {
@@ -217,6 +281,78 @@ mod tests {
             tokenized.tokens,
             ["[TARGET]", "[UNK]", "[OTHER]", "officers"]
         );
+    }
+
+    /// Every text of the test fixtures, the seed article and the project's corpus: each file
+    /// whole and each of its lines.
+    fn fixture_texts() -> Vec<String> {
+        let mut texts = Vec::new();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut folders = vec![
+            root.join("tests/fixtures"),
+            root.join("seeds"),
+            root.join("data"),
+        ];
+        while let Some(folder) = folders.pop() {
+            for entry in std::fs::read_dir(&folder).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    folders.push(path);
+                } else if let Ok(text) = std::fs::read_to_string(&path) {
+                    texts.extend(text.lines().map(str::to_string));
+                    texts.push(text);
+                }
+            }
+        }
+        assert!(texts.len() > 4000, "{} texts", texts.len());
+        texts
+    }
+
+    #[test]
+    fn the_pipeline_steps_give_what_encode_gives_on_every_fixture() {
+        let texts = fixture_texts();
+        let pipeline = TextPipeline::train(&texts, 2).unwrap();
+        for text in &texts {
+            assert_eq!(
+                pipeline.tokenize(text).unwrap(),
+                pipeline.tokenize_by_encode(text).unwrap(),
+                "{text}"
+            );
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        /// The same on generated texts: placeholders and `[UNK]` written in the text, next to
+        /// combining marks, full-width and compatibility characters, odd white space,
+        /// punctuation and other scripts.
+        #[test]
+        fn the_pipeline_steps_give_what_encode_gives(
+            pieces in proptest::collection::vec(
+                prop_oneof![
+                    Just("ICE"), Just("officers"), Just("join"), Just("Trump"), Just("called"),
+                    Just("[TARGET]"), Just("[OTHER]"), Just("[UNK]"), Just("[target]"),
+                    Just(" [TARGET] "), Just("["), Just("]"), Just(" "), Just("  "), Just("\t"),
+                    Just("\n"), Just("\u{a0}"), Just("\u{2009}"), Just("\u{301}"),
+                    Just("\u{338}"), Just("e\u{301}"), Just("é"), Just("ＩＣＥ"), Just("ﬁ"),
+                    Just("Ⅻ"), Just("²"), Just("İ"), Just("Σ"), Just("ΣΑΣ"), Just("ß"),
+                    Just("’"), Just("“"), Just(","), Just("!"), Just("-"), Just("'s"),
+                    Just("中文"), Just("ا"), Just("\u{200d}"), Just("\u{feff}"), Just("0"),
+                    Just("\u{1F600}"), Just("#"), Just("="), Just("<"),
+                ],
+                0..16,
+            ),
+        ) {
+            let text: String = pieces.concat();
+            let pipeline = pipeline();
+            prop_assert_eq!(
+                pipeline.tokenize(&text).unwrap(),
+                pipeline.tokenize_by_encode(&text).unwrap(),
+                "{:?}",
+                text
+            );
+        }
     }
 
     #[test]
