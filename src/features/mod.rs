@@ -12,6 +12,7 @@ mod target;
 mod terms;
 
 use rayon::prelude::*;
+use std::cell::RefCell;
 use std::hash::BuildHasher;
 
 use hashbrown::HashTable;
@@ -26,7 +27,7 @@ use terms::TermSource;
 
 use crate::corpus::Row;
 use crate::error::Error;
-use crate::text::{TextPipeline, TokenizedText};
+use crate::text::{TextPipeline, TokenCache, TokenizedText};
 
 /// One text to featurise, with the actor it is about.
 #[derive(Debug, Clone, Copy)]
@@ -133,12 +134,14 @@ fn locate(
     }
 }
 
-/// Where the known and the unseen actors are mentioned in an example's text and quote, found
-/// once for all the examples that share them (the actors of one statement).
-struct Scanned<'s> {
+/// What the examples that share a text and quote (the actors of one statement) share: where
+/// the known and the unseen actors are mentioned in them, found once, and the pieces of their
+/// masked texts between placeholders, each tokenised once.
+struct Shared<'s> {
     text: (Mentions<'s>, Mentions<'s>),
     quote: Option<(Mentions<'s>, Mentions<'s>)>,
     unseen: &'s UnseenActors,
+    tokens: RefCell<TokenCache>,
 }
 
 /// Feature settings, before fitting.
@@ -315,8 +318,8 @@ impl FeatureParams {
             .par_iter()
             .map(|example| {
                 let mut terms = Vec::new();
-                let scanned = space.scan(example, &unseen);
-                space.each_term(pipeline, example, &scanned, &mut |term| {
+                let shared = space.scan(example, &unseen);
+                space.each_term(pipeline, example, &shared, &mut |term| {
                     terms.push(term.to_string())
                 })?;
                 Ok::<_, Error>(terms)
@@ -460,11 +463,11 @@ impl FeatureSpace {
         let runs: Vec<Vec<Vec<(usize, f64)>>> = examples
             .par_chunk_by(|a, b| a.text == b.text && a.quote == b.quote)
             .map(|run| {
-                let scanned = self.scan(&run[0], &unseen);
+                let shared = self.scan(&run[0], &unseen);
                 run.iter()
                     .map(|example| {
                         let mut columns = Vec::new();
-                        self.each_term(pipeline, example, &scanned, &mut |term| {
+                        self.each_term(pipeline, example, &shared, &mut |term| {
                             if let Some(column) = self.index.column(term) {
                                 columns.push(column);
                             }
@@ -499,10 +502,10 @@ impl FeatureSpace {
         &self,
         pipeline: &TextPipeline,
         example: &Example,
-        scanned: &Scanned,
+        shared: &Shared,
         emit: &mut impl FnMut(&str),
     ) -> Result<(), Error> {
-        self.each_part(pipeline, example, scanned, |part, _, tokenized| {
+        self.each_part(pipeline, example, shared, |part, _, tokenized| {
             self.part_terms(part, tokenized, example.actor, &mut |term, _| emit(term))
         })
     }
@@ -513,38 +516,43 @@ impl FeatureSpace {
         &self,
         pipeline: &TextPipeline,
         example: &Example,
-        scanned: &Scanned,
+        shared: &Shared,
         mut visit: impl FnMut(TextPart, &Masked, &TokenizedText),
     ) -> Result<(), Error> {
-        let masked = self.mask(
-            example,
-            example.text,
-            example.mention,
-            scanned,
-            &scanned.text,
-        );
-        visit(TextPart::Text, &masked, &pipeline.tokenize(&masked.text)?);
-        if let (Some(quote), Some(mentions)) = (example.quote, &scanned.quote) {
-            let masked = self.mask(example, quote, example.quote_mention, scanned, mentions);
-            visit(TextPart::Quote, &masked, &pipeline.tokenize(&masked.text)?);
+        // The placeholders themselves, without the spaces that set them off.
+        let tokenize = |masked: &Masked| {
+            let placeholders: Vec<(usize, usize)> = masked
+                .replacements
+                .iter()
+                .map(|r| (r.masked.0 + 1, r.masked.1 - 1))
+                .collect();
+            let mut cache = shared.tokens.borrow_mut();
+            pipeline.tokenize_around(&masked.text, &placeholders, &mut cache)
+        };
+        let masked = self.mask(example, example.text, example.mention, shared, &shared.text);
+        visit(TextPart::Text, &masked, &tokenize(&masked)?);
+        if let (Some(quote), Some(mentions)) = (example.quote, &shared.quote) {
+            let masked = self.mask(example, quote, example.quote_mention, shared, mentions);
+            visit(TextPart::Quote, &masked, &tokenize(&masked)?);
         }
         Ok(())
     }
 
     /// Where the actors are mentioned in `example`'s text and quote (the quote only when it
     /// is apart from the text); nothing when masking is off.
-    fn scan<'s>(&'s self, example: &Example, unseen: &'s UnseenActors) -> Scanned<'s> {
+    fn scan<'s>(&'s self, example: &Example, unseen: &'s UnseenActors) -> Shared<'s> {
         let find = |text: &str| match self.params.target_mask {
             true => (self.matchers.mentions(text), unseen.mentions(text)),
             false => Default::default(),
         };
-        Scanned {
+        Shared {
             text: find(example.text),
             quote: example
                 .quote
                 .filter(|quote| *quote != example.text)
                 .map(find),
             unseen,
+            tokens: RefCell::default(),
         }
     }
 
@@ -571,10 +579,10 @@ impl FeatureSpace {
         example: &Example,
     ) -> Result<Vec<TermUse>, Error> {
         let unseen = self.unseen(std::slice::from_ref(example));
-        let scanned = self.scan(example, &unseen);
+        let shared = self.scan(example, &unseen);
         let mut columns = Vec::new();
         let mut spans: FxHashMap<u32, Vec<PartSpan>> = FxHashMap::default();
-        self.each_part(pipeline, example, &scanned, |part, masked, tokenized| {
+        self.each_part(pipeline, example, &shared, |part, masked, tokenized| {
             self.part_terms(part, tokenized, example.actor, &mut |term, source| {
                 let Some(column) = self.index.column(term) else {
                     return;
@@ -609,14 +617,14 @@ impl FeatureSpace {
         example: &Example,
         text: &str,
         mention: Option<(usize, usize)>,
-        scanned: &Scanned,
+        shared: &Shared,
         (known, unseen): &(Mentions, Mentions),
     ) -> Masked {
         if !self.params.target_mask {
             return Masked::unmasked(text);
         }
         let has_matcher =
-            |actor: &str| self.matchers.contains(actor) || scanned.unseen.contains(actor);
+            |actor: &str| self.matchers.contains(actor) || shared.unseen.contains(actor);
         let mentions_of = |actor: &str| match self.matchers.contains(actor) {
             true => known.of(actor),
             false => unseen.of(actor),
