@@ -467,6 +467,25 @@ mod weights {
         Ok(view.data())
     }
 
+    fn read_terms(tensors: &SafeTensors, columns: usize) -> Result<Vec<String>, String> {
+        let term_bytes = tensors
+            .tensor(TERMS)
+            .map_err(|err| format!("{TERMS}: {err}"))?;
+        let text = std::str::from_utf8(term_bytes.data())
+            .map_err(|err| format!("{TERMS}: not UTF-8: {err}"))?;
+        let mut terms = Vec::with_capacity(columns);
+        let mut start = 0;
+        for end in words64(tensor(tensors, TERM_ENDS, Dtype::U64, columns)?) {
+            let end = u64::from_le_bytes(end) as usize;
+            let term = text
+                .get(start..end)
+                .ok_or_else(|| format!("{TERM_ENDS}: a term ends at {end}, out of place"))?;
+            terms.push(term.to_string());
+            start = end;
+        }
+        Ok(terms)
+    }
+
     fn floats32(bytes: &[u8]) -> Vec<f64> {
         bytes
             .chunks_exact(4)
@@ -483,26 +502,17 @@ mod weights {
     pub(super) fn read(file: ModelFile, bytes: &[u8]) -> Result<(FeatureSpace, Vec<Head>), String> {
         let tensors = SafeTensors::deserialize(bytes).map_err(|err| err.to_string())?;
         let columns = file.features.columns;
-        let term_bytes = tensors
-            .tensor(TERMS)
-            .map_err(|err| format!("{TERMS}: {err}"))?;
-        let text = std::str::from_utf8(term_bytes.data())
-            .map_err(|err| format!("{TERMS}: not UTF-8: {err}"))?;
-        let mut terms = Vec::with_capacity(columns);
-        let mut start = 0;
-        for end in words64(tensor(&tensors, TERM_ENDS, Dtype::U64, columns)?) {
-            let end = u64::from_le_bytes(end) as usize;
-            let term = text
-                .get(start..end)
-                .ok_or_else(|| format!("{TERM_ENDS}: a term ends at {end}, out of place"))?;
-            terms.push(term.to_string());
-            start = end;
-        }
+        // The actors' matchers take the longest to build: they build while the terms are read.
+        let actors = file.features.actors;
+        let (matchers, terms) = rayon::join(
+            || FeatureSpace::matchers_of(&actors),
+            || read_terms(&tensors, columns),
+        );
         let idf = words64(tensor(&tensors, IDF, Dtype::F64, columns)?)
             .map(f64::from_le_bytes)
             .collect();
         let features =
-            FeatureSpace::from_parts(file.features.params, terms, idf, file.features.actors)?;
+            FeatureSpace::from_parts(file.features.params, terms?, idf, (actors, matchers))?;
         let read_model = |h: usize, actor: Option<usize>, fit: &FitEntry, classes: usize| {
             let (weights, intercept) = names(h, actor);
             LinearModel::from_parts(

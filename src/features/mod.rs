@@ -387,14 +387,28 @@ impl FeatureSpace {
         &self.idf
     }
 
+    /// The matchers a space with these training `actors` uses, built ahead (they take the
+    /// longest to build on load; see [`FeatureSpace::from_parts`]).
+    pub(crate) fn matchers_of(actors: &[String]) -> ActorMatchers {
+        ActorMatchers::new(actors).prepared()
+    }
+
     /// A fitted space from what [`FeatureSpace::terms`], [`FeatureSpace::idf`] and
-    /// [`FeatureSpace::actors`] give, ready to use.
+    /// [`FeatureSpace::actors`] give, and the [`FeatureSpace::matchers_of`] its actors, ready to
+    /// use.
     pub(crate) fn from_parts(
         params: FeatureParams,
         terms: Vec<String>,
         idf: Vec<f64>,
-        actors: Vec<String>,
+        (actors, matchers): (Vec<String>, ActorMatchers),
     ) -> Result<Self, String> {
+        if terms.len() != idf.len() {
+            return Err(format!(
+                "{} feature terms but {} IDF weights",
+                terms.len(),
+                idf.len()
+            ));
+        }
         let mut space = FeatureSpace {
             params,
             terms,
@@ -402,9 +416,10 @@ impl FeatureSpace {
             actors,
             index: TermIndex::default(),
             kinds: Vec::new(),
-            matchers: ActorMatchers::default(),
+            matchers,
         };
-        space.prepare()?;
+        let (index, kinds) = rayon::join(|| TermIndex::new(&space.terms), || space.term_kinds());
+        (space.index, space.kinds) = (index, kinds);
         Ok(space)
     }
 
@@ -420,7 +435,7 @@ impl FeatureSpace {
         // Side by side: loading a model is most of the time to a first answer.
         let ((index, kinds), matchers) = rayon::join(
             || rayon::join(|| TermIndex::new(&self.terms), || self.term_kinds()),
-            || ActorMatchers::new(&self.actors).prepared(),
+            || Self::matchers_of(&self.actors),
         );
         (self.index, self.kinds, self.matchers) = (index, kinds, matchers);
         Ok(())

@@ -246,10 +246,10 @@ pub struct ActorMatchers {
 /// the lowercased text for the others' literals, which says whose expressions to run.
 #[derive(Debug, Clone)]
 struct CombinedScan {
-    /// Every ASCII form; `owners[i]` is the actor (an index into `names`) and the preference
-    /// of form `i`.
+    /// Every distinct ASCII form, lowercased; `owners[i]` are the actors (indices into
+    /// `names`) that have form `i`, each with its preference.
     forms: Option<AhoCorasick>,
-    owners: Vec<(usize, usize)>,
+    owners: Vec<Vec<(usize, usize)>>,
     /// The literals of the actors with other forms; `literal_owners[i]` owns literal `i`.
     literals: Option<AhoCorasick>,
     literal_owners: Vec<usize>,
@@ -260,13 +260,15 @@ struct CombinedScan {
 impl CombinedScan {
     fn new(matchers: &BTreeMap<String, MentionMatcher>) -> Self {
         let names: Vec<String> = matchers.keys().cloned().collect();
-        let (mut forms, mut owners, mut literals, mut literal_owners) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut owners_of: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
+        let (mut literals, mut literal_owners) = (Vec::new(), Vec::new());
         for (actor, matcher) in matchers.values().enumerate() {
             if matcher.forms.iter().all(|(form, _)| form.is_ascii()) {
                 for (preference, (form, _)) in matcher.forms.iter().enumerate() {
-                    forms.push(form.as_str());
-                    owners.push((actor, preference));
+                    owners_of
+                        .entry(form.to_ascii_lowercase())
+                        .or_default()
+                        .push((actor, preference));
                 }
             } else {
                 for literal in matcher.literals() {
@@ -275,11 +277,11 @@ impl CombinedScan {
                 }
             }
         }
-        // Without a scan (should one fail to build) every matcher runs in turn.
-        let forms = AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(forms)
-            .ok();
+        // Without a scan (should one fail to build) every matcher runs in turn. The forms are
+        // searched in the text with ASCII letters lowercased, which keeps every byte offset:
+        // an automaton of lowercase forms builds in half the time of a case-insensitive one.
+        let (forms, owners): (Vec<String>, Vec<_>) = owners_of.into_iter().unzip();
+        let forms = AhoCorasick::new(forms).ok();
         let literals = AhoCorasick::new(literals).ok();
         CombinedScan {
             forms,
@@ -350,13 +352,16 @@ impl ActorMatchers {
             }
             return Mentions(found);
         };
+        let matchers = &matchers;
         let mut candidates: Vec<(usize, usize, usize, usize)> = forms
-            .find_overlapping_iter(text)
-            .filter_map(|m| {
-                let (actor, preference) = scan.owners[m.pattern().as_usize()];
-                matchers[actor]
-                    .accepts(text, preference, m.start(), m.end())
-                    .then_some((actor, m.start(), preference, m.end()))
+            .find_overlapping_iter(&text.to_ascii_lowercase())
+            .flat_map(|m| {
+                scan.owners[m.pattern().as_usize()]
+                    .iter()
+                    .filter(move |&&(actor, preference)| {
+                        matchers[actor].accepts(text, preference, m.start(), m.end())
+                    })
+                    .map(move |&(actor, preference)| (actor, m.start(), preference, m.end()))
             })
             .collect();
         candidates.sort_unstable();
