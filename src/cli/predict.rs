@@ -161,7 +161,12 @@ pub fn run(args: PredictArgs) -> anyhow::Result<ExitCode> {
     let result = predictor.score_all(&files);
     progress.finish();
     result?;
-    Ok(if predictor.failed > 0 {
+    let failed = predictor.failed;
+    drop(predictor);
+    // The process ends here: freeing the model's quarter of a million terms one by one would
+    // take longer than scoring a short article, and the system reclaims them at once.
+    std::mem::forget(model);
+    Ok(if failed > 0 {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
