@@ -13,7 +13,8 @@
 //!   timing, on the whole corpus;
 //! - `tweets`: the 1,249 SemEval-2016 Task A test tweets, one thread, through the `tokenizers`
 //!   crate's own `encode` (the least any pipeline built on the crate pays per row) and through
-//!   [`TextPipeline::tokenize`] (what stance pays: `encode` and the normalised text). It reads
+//!   [`TextPipeline::tokenize`] (what stance pays: the pipeline's steps without an `Encoding`,
+//!   and the normalised text from the same pass). It reads
 //!   `$STANCE_SEMEVAL_TEST`, by default
 //!   `../shared/data/semeval2016-task6/testdata-taskA-all-annotations.txt`, and says so and
 //!   measures nothing when the file is missing. `scripts/benchmark` runs it for its

@@ -20,8 +20,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::corpus::SourceFile;
-use crate::corpus::Task;
+use crate::corpus::{SourceFile, Task};
 use crate::error::Error;
 use crate::eval::Tuning;
 use crate::features::{FeatureParams, FeatureSpace};
@@ -127,19 +126,7 @@ pub struct Metadata {
 
 /// Writes the model folder atomically.
 pub fn save(dir: &Path, model: &StanceModel, metadata: &Metadata) -> Result<(), Error> {
-    let parent = match dir.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&parent).map_err(|err| Error::io(&parent, err))?;
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "model".into());
-    let staging = tempfile::Builder::new()
-        .prefix(&format!(".{name}.new-"))
-        .tempdir_in(&parent)
-        .map_err(|err| Error::io(&parent, err))?;
+    let staging = staging_dir(dir)?;
     write_model(staging.path(), model)?;
     write_json(&staging.path().join(METADATA_FILE), metadata)?;
     replace_dir(staging.keep(), dir)
@@ -187,24 +174,31 @@ fn write_model(dir: &Path, model: &StanceModel) -> Result<(), Error> {
 pub fn upgrade(dir: &Path) -> Result<(), Error> {
     let model = load(dir)?;
     let metadata = fs::read(dir.join(METADATA_FILE)).ok();
-    let parent = match dir.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "model".into());
-    let staging = tempfile::Builder::new()
-        .prefix(&format!(".{name}.new-"))
-        .tempdir_in(&parent)
-        .map_err(|err| Error::io(&parent, err))?;
+    let staging = staging_dir(dir)?;
     write_model(staging.path(), &model)?;
     if let Some(bytes) = metadata {
         let path = staging.path().join(METADATA_FILE);
         fs::write(&path, bytes).map_err(|err| Error::io(&path, err))?;
     }
     replace_dir(staging.keep(), dir)
+}
+
+/// An empty folder beside the model folder `dir` (created with its parents if need be), where
+/// a new model is written before it takes `dir`'s place.
+fn staging_dir(dir: &Path) -> Result<tempfile::TempDir, Error> {
+    let parent = match dir.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent).map_err(|err| Error::io(&parent, err))?;
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "model".into());
+    tempfile::Builder::new()
+        .prefix(&format!(".{name}.new-"))
+        .tempdir_in(&parent)
+        .map_err(|err| Error::io(&parent, err))
 }
 
 /// Moves `new` to `dir`, replacing what was there only once `new` is complete.

@@ -11,11 +11,11 @@ mod lexicon;
 mod target;
 mod terms;
 
-use rayon::prelude::*;
 use std::cell::RefCell;
 use std::hash::BuildHasher;
 
 use hashbrown::HashTable;
+use rayon::prelude::*;
 use rustc_hash::{FxBuildHasher, FxHashMap};
 use serde::{Deserialize, Serialize};
 use sprs::CsMat;
