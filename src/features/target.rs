@@ -237,7 +237,9 @@ fn word_boundary(text: &str, at: usize) -> bool {
 /// text, so masking costs one pass over the text rather than one per actor.
 #[derive(Debug, Clone, Default)]
 pub struct ActorMatchers {
-    matchers: BTreeMap<String, MentionMatcher>,
+    /// Each actor with its matcher, sorted by name without repeats; the combined scan numbers
+    /// the actors by their place here.
+    matchers: Vec<(String, MentionMatcher)>,
     /// The combined scan, built at the first search.
     scan: OnceLock<CombinedScan>,
 }
@@ -246,23 +248,20 @@ pub struct ActorMatchers {
 /// the lowercased text for the others' literals, which says whose expressions to run.
 #[derive(Debug, Clone)]
 struct CombinedScan {
-    /// Every distinct ASCII form, lowercased; `owners[i]` are the actors (indices into
-    /// `names`) that have form `i`, each with its preference.
+    /// Every distinct ASCII form, lowercased; `owners[i]` are the actors (their places in
+    /// [`ActorMatchers`]) that have form `i`, each with its preference.
     forms: Option<AhoCorasick>,
     owners: Vec<Vec<(usize, usize)>>,
     /// The literals of the actors with other forms; `literal_owners[i]` owns literal `i`.
     literals: Option<AhoCorasick>,
     literal_owners: Vec<usize>,
-    /// The actors, in name order.
-    names: Vec<String>,
 }
 
 impl CombinedScan {
-    fn new(matchers: &BTreeMap<String, MentionMatcher>) -> Self {
-        let names: Vec<String> = matchers.keys().cloned().collect();
+    fn new(matchers: &[(String, MentionMatcher)]) -> Self {
         let mut owners_of: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
         let (mut literals, mut literal_owners) = (Vec::new(), Vec::new());
-        for (actor, matcher) in matchers.values().enumerate() {
+        for (actor, (_, matcher)) in matchers.iter().enumerate() {
             if matcher.forms.iter().all(|(form, _)| form.is_ascii()) {
                 for (preference, (form, _)) in matcher.forms.iter().enumerate() {
                     owners_of
@@ -288,7 +287,6 @@ impl CombinedScan {
             owners,
             literals,
             literal_owners,
-            names,
         }
     }
 }
@@ -296,13 +294,17 @@ impl CombinedScan {
 impl ActorMatchers {
     /// Builds the matchers of `actors`.
     pub fn new<S: AsRef<str>>(actors: impl IntoIterator<Item = S>) -> Self {
-        let matchers = actors
+        let mut names: Vec<String> = actors
             .into_iter()
-            .map(|actor| {
-                (
-                    actor.as_ref().to_string(),
-                    MentionMatcher::new(actor.as_ref()),
-                )
+            .map(|actor| actor.as_ref().to_string())
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        let matchers = names
+            .into_iter()
+            .map(|name| {
+                let matcher = MentionMatcher::new(&name);
+                (name, matcher)
             })
             .collect();
         ActorMatchers {
@@ -323,23 +325,26 @@ impl ActorMatchers {
 
     /// The matcher of a known actor.
     pub fn get(&self, actor: &str) -> Option<&MentionMatcher> {
-        self.matchers.get(actor)
+        self.matchers
+            .binary_search_by(|(name, _)| name.as_str().cmp(actor))
+            .ok()
+            .map(|i| &self.matchers[i].1)
     }
 
     /// Whether there is a matcher for `actor`.
     pub fn contains(&self, actor: &str) -> bool {
-        self.matchers.contains_key(actor)
+        self.get(actor).is_some()
     }
 
     /// The mentions of every actor in `text`, as each one's [`MentionMatcher::find`] gives
     /// them; actors not mentioned are left out.
     pub fn mentions(&self, text: &str) -> Mentions<'_> {
-        let scan = self.scan.get_or_init(|| CombinedScan::new(&self.matchers));
-        let matchers: Vec<&MentionMatcher> = self.matchers.values().collect();
+        let scan = self.combined_scan();
+        let matchers = &self.matchers;
         let mut found = BTreeMap::new();
         let mut add = |actor: usize, spans: Vec<(usize, usize)>| {
             if !spans.is_empty() {
-                found.insert(scan.names[actor].as_str(), spans);
+                found.insert(matchers[actor].0.as_str(), spans);
             }
         };
         let Some(forms) = scan
@@ -347,19 +352,20 @@ impl ActorMatchers {
             .as_ref()
             .filter(|_| !text.contains(FOLDS_TO_ASCII))
         else {
-            for (actor, matcher) in matchers.iter().enumerate() {
+            for (actor, (_, matcher)) in matchers.iter().enumerate() {
                 add(actor, matcher.find(text));
             }
             return Mentions(found);
         };
-        let matchers = &matchers;
         let mut candidates: Vec<(usize, usize, usize, usize)> = forms
             .find_overlapping_iter(&text.to_ascii_lowercase())
             .flat_map(|m| {
                 scan.owners[m.pattern().as_usize()]
                     .iter()
                     .filter(move |&&(actor, preference)| {
-                        matchers[actor].accepts(text, preference, m.start(), m.end())
+                        matchers[actor]
+                            .1
+                            .accepts(text, preference, m.start(), m.end())
                     })
                     .map(move |&(actor, preference)| (actor, m.start(), preference, m.end()))
             })
@@ -378,7 +384,7 @@ impl ActorMatchers {
                 .map(|m| scan.literal_owners[m.pattern().as_usize()])
                 .collect();
             for actor in others {
-                add(actor, matchers[actor].find(text));
+                add(actor, matchers[actor].1.find(text));
             }
         }
         Mentions(found)
