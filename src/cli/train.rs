@@ -41,7 +41,7 @@ pub struct TrainArgs {
     /// Inverse regularisation strength C (alpha = 1/C).
     #[arg(long, default_value_t = 10.0, conflicts_with = "cv")]
     pub c: f64,
-    /// Most L-BFGS iterations per model.
+    /// Most solver iterations per model (Newton steps, or L-BFGS iterations).
     #[arg(long, default_value_t = 300)]
     pub max_iter: u64,
     /// Seed of the fold assignment of `--cv` and of the quick choice of actor models;
@@ -51,9 +51,10 @@ pub struct TrainArgs {
     /// Weight rows so every label counts equally (balanced) or not (none).
     #[arg(long, value_enum, default_value_t = ClassWeightArg::Balanced, conflicts_with = "cv")]
     pub class_weight: ClassWeightArg,
-    /// Optimiser: lbfgs on sparse features, or linfa (linfa-logistic, dense; small
-    /// vocabularies, needs --class-weight none).
-    #[arg(long, value_enum, default_value_t = SolverArg::Lbfgs)]
+    /// Optimiser: newton (Newton's method with conjugate gradients, as liblinear) or lbfgs,
+    /// both on sparse features, or linfa (linfa-logistic, dense; small vocabularies, needs
+    /// --class-weight none).
+    #[arg(long, value_enum, default_value_t = SolverArg::Newton)]
     pub solver: SolverArg,
     /// One model shared by all actors, or also one per actor (unseen actors use the shared
     /// one). `auto` chooses by a quick cross-validation when every actor has
@@ -239,6 +240,8 @@ pub enum KindNormArg {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SolverArg {
+    /// Newton's method with conjugate gradients on the sparse matrix.
+    Newton,
     /// L-BFGS on the sparse matrix.
     Lbfgs,
     /// linfa-logistic on a dense copy.
@@ -253,6 +256,7 @@ impl TrainArgs {
             .max_iterations(self.max_iter)
             .class_weight(self.class_weight.into())
             .solver(match self.solver {
+                SolverArg::Newton => Solver::Newton,
                 SolverArg::Lbfgs => Solver::Lbfgs,
                 SolverArg::Linfa => Solver::Linfa,
             });

@@ -1,8 +1,9 @@
 //! Multinomial logistic regression on sparse features.
 //!
 //! The objective is linfa-logistic's: summed (here sample-weighted) log-loss plus
-//! `alpha / 2 * ||W||^2` with `alpha = 1 / C` and the intercept unpenalised, minimised by the
-//! same `argmin` L-BFGS with More-Thuente line search that linfa-logistic uses. Unlike
+//! `alpha / 2 * ||W||^2` with `alpha = 1 / C` and the intercept unpenalised ([`super::objective`]),
+//! minimised by Newton's method with conjugate gradients ([`super::newton`]) or by the same
+//! `argmin` L-BFGS with More-Thuente line search that linfa-logistic uses. Unlike
 //! linfa-logistic it never densifies the features and it honours sample weights, which
 //! `--class-weight balanced` needs. `Solver::Linfa` trains through linfa-logistic itself, as
 //! the reference.
@@ -15,11 +16,12 @@ use argmin::solver::quasinewton::LBFGS;
 use linfa::dataset::{DatasetBase, Records};
 use linfa::traits::{Fit, Predict, PredictInplace};
 use linfa::ParamGuard;
-use ndarray::{s, Array1, Array2, ArrayView2, Axis};
-use rayon::prelude::*;
+use ndarray::{s, Array1, Array2, Axis};
 use serde::{Deserialize, Serialize};
 use sprs::CsMat;
 
+use super::newton::{self, Solution};
+use super::objective::{sparse_dot, Objective, Point};
 use crate::error::Error;
 use crate::features::FeatureMatrix;
 
@@ -38,8 +40,11 @@ pub enum ClassWeight {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Solver {
-    /// L-BFGS on the sparse matrix (the default).
+    /// Newton's method with preconditioned conjugate gradients on the sparse matrix, as
+    /// liblinear (the default; see [`super::newton`]).
     #[default]
+    Newton,
+    /// L-BFGS on the sparse matrix, with the More-Thuente line search linfa-logistic uses.
     Lbfgs,
     /// linfa-logistic's `MultiLogisticRegression` on a dense copy: the reference, for small
     /// vocabularies; it cannot weight rows.
@@ -67,7 +72,7 @@ impl Default for LogisticParams {
             max_iterations: 300,
             gradient_tolerance: 1e-4,
             class_weight: ClassWeight::Balanced,
-            solver: Solver::Lbfgs,
+            solver: Solver::Newton,
         })
     }
 }
@@ -79,7 +84,7 @@ impl LogisticParams {
         self
     }
 
-    /// Most L-BFGS iterations. Default 300.
+    /// Most iterations of the solver (Newton steps or L-BFGS iterations). Default 300.
     pub fn max_iterations(mut self, max_iterations: u64) -> Self {
         self.0.max_iterations = max_iterations;
         self
@@ -98,7 +103,7 @@ impl LogisticParams {
         self
     }
 
-    /// Optimiser. Default [`Solver::Lbfgs`].
+    /// Optimiser. Default [`Solver::Newton`].
     pub fn solver(mut self, solver: Solver) -> Self {
         self.0.solver = solver;
         self
@@ -167,7 +172,7 @@ pub struct LinearModel {
     /// One per class.
     #[serde(with = "single_precision")]
     pub intercept: Array1<f64>,
-    /// L-BFGS iterations used.
+    /// Solver iterations used.
     pub iterations: u64,
     /// Whether the solver met its tolerance before `max_iterations`.
     pub converged: bool,
@@ -267,7 +272,7 @@ impl Fit<FeatureMatrix, Array2<f64>, Error> for ValidLogisticParams {
         }
         let weights = self.row_weights(dataset);
         let model = match self.solver {
-            Solver::Lbfgs => self.fit_sparse(&x.matrix, y, weights)?,
+            Solver::Newton | Solver::Lbfgs => self.fit_sparse(&x.matrix, y, weights)?,
             Solver::Linfa => self.fit_linfa(&x.matrix, y)?,
         };
         Ok(model.rounded())
@@ -338,48 +343,23 @@ impl ValidLogisticParams {
         y: &Array2<f64>,
         weights: Array1<f64>,
     ) -> Result<LinearModel, Error> {
-        let (n_features, n_classes) = (x.cols(), y.ncols());
-        let problem = Problem {
-            x,
-            xt: x.transpose_view().to_csr(),
-            y,
-            weights,
-            alpha: 1.0 / self.c,
-            n_features,
-            n_classes,
-            cache: RefCell::new(None),
-        };
+        let n_features = x.cols();
+        let row_weights = weights.as_slice().expect("a fresh array is contiguous");
+        let objective = Objective::new(x, y, row_weights, 1.0 / self.c);
         // The tolerance is per unit of row weight, as scikit-learn scales its loss per row, so
         // the same setting stops at the same precision whatever the data's size.
-        let total_weight: f64 = problem.weights.sum();
-        let solver = LBFGS::new(MoreThuenteLineSearch::new(), 10)
-            .with_tolerance_grad(self.gradient_tolerance * total_weight.max(1.0))
-            .map_err(solver_error)?;
-        let init = Array1::<f64>::zeros((n_features + 1) * n_classes);
-        let result = Executor::new(problem, solver)
-            .configure(|state| state.param(init).max_iters(self.max_iterations))
-            .run()
-            .map_err(solver_error)?;
-        let state = result.state();
-        let converged = !matches!(
-            state.get_termination_status(),
-            TerminationStatus::Terminated(TerminationReason::MaxItersReached)
-        );
-        let iterations = state.get_iter();
-        let params = state
-            .get_best_param()
-            .cloned()
-            .ok_or_else(|| Error::Model {
-                message: "the solver returned no parameters".into(),
-            })?;
-        let params = params
-            .into_shape_with_order((n_features + 1, n_classes))
+        let tolerance = self.gradient_tolerance * weights.sum().max(1.0);
+        let solution = match self.solver {
+            Solver::Lbfgs => lbfgs(objective, tolerance, self.max_iterations)?,
+            _ => newton::minimise(&objective, tolerance, self.max_iterations),
+        };
+        let params = Array2::from_shape_vec((n_features + 1, y.ncols()), solution.params)
             .map_err(solver_error)?;
         Ok(LinearModel {
             weights: params.slice(s![..n_features, ..]).to_owned(),
             intercept: params.row(n_features).to_owned(),
-            iterations,
-            converged,
+            iterations: solution.iterations,
+            converged: solution.converged,
         })
     }
 
@@ -480,39 +460,6 @@ pub fn argmax(values: impl Iterator<Item = f64>) -> usize {
     best.0
 }
 
-/// `x · w` for a CSR `x` and a thin row-major `w`, rows in parallel.
-///
-/// sprs multiplies by fewer than eight columns column by column, striding through `w`; with
-/// two or three labels this row-major loop is several times faster. Each output row is one
-/// thread's sum in a fixed order, so results do not depend on the thread count.
-pub fn sparse_dot(x: &CsMat<f64>, w: ArrayView2<f64>) -> Array2<f64> {
-    let k = w.ncols();
-    let mut out = Array2::zeros((x.rows(), k));
-    let w = w.as_standard_layout();
-    let (Some(weights), Some(slots)) = (w.as_slice(), out.as_slice_mut()) else {
-        unreachable!("both arrays are in standard layout");
-    };
-    let indptr = x.indptr();
-    let indptr = indptr.raw_storage();
-    let (indices, data) = (x.indices(), x.data());
-    const ROWS_PER_TASK: usize = 256;
-    slots
-        .par_chunks_mut(ROWS_PER_TASK * k.max(1))
-        .enumerate()
-        .for_each(|(chunk, block)| {
-            for (r, out_row) in block.chunks_mut(k.max(1)).enumerate() {
-                let i = chunk * ROWS_PER_TASK + r;
-                for p in indptr[i]..indptr[i + 1] {
-                    let (value, row) = (data[p], &weights[indices[p] * k..(indices[p] + 1) * k]);
-                    for (o, w) in out_row.iter_mut().zip(row) {
-                        *o += value * w;
-                    }
-                }
-            }
-        });
-    out
-}
-
 fn softmax_rows(scores: &mut Array2<f64>) {
     for mut row in scores.rows_mut() {
         let max = row.fold(f64::NEG_INFINITY, |m, &v| m.max(v));
@@ -522,47 +469,52 @@ fn softmax_rows(scores: &mut Array2<f64>) {
     }
 }
 
-/// The optimisation problem over the flattened `(features + 1) × classes` parameters, the
-/// intercept in the last row.
+/// Minimises `objective` with argmin's L-BFGS (memory 10, More-Thuente line search).
+fn lbfgs(objective: Objective, tolerance: f64, max_iterations: u64) -> Result<Solution, Error> {
+    let init = Array1::<f64>::zeros(objective.len());
+    let solver = LBFGS::new(MoreThuenteLineSearch::new(), 10)
+        .with_tolerance_grad(tolerance)
+        .map_err(solver_error)?;
+    let problem = Problem {
+        objective,
+        cache: RefCell::new(None),
+    };
+    let result = Executor::new(problem, solver)
+        .configure(|state| state.param(init).max_iters(max_iterations))
+        .run()
+        .map_err(solver_error)?;
+    let state = result.state();
+    let converged = !matches!(
+        state.get_termination_status(),
+        TerminationStatus::Terminated(TerminationReason::MaxItersReached)
+    );
+    let params = state.get_best_param().ok_or_else(|| Error::Model {
+        message: "the solver returned no parameters".into(),
+    })?;
+    Ok(Solution {
+        params: params.to_vec(),
+        iterations: state.get_iter(),
+        converged,
+    })
+}
+
+/// The objective as argmin's L-BFGS sees it.
 struct Problem<'a> {
-    x: &'a CsMat<f64>,
-    xt: CsMat<f64>,
-    y: &'a Array2<f64>,
-    weights: Array1<f64>,
-    alpha: f64,
-    n_features: usize,
-    n_classes: usize,
-    /// The last parameters and their log-probabilities: L-BFGS asks for the cost and the
-    /// gradient at the same point, and the product with X is most of the work.
-    cache: RefCell<Option<(Array1<f64>, Array2<f64>)>>,
+    objective: Objective<'a>,
+    /// The last parameters and their point: L-BFGS asks for the cost and the gradient at
+    /// the same point, and the product with X is most of the work.
+    cache: RefCell<Option<(Array1<f64>, Point)>>,
 }
 
 impl Problem<'_> {
-    fn split<'p>(&self, params: &'p Array1<f64>) -> (ArrayView2<'p, f64>, ArrayView2<'p, f64>) {
-        let matrix = params
-            .view()
-            .into_shape_with_order((self.n_features + 1, self.n_classes))
-            .expect("parameter length is (features + 1) * classes");
-        matrix.split_at(Axis(0), self.n_features)
-    }
-
-    /// Log-probabilities, rows × classes.
-    fn log_probabilities(&self, params: &Array1<f64>) -> Array2<f64> {
-        if let Some((cached, log_prob)) = self.cache.borrow().as_ref() {
-            if cached == params {
-                return log_prob.clone();
-            }
+    fn with_point<T>(&self, params: &Array1<f64>, then: impl FnOnce(&Point) -> T) -> T {
+        let mut cache = self.cache.borrow_mut();
+        if !matches!(cache.as_ref(), Some((cached, _)) if cached == params) {
+            let slice = params.as_slice().expect("argmin's vectors are contiguous");
+            let point = self.objective.point(slice, self.objective.scores(slice));
+            *cache = Some((params.clone(), point));
         }
-        let (w, b) = self.split(params);
-        let mut scores = sparse_dot(self.x, w);
-        scores += &b.row(0);
-        for mut row in scores.rows_mut() {
-            let max = row.fold(f64::NEG_INFINITY, |m, &v| m.max(v));
-            let log_sum = max + row.iter().map(|v| (v - max).exp()).sum::<f64>().ln();
-            row -= log_sum;
-        }
-        *self.cache.borrow_mut() = Some((params.clone(), scores.clone()));
-        scores
+        then(&cache.as_ref().expect("just filled").1)
     }
 }
 
@@ -571,16 +523,7 @@ impl CostFunction for Problem<'_> {
     type Output = f64;
 
     fn cost(&self, params: &Array1<f64>) -> Result<f64, argmin::core::Error> {
-        let log_prob = self.log_probabilities(params);
-        let loss: f64 = log_prob
-            .rows()
-            .into_iter()
-            .zip(self.y.rows())
-            .zip(&self.weights)
-            .map(|((lp, y), w)| -w * lp.dot(&y))
-            .sum();
-        let (w, _) = self.split(params);
-        Ok(loss + 0.5 * self.alpha * w.iter().map(|v| v * v).sum::<f64>())
+        Ok(self.with_point(params, |point| point.value))
     }
 }
 
@@ -589,19 +532,15 @@ impl Gradient for Problem<'_> {
     type Gradient = Array1<f64>;
 
     fn gradient(&self, params: &Array1<f64>) -> Result<Array1<f64>, argmin::core::Error> {
-        let mut diff = self.log_probabilities(params).mapv_into(f64::exp);
-        diff -= self.y;
-        diff *= &self.weights.view().insert_axis(Axis(1));
-        let (w, _) = self.split(params);
-        let mut gradient = Array2::zeros((self.n_features + 1, self.n_classes));
-        let dw = sparse_dot(&self.xt, diff.view()) + &(&w * self.alpha);
-        gradient.slice_mut(s![..self.n_features, ..]).assign(&dw);
-        gradient
-            .row_mut(self.n_features)
-            .assign(&diff.sum_axis(Axis(0)));
-        Ok(gradient
-            .into_shape_with_order(params.len())
-            .expect("same length"))
+        let slice = params.as_slice().expect("argmin's vectors are contiguous");
+        let mut gradient = Array1::zeros(params.len());
+        let out = gradient
+            .as_slice_mut()
+            .expect("a fresh array is contiguous");
+        self.with_point(params, |point| {
+            self.objective.gradient(slice, &point.probabilities, out)
+        });
+        Ok(gradient)
     }
 }
 
@@ -640,77 +579,39 @@ mod tests {
     }
 
     #[test]
-    fn sparse_lbfgs_matches_linfa_logistic() {
+    fn sparse_solvers_match_linfa_logistic() {
         let (x, y) = problem();
         let params = LogisticParams::default()
             .c(2.0)
             .class_weight(ClassWeight::None)
             .gradient_tolerance(1e-8);
         let dataset = DatasetBase::new(x.clone(), y.clone());
-        let ours = params.check().unwrap().fit(&dataset).unwrap();
         let linfa = params
             .solver(Solver::Linfa)
             .check()
             .unwrap()
             .fit(&dataset)
             .unwrap();
-        let (a, b) = (
-            objective(&ours, &x, &y, 2.0),
-            objective(&linfa, &x, &y, 2.0),
-        );
+        for solver in [Solver::Newton, Solver::Lbfgs] {
+            let ours = params
+                .solver(solver)
+                .check()
+                .unwrap()
+                .fit(&dataset)
+                .unwrap();
+            agrees_with(&ours, &linfa, &x, &y);
+        }
+    }
+
+    fn agrees_with(ours: &LinearModel, linfa: &LinearModel, x: &FeatureMatrix, y: &Array2<f64>) {
+        let (a, b) = (objective(ours, x, y, 2.0), objective(linfa, x, y, 2.0));
         assert!((a - b).abs() < 1e-4 * a.abs(), "objectives {a} and {b}");
-        let predicted: Array1<usize> = ours.predict(&x);
-        let reference: Array1<usize> = linfa.predict(&x);
+        let predicted: Array1<usize> = ours.predict(x);
+        let reference: Array1<usize> = linfa.predict(x);
         assert_eq!(predicted, reference);
-        let diff = (&ours.probabilities(&x) - &linfa.probabilities(&x)).mapv(f64::abs);
+        let diff = (&ours.probabilities(x) - &linfa.probabilities(x)).mapv(f64::abs);
         assert!(diff.iter().all(|&d| d < 1e-3), "{diff}");
         assert!(ours.converged);
-    }
-
-    #[test]
-    fn sparse_dot_matches_sprs() {
-        let (x, _) = problem();
-        let w = Array2::from_shape_fn((3, 2), |(i, j)| (i * 2 + j) as f64 - 2.5);
-        assert_eq!(sparse_dot(&x.matrix, w.view()), &x.matrix * &w);
-        let t = w.t();
-        assert_eq!(
-            sparse_dot(
-                &x.matrix.transpose_view().to_csr(),
-                x.matrix.to_dense().view()
-            )
-            .dim(),
-            (3, 3)
-        );
-        assert_eq!(sparse_dot(&CsMat::zero((0, 2)), t.view()).dim(), (0, 3));
-    }
-
-    #[test]
-    fn gradient_matches_finite_differences() {
-        let (x, y) = problem();
-        let problem = Problem {
-            x: &x.matrix,
-            xt: x.matrix.transpose_view().to_csr(),
-            y: &y,
-            weights: array![1.0, 2.0, 1.0, 0.5, 1.0, 1.0, 3.0, 1.0],
-            alpha: 0.3,
-            n_features: 3,
-            n_classes: 3,
-            cache: RefCell::new(None),
-        };
-        let params = Array1::from_iter((0..12).map(|i| (i as f64 * 0.37).sin()));
-        let gradient = problem.gradient(&params).unwrap();
-        for i in 0..params.len() {
-            let mut plus = params.clone();
-            let mut minus = params.clone();
-            plus[i] += 1e-6;
-            minus[i] -= 1e-6;
-            let numeric = (problem.cost(&plus).unwrap() - problem.cost(&minus).unwrap()) / 2e-6;
-            assert!(
-                (numeric - gradient[i]).abs() < 1e-5,
-                "{i}: {numeric} vs {}",
-                gradient[i]
-            );
-        }
     }
 
     #[test]

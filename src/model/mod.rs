@@ -9,6 +9,8 @@
 pub mod calibrate;
 pub mod explain;
 pub mod logistic;
+mod newton;
+mod objective;
 
 use std::collections::BTreeMap;
 
