@@ -11,6 +11,7 @@ mod lexicon;
 mod target;
 mod terms;
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::hash::BuildHasher;
 
@@ -18,7 +19,7 @@ use hashbrown::HashTable;
 use rayon::prelude::*;
 use rustc_hash::{FxBuildHasher, FxHashMap};
 use serde::{Deserialize, Serialize};
-use sprs::CsMat;
+use sprs::CsMatI;
 
 pub use target::{mask_mentions, ActorMatchers, Masked, MentionMatcher, Mentions, UnseenActors};
 pub use terms::{NgramRange, TermKind, TermSettings};
@@ -253,11 +254,19 @@ fn hash_term(term: &str) -> u64 {
     FxBuildHasher.hash_one(term)
 }
 
+/// The compressed rows of a [`FeatureMatrix`]: single-precision values and 32-bit column
+/// indices, 8 bytes a stored value, half of `f64` and `usize`.
+pub(crate) type SparseRows = CsMatI<f32, u32, usize>;
+
 /// Rows of sparse features, one per example (CSR).
+///
+/// Values are stored in single precision (products with them sum in double precision): a
+/// million tweets of character n-grams are several hundred million stored values, and the
+/// matrix is what training memory scales with.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FeatureMatrix {
     /// The rows, L2-normalised.
-    pub matrix: CsMat<f64>,
+    pub(crate) matrix: SparseRows,
 }
 
 impl FeatureMatrix {
@@ -271,8 +280,11 @@ impl FeatureMatrix {
         self.matrix.cols()
     }
 
-    /// The rows at `indices`, in that order.
-    pub fn select_rows(&self, indices: &[usize]) -> FeatureMatrix {
+    /// The rows at `indices`, in that order: borrowed when they are all the rows in order.
+    pub fn select_rows(&self, indices: &[usize]) -> Cow<'_, FeatureMatrix> {
+        if indices.len() == self.rows() && indices.iter().enumerate().all(|(i, &row)| i == row) {
+            return Cow::Borrowed(self);
+        }
         let mut indptr = Vec::with_capacity(indices.len() + 1);
         let (mut columns, mut values) = (Vec::new(), Vec::new());
         indptr.push(0);
@@ -283,9 +295,70 @@ impl FeatureMatrix {
             }
             indptr.push(columns.len());
         }
-        FeatureMatrix {
-            matrix: CsMat::new((indices.len(), self.cols()), indptr, columns, values),
+        Cow::Owned(FeatureMatrix {
+            matrix: CsMatI::new((indices.len(), self.cols()), indptr, columns, values),
+        })
+    }
+}
+
+#[cfg(test)]
+impl FeatureMatrix {
+    /// The nonzero entries of a dense matrix.
+    pub(crate) fn from_dense(dense: ndarray::ArrayView2<f64>) -> FeatureMatrix {
+        let mut rows = RowsBuilder::new(dense.ncols()).unwrap();
+        for row in dense.rows() {
+            rows.push_row(row.iter().copied().enumerate().filter(|&(_, v)| v != 0.0));
         }
+        rows.finish().unwrap()
+    }
+}
+
+/// `value` as a [`FeatureMatrix`] stores it: rounded to single precision.
+pub(crate) fn stored(value: f64) -> f64 {
+    f64::from(value as f32)
+}
+
+/// Builds a [`FeatureMatrix`] row by row, rounding the values to single precision.
+pub(crate) struct RowsBuilder {
+    cols: usize,
+    indptr: Vec<usize>,
+    indices: Vec<u32>,
+    data: Vec<f32>,
+}
+
+impl RowsBuilder {
+    /// An empty matrix of `cols` columns; more columns than 32-bit indices reach is an error.
+    pub(crate) fn new(cols: usize) -> Result<Self, Error> {
+        if u32::try_from(cols).is_err() {
+            return Err(Error::Model {
+                message: format!("{cols} feature columns; at most {} are supported", u32::MAX),
+            });
+        }
+        Ok(RowsBuilder {
+            cols,
+            indptr: vec![0],
+            indices: Vec::new(),
+            data: Vec::new(),
+        })
+    }
+
+    /// Appends a row of `(column, value)` in increasing column order.
+    pub(crate) fn push_row(&mut self, row: impl IntoIterator<Item = (usize, f64)>) {
+        for (column, value) in row {
+            self.indices.push(column as u32);
+            self.data.push(stored(value) as f32);
+        }
+        self.indptr.push(self.indices.len());
+    }
+
+    pub(crate) fn finish(self) -> Result<FeatureMatrix, Error> {
+        let shape = (self.indptr.len() - 1, self.cols);
+        let matrix = CsMatI::try_new(shape, self.indptr, self.indices, self.data).map_err(
+            |(_, _, _, err)| Error::Model {
+                message: format!("internal error building the feature matrix: {err}"),
+            },
+        )?;
+        Ok(FeatureMatrix { matrix })
     }
 }
 
@@ -314,35 +387,37 @@ impl FeatureParams {
         // order of the merge.
         // Every training actor is known; only other actors and aliases may need a matcher.
         let unseen = space.unseen(examples);
-        let document_frequency: FxHashMap<String, usize> = examples
+        type Counts = hashbrown::HashMap<String, usize, FxBuildHasher>;
+        let document_frequency: Counts = examples
             .par_iter()
-            .map(|example| {
-                let mut terms = Vec::new();
-                let shared = space.scan(example, &unseen);
-                space.each_term(pipeline, example, &shared, &mut |term| {
-                    terms.push(term.to_string())
-                })?;
-                Ok::<_, Error>(terms)
-            })
             .try_fold(
-                FxHashMap::default,
-                |mut counts: FxHashMap<String, usize>, terms| {
-                    let mut terms = terms?;
-                    terms.sort_unstable();
-                    terms.dedup();
-                    for term in terms {
-                        *counts.entry(term).or_default() += 1;
+                || (Counts::default(), String::new(), Vec::new()),
+                |(mut counts, mut arena, mut spans), example| {
+                    // The example's terms, end to end in one string, each counted once; a
+                    // term is copied into a key of its own only the first time it is seen.
+                    arena.clear();
+                    spans.clear();
+                    let shared = space.scan(example, &unseen);
+                    space.each_term(pipeline, example, &shared, &mut |term| {
+                        let start = arena.len();
+                        arena.push_str(term);
+                        spans.push(start..arena.len());
+                    })?;
+                    spans.sort_unstable_by(|a, b| arena[a.clone()].cmp(&arena[b.clone()]));
+                    spans.dedup_by(|a, b| arena[a.clone()] == arena[b.clone()]);
+                    for span in &spans {
+                        *counts.entry_ref(&arena[span.clone()]).or_default() += 1;
                     }
-                    Ok::<_, Error>(counts)
+                    Ok::<_, Error>((counts, arena, spans))
                 },
             )
-            .try_reduce(FxHashMap::default, |mut a, b| {
-                let (small, large) = if a.len() < b.len() { (a, b) } else { (b, a) };
-                a = large;
+            .map(|folded| folded.map(|(counts, _, _)| counts))
+            .try_reduce(Counts::default, |a, b| {
+                let (small, mut large) = if a.len() < b.len() { (a, b) } else { (b, a) };
                 for (term, count) in small {
-                    *a.entry(term).or_default() += count;
+                    *large.entry(term).or_default() += count;
                 }
-                Ok(a)
+                Ok(large)
             })?;
         let mut kept: Vec<(String, usize)> = document_frequency
             .into_iter()
@@ -475,41 +550,33 @@ impl FeatureSpace {
         let unseen = self.unseen(examples);
         // The examples of one text (the actors of one statement) share its scan for mentions.
         // Each term lives only until it is looked up.
-        let runs: Vec<Vec<Vec<(usize, f64)>>> = examples
-            .par_chunk_by(|a, b| a.text == b.text && a.quote == b.quote)
-            .map(|run| {
-                let shared = self.scan(&run[0], &unseen);
-                run.iter()
-                    .map(|example| {
-                        let mut columns = Vec::new();
-                        self.each_term(pipeline, example, &shared, &mut |term| {
-                            if let Some(column) = self.index.column(term) {
-                                columns.push(column);
-                            }
-                        })?;
-                        Ok(self.weigh(columns))
-                    })
-                    .collect::<Result<_, Error>>()
-            })
-            .collect::<Result<_, Error>>()?;
-        let rows = runs.into_iter().flatten();
-        let mut indptr = Vec::with_capacity(examples.len() + 1);
-        let mut indices = Vec::new();
-        let mut data = Vec::new();
-        indptr.push(0);
-        for row in rows {
-            for (column, value) in row {
-                indices.push(column);
-                data.push(value);
-            }
-            indptr.push(indices.len());
+        let mut rows = RowsBuilder::new(self.len())?;
+        // A block of examples at a time, so that only one block's rows are ever held apart
+        // from the matrix.
+        const EXAMPLES_PER_BLOCK: usize = 16_384;
+        for block in examples.chunks(EXAMPLES_PER_BLOCK) {
+            let runs: Vec<Vec<Vec<(usize, f64)>>> = block
+                .par_chunk_by(|a, b| a.text == b.text && a.quote == b.quote)
+                .map(|run| {
+                    let shared = self.scan(&run[0], &unseen);
+                    run.iter()
+                        .map(|example| {
+                            let mut columns = Vec::new();
+                            self.each_term(pipeline, example, &shared, &mut |term| {
+                                if let Some(column) = self.index.column(term) {
+                                    columns.push(column);
+                                }
+                            })?;
+                            Ok(self.weigh(columns))
+                        })
+                        .collect::<Result<_, Error>>()
+                })
+                .collect::<Result<_, Error>>()?;
+            runs.into_iter()
+                .flatten()
+                .for_each(|row| rows.push_row(row));
         }
-        let matrix = CsMat::try_new((examples.len(), self.len()), indptr, indices, data).map_err(
-            |(_, _, _, err)| Error::Model {
-                message: format!("internal error building the feature matrix: {err}"),
-            },
-        )?;
-        Ok(FeatureMatrix { matrix })
+        rows.finish()
     }
 
     /// Gives every term of `example` to `emit`, repeats included.
@@ -740,7 +807,7 @@ mod tests {
         let row = matrix.matrix.outer_view(0).unwrap();
         row.indices()
             .iter()
-            .map(|&c| space.terms()[c].as_str())
+            .map(|&c| space.terms()[c as usize].as_str())
             .collect()
     }
 
@@ -777,7 +844,7 @@ mod tests {
             .outer_view(0)
             .unwrap()
             .iter()
-            .map(|(c, &v)| (c, v))
+            .map(|(c, &v)| (c, f64::from(v)))
             .collect();
         assert_eq!(row.len(), 2);
         assert!((row[0].1 - 0.32936389).abs() < 1e-7, "{row:?}");
@@ -786,7 +853,7 @@ mod tests {
             .outer_view(1)
             .unwrap()
             .iter()
-            .map(|(_, &v)| v)
+            .map(|(_, &v)| f64::from(v))
             .collect();
         assert!((row1[0] - 0.50854232).abs() < 1e-7 && (row1[1] - 0.861037).abs() < 1e-6);
         // Row 2 has only "a": unit length.
@@ -794,7 +861,7 @@ mod tests {
             .outer_view(2)
             .unwrap()
             .iter()
-            .map(|(_, &v)| v)
+            .map(|(_, &v)| f64::from(v))
             .collect();
         assert_eq!(row2, [1.0]);
     }
@@ -928,18 +995,19 @@ mod tests {
             let space = params.fit(&pipeline, &[example]).unwrap();
             let matrix = space.transform(&pipeline, &[example]).unwrap();
             let row = matrix.matrix.outer_view(0).unwrap();
-            let total: f64 = row.iter().map(|(_, v)| v * v).sum();
+            let total: f64 = row.iter().map(|(_, &v)| f64::from(v).powi(2)).sum();
             let quote: f64 = row
                 .iter()
                 .filter(|&(c, _)| space.terms()[c].starts_with("q:"))
-                .map(|(_, v)| v * v)
+                .map(|(_, &v)| f64::from(v).powi(2))
                 .sum();
-            assert!((total - 1.0).abs() < 1e-12);
+            // Values are stored in single precision.
+            assert!((total - 1.0).abs() < 1e-6);
             quote
         };
         // 2 quote terms against 9 words, all of one IDF: 2/11 of the length without it.
-        assert!((quote_share(false) - 2.0 / 11.0).abs() < 1e-12);
-        assert!((quote_share(true) - 0.5).abs() < 1e-12);
+        assert!((quote_share(false) - 2.0 / 11.0).abs() < 1e-6);
+        assert!((quote_share(true) - 0.5).abs() < 1e-6);
     }
 
     #[test]

@@ -13,10 +13,9 @@ use serde::Serialize;
 use super::{argmax, calibrate, Head, StanceModel};
 use crate::corpus::{locate_in_model_text, Row, Task, TextField};
 use crate::error::Error;
-use sprs::CsMat;
 
 use crate::features::{
-    Example, FeatureMatrix, FeatureSpace, PartSpan, TermKind, TermUse, TextPart,
+    stored, Example, FeatureSpace, PartSpan, RowsBuilder, TermKind, TermUse, TextPart,
 };
 
 /// One head's answer for one (statement, actor) pair, explained.
@@ -133,11 +132,9 @@ fn explain_head(
 ) -> Explanation {
     let model = head.model_for(actor);
     // The probabilities as `predict` computes them, from the same row.
-    let (columns, values): (Vec<usize>, Vec<f64>) =
-        row.iter().map(|term| (term.column, term.value)).unzip();
-    let matrix = FeatureMatrix {
-        matrix: CsMat::new((1, features.len()), vec![0, row.len()], columns, values),
-    };
+    let mut rows = RowsBuilder::new(features.len()).expect("the space's own column count");
+    rows.push_row(row.iter().map(|term| (term.column, term.value)));
+    let matrix = rows.finish().expect("one row of the space's columns");
     let mut probabilities = model.probabilities(&matrix).row(0).to_vec();
     calibrate::apply_temperature(&mut probabilities, head.temperature);
     let label = argmax(probabilities.iter().copied());
@@ -153,7 +150,7 @@ fn explain_head(
         |column: usize| (model.weights[[column, label]] - model.weights[[column, versus]]) / t;
     let mut contributions: Vec<(f64, &TermUse)> = row
         .iter()
-        .map(|term| (term.value * share(term.column), term))
+        .map(|term| (stored(term.value) * share(term.column), term))
         .collect();
     contributions.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.column.cmp(&b.1.column)));
     let listed = contributions

@@ -8,6 +8,7 @@
 //! `--class-weight balanced` needs. `Solver::Linfa` trains through linfa-logistic itself, as
 //! the reference.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 
 use argmin::core::{CostFunction, Executor, Gradient, State, TerminationReason, TerminationStatus};
@@ -18,12 +19,11 @@ use linfa::traits::{Fit, Predict, PredictInplace};
 use linfa::ParamGuard;
 use ndarray::{s, Array1, Array2, Axis};
 use serde::{Deserialize, Serialize};
-use sprs::CsMat;
 
 use super::newton::{self, Solution};
 use super::objective::{sparse_dot, Objective, Point};
 use crate::error::Error;
-use crate::features::FeatureMatrix;
+use crate::features::{FeatureMatrix, SparseRows};
 
 /// How rows are weighted in the loss.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -240,6 +240,16 @@ impl LinearModel {
     }
 }
 
+/// The rows a model trains on: the whole feature matrix borrowed, or a selection of it.
+#[derive(Debug, Clone)]
+pub struct TrainingRows<'a>(pub Cow<'a, FeatureMatrix>);
+
+impl From<FeatureMatrix> for TrainingRows<'_> {
+    fn from(matrix: FeatureMatrix) -> Self {
+        TrainingRows(Cow::Owned(matrix))
+    }
+}
+
 impl Records for FeatureMatrix {
     type Elem = f64;
 
@@ -252,15 +262,27 @@ impl Records for FeatureMatrix {
     }
 }
 
+impl Records for TrainingRows<'_> {
+    type Elem = f64;
+
+    fn nsamples(&self) -> usize {
+        self.0.rows()
+    }
+
+    fn nfeatures(&self) -> usize {
+        self.0.cols()
+    }
+}
+
 /// Training data for [`LinearModel`]: sparse rows and one-hot (or soft) targets, rows ×
 /// classes; optional dataset weights multiply the class weights.
-pub type TrainingSet = DatasetBase<FeatureMatrix, Array2<f64>>;
+pub type TrainingSet<'a> = DatasetBase<TrainingRows<'a>, Array2<f64>>;
 
-impl Fit<FeatureMatrix, Array2<f64>, Error> for ValidLogisticParams {
+impl<'a> Fit<TrainingRows<'a>, Array2<f64>, Error> for ValidLogisticParams {
     type Object = LinearModel;
 
-    fn fit(&self, dataset: &TrainingSet) -> Result<LinearModel, Error> {
-        let x = &dataset.records;
+    fn fit(&self, dataset: &TrainingSet<'a>) -> Result<LinearModel, Error> {
+        let x = &dataset.records.0;
         let y = &dataset.targets;
         if x.rows() != y.nrows() {
             return Err(Error::Model {
@@ -306,13 +328,13 @@ impl ValidLogisticParams {
     /// vocabulary; a model on every training row uses every column and is fitted as it is.
     fn fit_sparse(
         &self,
-        x: &CsMat<f64>,
+        x: &SparseRows,
         y: &Array2<f64>,
         weights: Array1<f64>,
     ) -> Result<LinearModel, Error> {
         let mut used = vec![false; x.cols()];
         for &column in x.indices() {
-            used[column] = true;
+            used[column as usize] = true;
         }
         let used: Vec<usize> = (0..x.cols()).filter(|&c| used[c]).collect();
         if used.len() == x.cols() {
@@ -320,10 +342,10 @@ impl ValidLogisticParams {
         }
         let mut position = vec![0; x.cols()];
         for (new, &old) in used.iter().enumerate() {
-            position[old] = new;
+            position[old] = new as u32;
         }
-        let indices = x.indices().iter().map(|&c| position[c]).collect();
-        let compact = CsMat::new(
+        let indices = x.indices().iter().map(|&c| position[c as usize]).collect();
+        let compact = SparseRows::new(
             (x.rows(), used.len()),
             x.indptr().to_proper().to_vec(),
             indices,
@@ -339,7 +361,7 @@ impl ValidLogisticParams {
 
     fn fit_sparse_columns(
         &self,
-        x: &CsMat<f64>,
+        x: &SparseRows,
         y: &Array2<f64>,
         weights: Array1<f64>,
     ) -> Result<LinearModel, Error> {
@@ -363,7 +385,7 @@ impl ValidLogisticParams {
         })
     }
 
-    fn fit_linfa(&self, x: &CsMat<f64>, y: &Array2<f64>) -> Result<LinearModel, Error> {
+    fn fit_linfa(&self, x: &SparseRows, y: &Array2<f64>) -> Result<LinearModel, Error> {
         use linfa_logistic::MultiLogisticRegression;
         let classes: Array1<usize> = y
             .rows()
@@ -374,7 +396,7 @@ impl ValidLogisticParams {
                     .fold(0, |best, (k, &v)| if v > row[best] { k } else { best })
             })
             .collect();
-        let dataset = DatasetBase::new(x.to_dense(), classes);
+        let dataset = DatasetBase::new(x.to_dense().mapv(f64::from), classes);
         let fitted = MultiLogisticRegression::default()
             .alpha(1.0 / self.c)
             .max_iterations(self.max_iterations)
@@ -566,10 +588,7 @@ mod tests {
         for (row, &class) in classes.iter().enumerate() {
             y[[row, class]] = 1.0;
         }
-        let x = FeatureMatrix {
-            matrix: CsMat::csr_from_dense(dense.view(), 0.0),
-        };
-        (x, y)
+        (FeatureMatrix::from_dense(dense.view()), y)
     }
 
     fn objective(model: &LinearModel, x: &FeatureMatrix, y: &Array2<f64>, c: f64) -> f64 {
@@ -585,7 +604,7 @@ mod tests {
             .c(2.0)
             .class_weight(ClassWeight::None)
             .gradient_tolerance(1e-8);
-        let dataset = DatasetBase::new(x.clone(), y.clone());
+        let dataset = DatasetBase::new(TrainingRows::from(x.clone()), y.clone());
         let linfa = params
             .solver(Solver::Linfa)
             .check()
@@ -619,7 +638,7 @@ mod tests {
         let (x, mut y) = problem();
         // Make class 1 rare: relabel one of its rows as class 0.
         y.row_mut(3).assign(&array![1.0, 0.0, 0.0]);
-        let dataset = DatasetBase::new(x.clone(), y);
+        let dataset = DatasetBase::new(TrainingRows::from(x.clone()), y);
         let plain = LogisticParams::default()
             .class_weight(ClassWeight::None)
             .check()
@@ -649,7 +668,7 @@ mod tests {
     #[test]
     fn training_is_deterministic() {
         let (x, y) = problem();
-        let dataset = DatasetBase::new(x, y);
+        let dataset = DatasetBase::new(TrainingRows::from(x), y);
         let params = LogisticParams::default().check().unwrap();
         assert_eq!(params.fit(&dataset).unwrap(), params.fit(&dataset).unwrap());
     }
@@ -658,15 +677,17 @@ mod tests {
     fn unused_columns_get_zero_weights_and_change_nothing_else() {
         let (x, y) = problem();
         // The same rows with two empty columns around the used ones: 0 and 4 of 5.
-        let dense = x.matrix.to_dense();
+        let dense = x.matrix.to_dense().mapv(f64::from);
         let mut wide = Array2::zeros((dense.nrows(), 5));
         wide.slice_mut(s![.., 1..4]).assign(&dense);
-        let wide = FeatureMatrix {
-            matrix: CsMat::csr_from_dense(wide.view(), 0.0),
-        };
+        let wide = FeatureMatrix::from_dense(wide.view());
         let params = LogisticParams::default().check().unwrap();
-        let narrow = params.fit(&DatasetBase::new(x, y.clone())).unwrap();
-        let widened = params.fit(&DatasetBase::new(wide, y)).unwrap();
+        let narrow = params
+            .fit(&DatasetBase::new(TrainingRows::from(x), y.clone()))
+            .unwrap();
+        let widened = params
+            .fit(&DatasetBase::new(TrainingRows::from(wide), y))
+            .unwrap();
         assert_eq!(widened.weights.row(0).to_vec(), [0.0; 3]);
         assert_eq!(widened.weights.row(4).to_vec(), [0.0; 3]);
         assert_eq!(widened.weights.slice(s![1..4, ..]), narrow.weights);

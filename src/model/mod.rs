@@ -21,7 +21,9 @@ use ndarray::Array2;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-pub use logistic::{argmax, ClassWeight, LinearModel, LogisticParams, Solver, ValidLogisticParams};
+pub use logistic::{
+    argmax, ClassWeight, LinearModel, LogisticParams, Solver, TrainingRows, ValidLogisticParams,
+};
 
 use crate::corpus::{Row, Task};
 use crate::error::Error;
@@ -342,7 +344,10 @@ fn train_head(
         for (row, &i) in indices.iter().enumerate() {
             targets[[row, class_of(i)]] = 1.0;
         }
-        logistic.fit(&DatasetBase::new(matrix.select_rows(indices), targets))
+        logistic.fit(&DatasetBase::new(
+            TrainingRows(matrix.select_rows(indices)),
+            targets,
+        ))
     };
     let mut label_counts = vec![0; labels.len()];
     for &i in labelled {

@@ -179,8 +179,8 @@ fn line_search(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::features::FeatureMatrix;
     use ndarray::{array, Array2};
-    use sprs::CsMat;
 
     #[test]
     fn reaches_a_point_where_the_gradient_vanishes() {
@@ -198,7 +198,7 @@ mod tests {
         for (row, &class) in classes.iter().enumerate() {
             y[[row, class]] = 1.0;
         }
-        let x = CsMat::csr_from_dense(dense.view(), 0.0);
+        let x = FeatureMatrix::from_dense(dense.view()).matrix;
         let weights = [1.0, 1.0, 2.0, 2.0, 1.5, 1.5, 1.0];
         let objective = Objective::new(&x, &y, &weights, 0.1);
         let solution = minimise(&objective, 1e-8, 100);

@@ -5,21 +5,22 @@
 //! `features × classes` weights row by row and then one intercept per class, so feature
 //! `j`'s weight for class `c` sits at `j * classes + c`.
 //!
-//! Every product with the data is a product of the CSR rows, or of their transpose, with a
-//! thin row-major block: rows run in parallel and each output row is one thread's sum in a
-//! fixed order, so no result depends on the number of threads. The solvers
+//! Every product with the data runs on the CSR rows themselves, never on a transposed copy
+//! (which would double the memory training needs): `X V` row by row in parallel, `Xᵀ R` by
+//! adding each row's share into one of a few accumulators fixed by the number of rows (never
+//! by the number of threads) that are then summed in order. Every sum runs in a fixed order,
+//! so no result depends on the number of threads. The solvers
 //! ([`super::newton`], and L-BFGS in [`super::logistic`]) ask this module for values,
 //! gradients, Hessian products and the Hessian's diagonal; nothing else touches the data.
 
 use ndarray::{Array2, ArrayView2};
 use rayon::prelude::*;
-use sprs::CsMat;
+
+use crate::features::SparseRows;
 
 /// The objective over one training set.
 pub(crate) struct Objective<'a> {
-    x: &'a CsMat<f64>,
-    /// `x` transposed, for the products that sum over rows.
-    xt: CsMat<f64>,
+    x: &'a SparseRows,
     /// Targets, rows × classes, row-major.
     y: Vec<f64>,
     /// One weight per row.
@@ -40,10 +41,9 @@ pub(crate) struct Point {
 impl<'a> Objective<'a> {
     /// The objective of rows `x` with targets `y` (rows × classes), row weights `weights`
     /// and penalty `alpha`.
-    pub(crate) fn new(x: &'a CsMat<f64>, y: &Array2<f64>, weights: &'a [f64], alpha: f64) -> Self {
+    pub(crate) fn new(x: &'a SparseRows, y: &Array2<f64>, weights: &'a [f64], alpha: f64) -> Self {
         Objective {
             x,
-            xt: x.transpose_view().to_csr(),
             y: y.as_standard_layout().iter().copied().collect(),
             weights,
             alpha,
@@ -176,7 +176,7 @@ impl<'a> Objective<'a> {
         let split = self.intercept_start();
         let mut out = vec![0.0; self.len()];
         let (w, b) = out.split_at_mut(split);
-        sparse_dot_into(&self.xt, &curvature, self.classes, w, |v| v * v);
+        transpose_dot_into(self.x, &curvature, self.classes, w, |v| v * v);
         w.iter_mut().for_each(|v| *v += self.alpha);
         column_sums(&curvature, self.classes, b);
         out
@@ -187,7 +187,7 @@ impl<'a> Objective<'a> {
     fn transpose_product(&self, r: &[f64], params: &[f64], out: &mut [f64]) {
         let split = self.intercept_start();
         let (w_out, b_out) = out.split_at_mut(split);
-        sparse_dot_into(&self.xt, r, self.classes, w_out, |v| v);
+        transpose_dot_into(self.x, r, self.classes, w_out, |v| v);
         for (o, w) in w_out.iter_mut().zip(&params[..split]) {
             *o += self.alpha * w;
         }
@@ -213,7 +213,7 @@ pub(crate) fn dot(a: &[f64], b: &[f64]) -> f64 {
 /// sprs multiplies by fewer than eight columns column by column, striding through `w`; with
 /// two or three labels this row-major loop is several times faster. Each output row is one
 /// thread's sum in a fixed order, so results do not depend on the thread count.
-pub(crate) fn sparse_dot(x: &CsMat<f64>, w: ArrayView2<f64>) -> Array2<f64> {
+pub(crate) fn sparse_dot(x: &SparseRows, w: ArrayView2<f64>) -> Array2<f64> {
     let k = w.ncols();
     let w = w.as_standard_layout();
     let mut out = vec![0.0; x.rows() * k];
@@ -224,7 +224,7 @@ pub(crate) fn sparse_dot(x: &CsMat<f64>, w: ArrayView2<f64>) -> Array2<f64> {
 
 /// `map(x) · w` into `out` (rows × `k`, row-major), `map` applied to each stored value.
 fn sparse_dot_into(
-    x: &CsMat<f64>,
+    x: &SparseRows,
     w: &[f64],
     k: usize,
     out: &mut [f64],
@@ -250,7 +250,7 @@ fn sparse_dot_into(
 }
 
 fn sparse_dot_fixed<const K: usize>(
-    x: &CsMat<f64>,
+    x: &SparseRows,
     w: &[f64],
     out: &mut [f64],
     map: impl Fn(f64) -> f64 + Sync,
@@ -269,17 +269,17 @@ fn sparse_dot_fixed<const K: usize>(
 }
 
 /// The stored values of row `i` and their columns.
-fn row_entries(x: &CsMat<f64>, i: usize) -> impl Iterator<Item = (f64, usize)> + '_ {
+fn row_entries(x: &SparseRows, i: usize) -> impl Iterator<Item = (f64, usize)> + '_ {
     let span = x.indptr().outer_inds_sz(i);
     x.data()[span.clone()]
         .iter()
-        .copied()
-        .zip(x.indices()[span].iter().copied())
+        .map(|&v| f64::from(v))
+        .zip(x.indices()[span].iter().map(|&c| c as usize))
 }
 
 /// Fills `out` (rows × `k`) by `fill(row, its k slots)`, rows in parallel in fixed blocks.
 fn sparse_dot_rows(
-    x: &CsMat<f64>,
+    x: &SparseRows,
     out: &mut [f64],
     k: usize,
     fill: impl Fn(usize, &mut [f64]) + Sync,
@@ -295,12 +295,103 @@ fn sparse_dot_rows(
         });
 }
 
+/// Rows per accumulator of [`transpose_dot_into`]: below this many rows one accumulator
+/// does.
+const ROWS_PER_LANE: usize = 2048;
+/// Most accumulators of [`transpose_dot_into`].
+const LANES: usize = 4;
+
+/// `map(x)ᵀ · r` into `out` (columns × `k`, row-major) for `r` rows × `k`, on the rows
+/// themselves.
+///
+/// The rows are cut into at most [`LANES`] contiguous ranges, a number fixed by the row count
+/// alone; each range adds its rows' shares in order into an accumulator of its own (in
+/// parallel), and the accumulators are summed in range order. So the sums, and the result,
+/// are the same on any number of threads, and the extra memory is a few parameter vectors.
+fn transpose_dot_into(
+    x: &SparseRows,
+    r: &[f64],
+    k: usize,
+    out: &mut [f64],
+    map: impl Fn(f64) -> f64 + Sync,
+) {
+    let rows = x.rows();
+    let lanes = rows.div_ceil(ROWS_PER_LANE).clamp(1, LANES);
+    let per_lane = rows.div_ceil(lanes).max(1);
+    let add_rows = |range: std::ops::Range<usize>, into: &mut [f64]| match k {
+        2 => add_row_shares::<2>(x, r, range, into, &map),
+        3 => add_row_shares::<3>(x, r, range, into, &map),
+        _ => {
+            for i in range {
+                let shares = &r[i * k..(i + 1) * k];
+                for (value, column) in row_entries(x, i) {
+                    let value = map(value);
+                    let slots = &mut into[column * k..(column + 1) * k];
+                    slots
+                        .iter_mut()
+                        .zip(shares)
+                        .for_each(|(o, s)| *o += value * s);
+                }
+            }
+        }
+    };
+    out.fill(0.0);
+    if lanes == 1 {
+        add_rows(0..rows, out);
+        return;
+    }
+    let partial: Vec<Vec<f64>> = (0..lanes)
+        .into_par_iter()
+        .map(|lane| {
+            let mut into = vec![0.0; out.len()];
+            add_rows(
+                lane * per_lane..((lane + 1) * per_lane).min(rows),
+                &mut into,
+            );
+            into
+        })
+        .collect();
+    const SLOTS_PER_TASK: usize = 1 << 14;
+    out.par_chunks_mut(SLOTS_PER_TASK)
+        .enumerate()
+        .for_each(|(chunk, block)| {
+            let start = chunk * SLOTS_PER_TASK;
+            for lane in &partial {
+                let part = &lane[start..start + block.len()];
+                block.iter_mut().zip(part).for_each(|(o, p)| *o += p);
+            }
+        });
+}
+
+/// Adds the shares `r` of rows `range`, times their values, into `into` (columns × `K`).
+fn add_row_shares<const K: usize>(
+    x: &SparseRows,
+    r: &[f64],
+    range: std::ops::Range<usize>,
+    into: &mut [f64],
+    map: &impl Fn(f64) -> f64,
+) {
+    let (shares, _) = r.as_chunks::<K>();
+    let (slots, _) = into.as_chunks_mut::<K>();
+    for i in range {
+        let share = &shares[i];
+        for (value, column) in row_entries(x, i) {
+            let value = map(value);
+            let slot = &mut slots[column];
+            for c in 0..K {
+                slot[c] += value * share[c];
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::features::FeatureMatrix;
     use ndarray::array;
 
-    fn data() -> (CsMat<f64>, Array2<f64>, Vec<f64>) {
+    fn data() -> (SparseRows, Array2<f64>, Vec<f64>) {
         let dense = array![
             [0.7, 0.0, 0.3, 0.0],
             [0.6, 0.2, 0.0, 0.4],
@@ -316,7 +407,7 @@ mod tests {
             [0.0, 0.0, 1.0]
         ];
         (
-            CsMat::csr_from_dense(dense.view(), 0.0),
+            FeatureMatrix::from_dense(dense.view()).matrix,
             y,
             vec![1.0, 2.0, 0.5, 1.0, 3.0],
         )
@@ -403,10 +494,55 @@ mod tests {
     }
 
     #[test]
-    fn sparse_dot_matches_sprs() {
+    fn sparse_dot_matches_the_dense_product() {
         let (x, _, _) = data();
-        let w = Array2::from_shape_fn((4, 2), |(i, j)| (i * 2 + j) as f64 - 2.5);
-        assert_eq!(sparse_dot(&x, w.view()), &x * &w);
-        assert_eq!(sparse_dot(&CsMat::zero((0, 2)), w.t()).dim(), (0, 4));
+        let dense = x.to_dense().mapv(f64::from);
+        for k in [1, 2, 3, 5] {
+            let w = Array2::from_shape_fn((4, k), |(i, j)| (i * k + j) as f64 - 2.5);
+            let diff = (sparse_dot(&x, w.view()) - dense.dot(&w)).mapv(f64::abs);
+            assert!(diff.iter().all(|&d| d < 1e-12), "{k} columns: {diff}");
+        }
+        let empty = FeatureMatrix::from_dense(Array2::zeros((0, 4)).view()).matrix;
+        assert_eq!(
+            sparse_dot(&empty, Array2::zeros((4, 3)).view()).dim(),
+            (0, 3)
+        );
+    }
+
+    /// Rows enough for every accumulator of `transpose_dot_into`.
+    fn many_rows() -> (SparseRows, Vec<f64>) {
+        let rows = ROWS_PER_LANE * LANES + 7;
+        let dense = Array2::from_shape_fn((rows, 9), |(i, j)| {
+            if (i * 7 + j * 3) % 5 < 2 {
+                ((i * 31 + j * 17) % 101) as f64 / 101.0
+            } else {
+                0.0
+            }
+        });
+        let r = (0..rows * 3).map(|i| (i as f64 * 0.61).cos()).collect();
+        (FeatureMatrix::from_dense(dense.view()).matrix, r)
+    }
+
+    #[test]
+    fn transpose_products_match_the_dense_product_on_any_number_of_threads() {
+        let (x, r) = many_rows();
+        let dense = x.to_dense().mapv(f64::from);
+        let r_matrix = Array2::from_shape_vec((x.rows(), 3), r.clone()).unwrap();
+        let expected = dense.t().dot(&r_matrix);
+        let product = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let mut out = vec![f64::NAN; 9 * 3];
+            pool.install(|| transpose_dot_into(&x, &r, 3, &mut out, |v| v));
+            out
+        };
+        let one = product(1);
+        for (got, want) in one.iter().zip(expected.iter()) {
+            assert!((got - want).abs() < 1e-9, "{got} vs {want}");
+        }
+        assert_eq!(one, product(2));
+        assert_eq!(one, product(3));
     }
 }
