@@ -13,7 +13,7 @@
 //! 3. [`features`]: mentions of the actor are masked, then word and character n-grams, words
 //!    near the target, n-grams by their side of it and the quote's own words become sparse
 //!    sublinear TF-IDF rows, each kind of term normalised apart.
-//! 4. [`model`]: multinomial logistic regression (L-BFGS on the sparse rows; linfa's traits)
+//! 4. [`model`]: multinomial logistic regression (Newton-CG on the sparse rows; linfa's traits)
 //!    labels each row, one head per label column, optionally one model per actor.
 //! 5. [`eval`]: accuracy, macro-F1, F_avg, confusion and per-actor figures, each with a
 //!    bootstrap interval over statements, and the paired comparison of two models.
