@@ -49,16 +49,12 @@ pub(crate) fn minimise(objective: &Objective, tolerance: f64, max_iterations: u6
     let mut converged = dot(&gradient, &gradient).sqrt() <= tolerance;
     while !converged && iterations < max_iterations {
         let step = conjugate_gradient(objective, &point.probabilities, &gradient);
-        let Some((length, moved)) = line_search(objective, &params, &point, &gradient, &step)
+        let Some((moved, reached)) = line_search(objective, &params, &point, &gradient, &step)
         else {
             break;
         };
-        params
-            .iter_mut()
-            .zip(&step)
-            .for_each(|(p, s)| *p += length * s);
-        let progress = point.value - moved.value;
-        point = moved;
+        let progress = point.value - reached.value;
+        (params, point) = (moved, reached);
         objective.gradient(&params, &point.probabilities, &mut gradient);
         iterations += 1;
         converged = dot(&gradient, &gradient).sqrt() <= tolerance;
@@ -138,15 +134,15 @@ fn centre_intercepts(objective: &Objective, step: &mut [f64]) {
     intercepts.iter_mut().for_each(|b| *b -= mean);
 }
 
-/// The longest of `1, 1/2, 1/4, …` along `step` that lowers the objective enough, and the
-/// point it reaches; `None` when none does.
+/// The parameters the longest of `1, 1/2, 1/4, …` along `step` reaches while lowering the
+/// objective enough, and their point; `None` when no length does.
 fn line_search(
     objective: &Objective,
     params: &[f64],
     point: &Point,
     gradient: &[f64],
     step: &[f64],
-) -> Option<(f64, Point)> {
+) -> Option<(Vec<f64>, Point)> {
     let step_scores = objective.scores(step);
     let slope = dot(gradient, step);
     let weights = objective.intercept_start();
@@ -169,7 +165,8 @@ fn line_search(
                 .zip(step)
                 .map(|(p, s)| p + length * s)
                 .collect();
-            return Some((length, objective.point(&moved, scores)));
+            let reached = objective.point(&moved, scores);
+            return Some((moved, reached));
         }
         length *= 0.5;
     }
