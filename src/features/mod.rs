@@ -28,7 +28,7 @@ use terms::TermSource;
 
 use crate::corpus::Row;
 use crate::error::Error;
-use crate::text::{TextPipeline, TokenCache, TokenizedText};
+use crate::text::{Piece, TextPipeline, TokenCache, TokenizedText};
 
 /// One text to featurise, with the actor it is about.
 #[derive(Debug, Clone, Copy)]
@@ -136,13 +136,47 @@ fn locate(
 }
 
 /// What the examples that share a text and quote (the actors of one statement) share: where
-/// the known and the unseen actors are mentioned in them, found once, and the pieces of their
-/// masked texts between placeholders, each tokenised once.
+/// the known and the unseen actors are mentioned in them, found once, and the [`Memo`] of
+/// the thread that featurises them.
 struct Shared<'s> {
     text: (Mentions<'s>, Mentions<'s>),
     quote: Option<(Mentions<'s>, Mentions<'s>)>,
     unseen: &'s UnseenActors,
-    tokens: RefCell<TokenCache>,
+    memo: &'s RefCell<Memo>,
+    /// How many examples share them.
+    examples: usize,
+}
+
+/// What featurising remembers from one statement to the next on one thread: each piece of
+/// masked text tokenised, and the columns of each piece's own terms ([`terms::piece_terms`])
+/// for each [`TextPart`], by the piece's text. The masked texts of one statement's actors
+/// differ only in their placeholders, and statements of one article share their context, so
+/// most pieces come back. Both are functions of the piece alone; they are emptied when they
+/// hold more than [`Memo::MAX_PIECES`] pieces, so memory stays flat.
+#[derive(Default)]
+struct Memo {
+    tokens: TokenCache,
+    piece_columns: [FxHashMap<Box<str>, Vec<u32>>; 2],
+}
+
+impl Memo {
+    const MAX_PIECES: usize = 8192;
+
+    /// Empties the memo if it has grown past its bound.
+    fn bound(&mut self) {
+        let held = self.tokens.len() + self.piece_columns.iter().map(|m| m.len()).sum::<usize>();
+        if held > Self::MAX_PIECES {
+            *self = Memo::default();
+        }
+    }
+}
+
+/// One part of an example as its terms are made from it: masked, tokenised, and where the
+/// pieces it was tokenised in sit (none when it was tokenised whole).
+struct PartText {
+    masked: Masked,
+    tokenized: TokenizedText,
+    pieces: Vec<Piece>,
 }
 
 /// Feature settings, before fitting.
@@ -214,44 +248,79 @@ impl PartialEq for FeatureSpace {
     }
 }
 
-/// The column of each term: a hash table of column numbers with where each term sits in one
-/// string of all the terms, so a lookup reads one place in memory to compare, and the index
-/// builds in milliseconds on load.
+/// The column of each term, found by a 64-bit fingerprint of the term: a lookup hashes the term
+/// and reads one entry of the table, without comparing text (reading the term's text was a
+/// second miss of the cache for every one of the thousand terms of a row). Terms of the space
+/// that share a fingerprint (none in any model measured) are told apart by their text. A term
+/// outside the space takes a column only if its fingerprint is some term's: with foldhash's
+/// quality hash that is about one lookup in 10^14 for a space of 250,000 terms.
 #[derive(Debug, Clone, Default)]
 struct TermIndex {
-    /// Column, start and end of each term in `text`.
-    table: HashTable<(u32, u32, u32)>,
-    text: String,
+    /// Fingerprint and column of each term; [`TermIndex::SHARED`] as the column where several
+    /// terms have the fingerprint.
+    table: HashTable<(u64, u32)>,
+    /// The columns of each fingerprint several terms share.
+    shared: FxHashMap<u64, Vec<u32>>,
 }
 
 impl TermIndex {
+    const SHARED: u32 = u32::MAX;
+
     fn new(terms: &[String]) -> Self {
-        let mut table = HashTable::with_capacity(terms.len());
-        let mut text = String::with_capacity(terms.iter().map(String::len).sum());
-        for (column, term) in terms.iter().enumerate() {
-            let start = text.len() as u32;
-            text.push_str(term);
-            table.insert_unique(
-                hash_term(term),
-                (column as u32, start, text.len() as u32),
-                |&(c, ..)| hash_term(&terms[c as usize]),
-            );
-        }
-        TermIndex { table, text }
+        Self::of_fingerprints(terms.iter().map(|term| fingerprint(term)))
     }
 
-    /// The column of `term`.
-    fn column(&self, term: &str) -> Option<u32> {
-        self.table
-            .find(hash_term(term), |&(_, start, end)| {
-                self.text.as_bytes()[start as usize..end as usize] == *term.as_bytes()
-            })
-            .map(|&(column, ..)| column)
+    /// The index of the terms with these fingerprints, one a column.
+    fn of_fingerprints(fingerprints: impl ExactSizeIterator<Item = u64>) -> Self {
+        let mut index = TermIndex {
+            table: HashTable::with_capacity(fingerprints.len()),
+            shared: FxHashMap::default(),
+        };
+        for (column, fingerprint) in (0u32..).zip(fingerprints) {
+            match index
+                .table
+                .entry(fingerprint, |e| e.0 == fingerprint, |e| e.0)
+            {
+                hashbrown::hash_table::Entry::Vacant(entry) => {
+                    entry.insert((fingerprint, column));
+                }
+                hashbrown::hash_table::Entry::Occupied(mut entry) => {
+                    let first = std::mem::replace(&mut entry.get_mut().1, Self::SHARED);
+                    let columns = index.shared.entry(fingerprint).or_default();
+                    if first != Self::SHARED {
+                        columns.push(first);
+                    }
+                    columns.push(column);
+                }
+            }
+        }
+        index
+    }
+
+    /// The column of `term`; `terms` are the terms the index was built from.
+    fn column(&self, term: &str, terms: &[String]) -> Option<u32> {
+        self.column_of(fingerprint(term), term, terms)
+    }
+
+    /// The column of `term`, whose fingerprint is `fingerprint`.
+    fn column_of(&self, fingerprint: u64, term: &str, terms: &[String]) -> Option<u32> {
+        let &(_, column) = self.table.find(fingerprint, |e| e.0 == fingerprint)?;
+        if column != Self::SHARED {
+            return Some(column);
+        }
+        self.shared[&fingerprint]
+            .iter()
+            .copied()
+            .find(|&c| terms[c as usize] == term)
     }
 }
 
-fn hash_term(term: &str) -> u64 {
-    FxBuildHasher.hash_one(term)
+/// A term's fingerprint: foldhash's quality hash with a fixed seed (it need only be the same
+/// within one process; fingerprints are never saved).
+fn fingerprint(term: &str) -> u64 {
+    const STATE: foldhash::quality::FixedState =
+        foldhash::quality::FixedState::with_seed(0x5354_414e_4345);
+    STATE.hash_one(term)
 }
 
 /// The compressed rows of a [`FeatureMatrix`]: single-precision values and 32-bit column
@@ -391,13 +460,21 @@ impl FeatureParams {
         let document_frequency: Counts = examples
             .par_iter()
             .try_fold(
-                || (Counts::default(), String::new(), Vec::new()),
-                |(mut counts, mut arena, mut spans), example| {
+                || {
+                    (
+                        Counts::default(),
+                        String::new(),
+                        Vec::new(),
+                        RefCell::<Memo>::default(),
+                    )
+                },
+                |(mut counts, mut arena, mut spans, mut memo), example| {
                     // The example's terms, end to end in one string, each counted once; a
                     // term is copied into a key of its own only the first time it is seen.
                     arena.clear();
                     spans.clear();
-                    let shared = space.scan(example, &unseen);
+                    memo.get_mut().bound();
+                    let shared = space.scan(example, &unseen, &memo, 1);
                     space.each_term(pipeline, example, &shared, &mut |term| {
                         let start = arena.len();
                         arena.push_str(term);
@@ -408,10 +485,10 @@ impl FeatureParams {
                     for span in &spans {
                         *counts.entry_ref(&arena[span.clone()]).or_default() += 1;
                     }
-                    Ok::<_, Error>((counts, arena, spans))
+                    Ok::<_, Error>((counts, arena, spans, memo))
                 },
             )
-            .map(|folded| folded.map(|(counts, _, _)| counts))
+            .map(|folded| folded.map(|(counts, ..)| counts))
             .try_reduce(Counts::default, |a, b| {
                 let (small, mut large) = if a.len() < b.len() { (a, b) } else { (b, a) };
                 for (term, count) in small {
@@ -557,15 +634,14 @@ impl FeatureSpace {
         for block in examples.chunks(EXAMPLES_PER_BLOCK) {
             let runs: Vec<Vec<Vec<(usize, f64)>>> = block
                 .par_chunk_by(|a, b| a.text == b.text && a.quote == b.quote)
-                .map(|run| {
-                    let shared = self.scan(&run[0], &unseen);
+                .map_init(RefCell::<Memo>::default, |memo, run| {
+                    memo.get_mut().bound();
+                    let shared = self.scan(&run[0], &unseen, memo, run.len());
                     run.iter()
                         .map(|example| {
                             let mut columns = Vec::new();
-                            self.each_term(pipeline, example, &shared, &mut |term| {
-                                if let Some(column) = self.index.column(term) {
-                                    columns.push(column);
-                                }
+                            self.each_part(pipeline, example, &shared, |part, text| {
+                                self.part_columns(part, text, example.actor, &shared, &mut columns)
                             })?;
                             Ok(self.weigh(columns))
                         })
@@ -587,8 +663,10 @@ impl FeatureSpace {
         shared: &Shared,
         emit: &mut impl FnMut(&str),
     ) -> Result<(), Error> {
-        self.each_part(pipeline, example, shared, |part, _, tokenized| {
-            self.part_terms(part, tokenized, example.actor, &mut |term, _| emit(term))
+        self.each_part(pipeline, example, shared, |part, text| {
+            self.part_terms(part, &text.tokenized, example.actor, &mut |term, _| {
+                emit(term)
+            })
         })
     }
 
@@ -599,30 +677,42 @@ impl FeatureSpace {
         pipeline: &TextPipeline,
         example: &Example,
         shared: &Shared,
-        mut visit: impl FnMut(TextPart, &Masked, &TokenizedText),
+        mut visit: impl FnMut(TextPart, &PartText),
     ) -> Result<(), Error> {
         // The placeholders themselves, without the spaces that set them off.
-        let tokenize = |masked: &Masked| {
+        let tokenize = |masked: Masked| {
             let placeholders: Vec<(usize, usize)> = masked
                 .replacements
                 .iter()
                 .map(|r| (r.masked.0 + 1, r.masked.1 - 1))
                 .collect();
-            let mut cache = shared.tokens.borrow_mut();
-            pipeline.tokenize_around(&masked.text, &placeholders, &mut cache)
+            let mut memo = shared.memo.borrow_mut();
+            let (tokenized, pieces) =
+                pipeline.tokenize_around(&masked.text, &placeholders, &mut memo.tokens)?;
+            Ok::<_, Error>(PartText {
+                masked,
+                tokenized,
+                pieces,
+            })
         };
         let masked = self.mask(example, example.text, example.mention, shared, &shared.text);
-        visit(TextPart::Text, &masked, &tokenize(&masked)?);
+        visit(TextPart::Text, &tokenize(masked)?);
         if let (Some(quote), Some(mentions)) = (example.quote, &shared.quote) {
             let masked = self.mask(example, quote, example.quote_mention, shared, mentions);
-            visit(TextPart::Quote, &masked, &tokenize(&masked)?);
+            visit(TextPart::Quote, &tokenize(masked)?);
         }
         Ok(())
     }
 
     /// Where the actors are mentioned in `example`'s text and quote (the quote only when it
     /// is apart from the text); nothing when masking is off.
-    fn scan<'s>(&'s self, example: &Example, unseen: &'s UnseenActors) -> Shared<'s> {
+    fn scan<'s>(
+        &'s self,
+        example: &Example,
+        unseen: &'s UnseenActors,
+        memo: &'s RefCell<Memo>,
+        examples: usize,
+    ) -> Shared<'s> {
         let find = |text: &str| match self.params.target_mask {
             true => (self.matchers.mentions(text), unseen.mentions(text)),
             false => Default::default(),
@@ -634,7 +724,8 @@ impl FeatureSpace {
                 .filter(|quote| *quote != example.text)
                 .map(find),
             unseen,
-            tokens: RefCell::default(),
+            memo,
+            examples,
         }
     }
 
@@ -652,6 +743,61 @@ impl FeatureSpace {
         }
     }
 
+    /// Gives the column of each term of one part of an example to `columns`: the terms
+    /// [`Self::part_terms`] gives, found piece by piece where the part was tokenised in pieces.
+    /// Each piece's own terms are looked up once for all the examples of `shared` (the actors
+    /// of one statement, whose masked texts differ only in their placeholders); only the terms
+    /// that reach across a placeholder's edge, and those that depend on the target, are
+    /// looked up for each example.
+    fn part_columns(
+        &self,
+        part: TextPart,
+        text: &PartText,
+        actor: &str,
+        shared: &Shared,
+        columns: &mut Vec<u32>,
+    ) {
+        let settings = &self.params.terms;
+        let layout = match shared.examples > 1 {
+            true => terms::Layout::of(&text.tokenized, &text.pieces),
+            false => None, // nothing to share: finding the pieces' terms apart costs more
+        };
+        let Some(layout) = layout else {
+            return self.part_terms(part, &text.tokenized, actor, &mut |term, _| {
+                columns.extend(self.index.column(term, &self.terms))
+            });
+        };
+        let mut memo = shared.memo.borrow_mut();
+        let cache = &mut memo.piece_columns[part as usize];
+        for piece in &text.pieces {
+            let key = &text.masked.text[piece.text.0..piece.text.1];
+            if let Some(found) = cache.get(key) {
+                columns.extend_from_slice(found);
+                continue;
+            }
+            let mut found = Vec::new();
+            let mut lookup = |term: &str, _| found.extend(self.index.column(term, &self.terms));
+            let tokens = &text.tokenized.tokens[piece.tokens.0..piece.tokens.1];
+            match part {
+                TextPart::Text => {
+                    let normalized =
+                        &text.tokenized.normalized[piece.normalized.0..piece.normalized.1];
+                    terms::piece_terms(tokens, normalized, settings, &mut lookup)
+                }
+                TextPart::Quote => terms::quote_piece_terms(tokens, settings, &mut lookup),
+            }
+            columns.extend_from_slice(&found);
+            cache.insert(key.into(), found);
+        }
+        let mut lookup = |term: &str, _| columns.extend(self.index.column(term, &self.terms));
+        match part {
+            TextPart::Text => {
+                terms::extract_around(&text.tokenized, &layout, actor, settings, &mut lookup)
+            }
+            TextPart::Quote => terms::quote_around(&text.tokenized, &layout, settings, &mut lookup),
+        }
+    }
+
     /// The row of one example with where each of its terms came from: for every column in the
     /// row, its value (as [`FeatureSpace::transform`] gives it) and the byte ranges of the
     /// example's text and quote that made it (a masked mention stands for the whole mention).
@@ -661,12 +807,14 @@ impl FeatureSpace {
         example: &Example,
     ) -> Result<Vec<TermUse>, Error> {
         let unseen = self.unseen(std::slice::from_ref(example));
-        let shared = self.scan(example, &unseen);
+        let memo = RefCell::default();
+        let shared = self.scan(example, &unseen, &memo, 1);
         let mut columns = Vec::new();
         let mut spans: FxHashMap<u32, Vec<PartSpan>> = FxHashMap::default();
-        self.each_part(pipeline, example, &shared, |part, masked, tokenized| {
+        self.each_part(pipeline, example, &shared, |part, text| {
+            let (masked, tokenized) = (&text.masked, &text.tokenized);
             self.part_terms(part, tokenized, example.actor, &mut |term, source| {
-                let Some(column) = self.index.column(term) else {
+                let Some(column) = self.index.column(term, &self.terms) else {
                     return;
                 };
                 columns.push(column);
@@ -1024,5 +1172,144 @@ mod tests {
             loaded.transform(&pipeline, &examples).unwrap(),
             space.transform(&pipeline, &examples).unwrap()
         );
+    }
+
+    #[test]
+    fn terms_that_share_a_fingerprint_are_told_apart_by_their_text() {
+        let terms = ["w:a", "w:b", "w:c", "w:d"].map(String::from);
+        let index = TermIndex::of_fingerprints([7, 9, 7, 7].into_iter());
+        assert_eq!(index.column_of(9, "w:b", &terms), Some(1));
+        assert_eq!(index.column_of(7, "w:a", &terms), Some(0));
+        assert_eq!(index.column_of(7, "w:c", &terms), Some(2));
+        assert_eq!(index.column_of(7, "w:d", &terms), Some(3));
+        assert_eq!(index.column_of(7, "w:e", &terms), None);
+        assert_eq!(index.column_of(8, "w:a", &terms), None);
+        // The real fingerprints find every term of a space.
+        let index = TermIndex::new(&terms);
+        for (column, term) in (0u32..).zip(&terms) {
+            assert_eq!(index.column(term, &terms), Some(column));
+        }
+        assert_eq!(index.column("w:e", &terms), None);
+    }
+
+    /// The rows of `examples` with every part's terms made from the whole part, one example at
+    /// a time: what [`FeatureSpace::transform`]'s piece-by-piece path must give.
+    fn rows_made_whole(
+        space: &FeatureSpace,
+        pipeline: &TextPipeline,
+        examples: &[Example],
+    ) -> FeatureMatrix {
+        let mut rows = RowsBuilder::new(space.len()).unwrap();
+        for example in examples {
+            let unseen = space.unseen(std::slice::from_ref(example));
+            let memo = RefCell::default();
+            let shared = space.scan(example, &unseen, &memo, 1);
+            let mut columns = Vec::new();
+            space
+                .each_term(pipeline, example, &shared, &mut |term| {
+                    columns.extend(space.index.column(term, &space.terms))
+                })
+                .unwrap();
+            rows.push_row(space.weigh(columns));
+        }
+        rows.finish().unwrap()
+    }
+
+    /// Statements with their actors as articles give them: one example per actor, the others
+    /// named as other actors, a quote inside its context, an alias for some.
+    fn statement_examples<'a>(
+        statements: &'a [(&'a str, &'a str)],
+        actors: &'a [String],
+        aliases: &'a [String],
+    ) -> Vec<Example<'a>> {
+        statements
+            .iter()
+            .flat_map(|&(text, quote)| {
+                actors.iter().map(move |actor| Example {
+                    text,
+                    quote: Some(quote),
+                    actor,
+                    mention: None,
+                    quote_mention: None,
+                    other_actors: actors,
+                    target_aliases: if actor == "ICE" { aliases } else { &[] },
+                })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn terms_found_piece_by_piece_give_the_rows_of_whole_texts() {
+        let statements = [
+            (
+                "Mamdani said ICE was \"a rogue agency\" and that Trump, not ICE, should answer.",
+                "a rogue agency",
+            ),
+            (
+                "\"We will work with the president,\" Mamdani said of Trump's (ICE) plans.",
+                "We will work with the president,",
+            ),
+            (
+                "The agency's officers met NYPD officers; ICE declined.",
+                "ICE declined",
+            ),
+            (
+                "ICE ICE Trump-Mamdani  talks:\tMamdani\u{a0}wins",
+                "Mamdani wins",
+            ),
+            (
+                "Ｔｒｕｍｐ calls Mamdani a “communist” — again",
+                "a “communist”",
+            ),
+        ];
+        let texts: Vec<&str> = statements.iter().flat_map(|&(t, q)| [t, q]).collect();
+        let pipeline = TextPipeline::train(&texts, 1).unwrap();
+        let actors = ["ICE", "Zohran Mamdani", "Donald Trump", "NYPD"].map(String::from);
+        let aliases = ["the agency".to_string()];
+        let examples = statement_examples(&statements, &actors, &aliases);
+        let params = FeatureParams {
+            min_df: 1,
+            ..FeatureParams::default()
+        };
+        // Fitted on some of the actors, so the others are unseen ones.
+        let space = params.fit(&pipeline, &examples[..6]).unwrap();
+        assert_eq!(
+            space.transform(&pipeline, &examples).unwrap(),
+            rows_made_whole(&space, &pipeline, &examples)
+        );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn any_statement_gives_the_rows_of_its_whole_texts(
+            words in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "ICE", "ICE's", "Mamdani", "(Trump)", "Trump,", "said", "\"", "good",
+                    "bad", "the", " ", "\n", "—", "Ｉ", "É", "agency", "NYPD", "x1",
+                ]),
+                1..40,
+            ),
+            quote_from in 0usize..40,
+            quote_len in 0usize..20,
+        ) {
+            let text = words.join(" ");
+            let tokens: Vec<&str> = text.split(' ').collect();
+            let from = quote_from.min(tokens.len() - 1);
+            let to = (from + quote_len).clamp(from + 1, tokens.len());
+            let quote = tokens[from..to].join(" ");
+            let statements = [(text.as_str(), quote.as_str())];
+            let pipeline = TextPipeline::train(&[text.as_str(), "ice trump said"], 1).unwrap();
+            let actors = ["ICE", "Zohran Mamdani", "Donald Trump"].map(String::from);
+            let aliases = ["the agency".to_string()];
+            let examples = statement_examples(&statements, &actors, &aliases);
+            let params = FeatureParams { min_df: 1, ..FeatureParams::default() };
+            let space = params.fit(&pipeline, &examples[..2]).unwrap();
+            proptest::prop_assert_eq!(
+                space.transform(&pipeline, &examples).unwrap(),
+                rows_made_whole(&space, &pipeline, &examples)
+            );
+        }
     }
 }

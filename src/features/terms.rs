@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::lexicon::{self, Polarity};
-use crate::text::{TokenizedText, TARGET_TOKEN};
+use crate::text::{Piece, TokenizedText, TARGET_TOKEN};
 
 /// An inclusive range of n-gram lengths; `0..=0` turns a kind of n-gram off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -151,31 +151,88 @@ pub fn extract(
     emit: &mut impl FnMut(&str, TermSource),
 ) {
     let mut term = String::new();
+    let all = Windows::All;
+    text_ngrams(
+        &text.tokens,
+        &text.normalized,
+        settings,
+        all,
+        &mut term,
+        emit,
+    );
+    target_terms(text, actor, settings, &mut term, emit);
+}
+
+/// The terms [`extract`] gives a text that one piece of a longer text holds whole, as that
+/// piece: its word and character n-grams, which are the same wherever the piece sits.
+pub(crate) fn piece_terms(
+    tokens: &[String],
+    normalized: &str,
+    settings: &TermSettings,
+    emit: &mut impl FnMut(&str, TermSource),
+) {
+    let mut term = String::new();
+    text_ngrams(tokens, normalized, settings, Windows::All, &mut term, emit);
+}
+
+/// The terms [`extract`] gives `text` that none of its pieces ([`Layout`]) gives alone
+/// ([`piece_terms`]): the n-grams that reach across an edge between pieces, and the terms that
+/// depend on where the target is or who the actor is. With every piece's own terms they are
+/// the terms [`extract`] gives.
+pub(crate) fn extract_around(
+    text: &TokenizedText,
+    layout: &Layout,
+    actor: &str,
+    settings: &TermSettings,
+    emit: &mut impl FnMut(&str, TermSource),
+) {
+    let mut term = String::new();
+    let across = Windows::Across(layout);
+    text_ngrams(
+        &text.tokens,
+        &text.normalized,
+        settings,
+        across,
+        &mut term,
+        emit,
+    );
+    target_terms(text, actor, settings, &mut term, emit);
+}
+
+/// Word n-grams, then character n-grams, of the windows `windows` takes.
+fn text_ngrams(
+    tokens: &[String],
+    normalized: &str,
+    settings: &TermSettings,
+    windows: Windows,
+    term: &mut String,
+    emit: &mut impl FnMut(&str, TermSource),
+) {
+    ngrams(tokens, settings.word_ngrams, term, emit, |start, window| {
+        windows.takes_tokens(start, window.len()).then_some(WORD)
+    });
+    char_ngrams(normalized, settings.char_ngrams, windows, term, emit);
+}
+
+/// The terms that depend on where the target is mentioned or on who the actor is.
+fn target_terms(
+    text: &TokenizedText,
+    actor: &str,
+    settings: &TermSettings,
+    term: &mut String,
+    emit: &mut impl FnMut(&str, TermSource),
+) {
     let targets = Targets::of(&text.tokens);
-    prefixed_ngrams(WORD, &text.tokens, settings.word_ngrams, &mut term, emit);
-    char_ngrams(&text.normalized, settings.char_ngrams, &mut term, emit);
-    near_target(
-        &text.tokens,
-        &targets,
-        settings.target_window,
-        &mut term,
-        emit,
-    );
-    side_ngrams(
-        &text.tokens,
-        &targets,
-        settings.side_ngrams,
-        &mut term,
-        emit,
-    );
+    near_target(&text.tokens, &targets, settings.target_window, term, emit);
+    side_ngrams(&text.tokens, &targets, settings.side_ngrams, term, emit);
     if settings.lexicon {
-        lexicon_terms(text, &targets, settings.target_window, "", &mut term, emit);
+        lexicon_terms(text, &targets, settings.target_window, "", term, emit);
     }
     if settings.actor_term {
         term.clear();
         term.push_str(ACTOR);
         term.push_str(&actor.to_lowercase());
-        emit(&term, TermSource::Target);
+        emit(term, TermSource::Target);
     }
 }
 
@@ -187,10 +244,146 @@ pub fn quote_terms(
     emit: &mut impl FnMut(&str, TermSource),
 ) {
     let mut term = String::new();
-    prefixed_ngrams(QUOTE, &quote.tokens, settings.quote_ngrams, &mut term, emit);
+    quote_ngrams(&quote.tokens, settings, Windows::All, &mut term, emit);
+    quote_target_terms(quote, settings, &mut term, emit);
+}
+
+/// The terms [`quote_terms`] gives a quote that one piece of a longer quote holds whole.
+pub(crate) fn quote_piece_terms(
+    tokens: &[String],
+    settings: &TermSettings,
+    emit: &mut impl FnMut(&str, TermSource),
+) {
+    quote_ngrams(tokens, settings, Windows::All, &mut String::new(), emit);
+}
+
+/// The terms [`quote_terms`] gives `quote` that none of its pieces gives alone; see
+/// [`extract_around`].
+pub(crate) fn quote_around(
+    quote: &TokenizedText,
+    layout: &Layout,
+    settings: &TermSettings,
+    emit: &mut impl FnMut(&str, TermSource),
+) {
+    let mut term = String::new();
+    quote_ngrams(
+        &quote.tokens,
+        settings,
+        Windows::Across(layout),
+        &mut term,
+        emit,
+    );
+    quote_target_terms(quote, settings, &mut term, emit);
+}
+
+fn quote_ngrams(
+    tokens: &[String],
+    settings: &TermSettings,
+    windows: Windows,
+    term: &mut String,
+    emit: &mut impl FnMut(&str, TermSource),
+) {
+    ngrams(
+        tokens,
+        settings.quote_ngrams,
+        term,
+        emit,
+        |start, window| windows.takes_tokens(start, window.len()).then_some(QUOTE),
+    );
+}
+
+fn quote_target_terms(
+    quote: &TokenizedText,
+    settings: &TermSettings,
+    term: &mut String,
+    emit: &mut impl FnMut(&str, TermSource),
+) {
     if settings.lexicon {
         let targets = Targets::of(&quote.tokens);
-        lexicon_terms(quote, &targets, 0, QUOTE, &mut term, emit);
+        lexicon_terms(quote, &targets, 0, QUOTE, term, emit);
+    }
+}
+
+/// Where the pieces a text was tokenised in ([`Piece`]) sit among its tokens and among the
+/// characters of its normalised text with white space collapsed (what character n-grams read).
+pub(crate) struct Layout {
+    /// The piece of each token.
+    token_piece: Vec<u32>,
+    /// The piece of each character of the collapsed text; [`Layout::GAP`] for a space between
+    /// two pieces, which neither holds.
+    char_piece: Vec<u32>,
+}
+
+impl Layout {
+    const GAP: u32 = u32::MAX;
+
+    /// The layout of `pieces` in `text`; none when the pieces do not tile it, or when a word of
+    /// the collapsed text runs across the edge of two pieces (no white space between them), so
+    /// that no piece holds it.
+    pub(crate) fn of(text: &TokenizedText, pieces: &[Piece]) -> Option<Layout> {
+        let mut token_piece = Vec::with_capacity(text.tokens.len());
+        for (p, piece) in (0u32..).zip(pieces) {
+            let (start, end) = piece.tokens;
+            (start == token_piece.len() && start <= end).then_some(())?;
+            token_piece.resize(end, p);
+        }
+        (token_piece.len() == text.tokens.len()).then_some(())?;
+        let collapsed = collapse(&text.normalized);
+        let mut rest = collapsed.as_str();
+        let mut char_piece = Vec::with_capacity(collapsed.len());
+        for (p, piece) in (0u32..).zip(pieces) {
+            let (start, end) = piece.normalized;
+            for (k, word) in text
+                .normalized
+                .get(start..end)?
+                .split_whitespace()
+                .enumerate()
+            {
+                if !char_piece.is_empty() {
+                    rest = rest.strip_prefix(' ')?;
+                    char_piece.push(if k == 0 { Self::GAP } else { p });
+                }
+                rest = rest.strip_prefix(word)?;
+                char_piece.extend(std::iter::repeat_n(p, word.chars().count()));
+            }
+        }
+        rest.is_empty().then_some(Layout {
+            token_piece,
+            char_piece,
+        })
+    }
+}
+
+/// Which windows of a text n-grams are taken from.
+#[derive(Clone, Copy)]
+enum Windows<'l> {
+    /// Every window.
+    All,
+    /// The windows no one piece of the layout holds whole.
+    Across(&'l Layout),
+}
+
+impl Windows<'_> {
+    fn takes(pieces: &[u32], start: usize, len: usize) -> bool {
+        let (first, last) = (pieces[start], pieces[start + len - 1]);
+        first != last || first == Layout::GAP
+    }
+
+    /// Whether the window of `len` tokens from token `start` is taken.
+    fn takes_tokens(self, start: usize, len: usize) -> bool {
+        match self {
+            Windows::All => true,
+            Windows::Across(layout) => Self::takes(&layout.token_piece, start, len),
+        }
+    }
+
+    /// Whether the window of `len` characters from character `start` of the collapsed text is
+    /// taken.
+    fn takes_chars(self, start: usize, len: usize) -> bool {
+        match self {
+            Windows::All => true,
+            Windows::Across(layout) => Self::takes(&layout.char_piece, start, len),
+        }
     }
 }
 
@@ -229,16 +422,6 @@ fn lexicon_terms(
             }
         }
     }
-}
-
-fn prefixed_ngrams(
-    prefix: &str,
-    tokens: &[String],
-    range: NgramRange,
-    term: &mut String,
-    emit: &mut impl FnMut(&str, TermSource),
-) {
-    ngrams(tokens, range, term, emit, |_, _| Some(prefix));
 }
 
 /// Where a text mentions the target: the positions of its [`TARGET_TOKEN`]s, in order.
@@ -357,6 +540,7 @@ pub fn uncollapse(normalized: &str, start: usize, end: usize) -> (usize, usize) 
 fn char_ngrams(
     normalized: &str,
     range: NgramRange,
+    windows: Windows,
     term: &mut String,
     emit: &mut impl FnMut(&str, TermSource),
 ) {
@@ -371,7 +555,10 @@ fn char_ngrams(
         .chain([collapsed.len()])
         .collect();
     for n in range.min.max(1)..=range.max {
-        for window in bounds.windows(n + 1) {
+        for (start, window) in bounds.windows(n + 1).enumerate() {
+            if !windows.takes_chars(start, n) {
+                continue;
+            }
             term.clear();
             term.push_str(CHAR);
             term.push_str(&collapsed[window[0]..window[n]]);

@@ -45,10 +45,34 @@ pub struct TokenizedText {
     pub offsets: Vec<(usize, usize)>,
 }
 
+/// Where one piece tokenised on its own sits in the text [`TextPipeline::tokenize_around`]
+/// gives: the piece's tokens and normalised text are exactly what it gives alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Piece {
+    /// Its byte range of the text given.
+    pub text: (usize, usize),
+    /// Its byte range of [`TokenizedText::normalized`].
+    pub normalized: (usize, usize),
+    /// Its range of [`TokenizedText::tokens`].
+    pub tokens: (usize, usize),
+}
+
 /// Pieces of text already tokenised, by their text; see [`TextPipeline::tokenize_around`].
 #[derive(Debug, Default)]
 pub struct TokenCache {
     pieces: FxHashMap<Box<str>, TokenizedText>,
+}
+
+impl TokenCache {
+    /// How many pieces it holds.
+    pub fn len(&self) -> usize {
+        self.pieces.len()
+    }
+
+    /// Whether it holds none.
+    pub fn is_empty(&self) -> bool {
+        self.pieces.is_empty()
+    }
 }
 
 /// A trained `tokenizers` pipeline.
@@ -196,7 +220,7 @@ impl TextPipeline {
         text: &str,
         placeholders: &[(usize, usize)],
         cache: &mut TokenCache,
-    ) -> Result<TokenizedText, Error> {
+    ) -> Result<(TokenizedText, Vec<Piece>), Error> {
         let set_off = |&(start, end): &(usize, usize)| {
             let before = text[..start].chars().next_back();
             let after = text.get(end..).and_then(|rest| rest.chars().next());
@@ -209,8 +233,9 @@ impl TextPipeline {
         };
         let sorted = placeholders.windows(2).all(|pair| pair[0].1 <= pair[1].0);
         if placeholders.is_empty() || !sorted || !placeholders.iter().all(set_off) {
-            return self.tokenize(text);
+            return Ok((self.tokenize(text)?, Vec::new()));
         }
+        let mut pieces = Vec::with_capacity(2 * placeholders.len() + 1);
         let mut whole = TokenizedText {
             normalized: String::with_capacity(text.len()),
             tokens: Vec::new(),
@@ -233,6 +258,17 @@ impl TextPipeline {
                     cache.pieces.insert(piece.into(), tokenized);
                 }
                 let tokenized = &cache.pieces[piece];
+                pieces.push(Piece {
+                    text: piece_range,
+                    normalized: (
+                        whole.normalized.len(),
+                        whole.normalized.len() + tokenized.normalized.len(),
+                    ),
+                    tokens: (
+                        whole.tokens.len(),
+                        whole.tokens.len() + tokenized.tokens.len(),
+                    ),
+                });
                 whole.normalized.push_str(&tokenized.normalized);
                 whole.tokens.extend_from_slice(&tokenized.tokens);
                 whole.words.extend_from_slice(&tokenized.words);
@@ -243,7 +279,7 @@ impl TextPipeline {
             }
             cursor = end;
         }
-        Ok(whole)
+        Ok((whole, pieces))
     }
 
     /// What [`Self::tokenize`] gives, through `Tokenizer::encode` and a second pass of the
@@ -461,12 +497,22 @@ mod tests {
                     text.push_str(token);
                     text.push_str(pad);
                 }
-                prop_assert_eq!(
-                    pipeline.tokenize_around(&text, &placeholders, &mut cache).unwrap(),
-                    pipeline.tokenize(&text).unwrap(),
-                    "{:?}",
-                    text
-                );
+                let (whole, pieces) =
+                    pipeline.tokenize_around(&text, &placeholders, &mut cache).unwrap();
+                prop_assert_eq!(&whole, &pipeline.tokenize(&text).unwrap(), "{:?}", text);
+                // Each piece is where it says, as it is tokenised alone.
+                let mut ends = (0, 0, 0);
+                for piece in &pieces {
+                    let alone = pipeline.tokenize(&text[piece.text.0..piece.text.1]).unwrap();
+                    let (n, t) = (piece.normalized, piece.tokens);
+                    prop_assert_eq!(&whole.normalized[n.0..n.1], alone.normalized.as_str());
+                    prop_assert_eq!(&whole.tokens[t.0..t.1], alone.tokens.as_slice());
+                    prop_assert_eq!((piece.text.0, n.0, t.0), ends);
+                    ends = (piece.text.1, n.1, t.1);
+                }
+                if !pieces.is_empty() {
+                    prop_assert_eq!(ends, (text.len(), whole.normalized.len(), whole.tokens.len()));
+                }
             }
         }
     }
