@@ -232,9 +232,10 @@ pub struct FeatureSpace {
     /// Column of each term, built on load.
     #[serde(skip)]
     index: TermIndex,
-    /// Kind of each column.
+    /// IDF and kind of each column side by side, built on load: weighing a row reads one
+    /// place in memory for each of its columns.
     #[serde(skip)]
-    kinds: Vec<TermKind>,
+    weighing: Vec<(f64, TermKind)>,
     #[serde(skip)]
     matchers: ActorMatchers,
 }
@@ -447,7 +448,7 @@ impl FeatureParams {
             idf: Vec::new(),
             actors,
             index: TermIndex::default(),
-            kinds: Vec::new(),
+            weighing: Vec::new(),
             matchers: ActorMatchers::default(),
         };
         space.build_matchers();
@@ -567,11 +568,11 @@ impl FeatureSpace {
             idf,
             actors,
             index: TermIndex::default(),
-            kinds: Vec::new(),
+            weighing: Vec::new(),
             matchers,
         };
-        let (index, kinds) = rayon::join(|| TermIndex::new(&space.terms), || space.term_kinds());
-        (space.index, space.kinds) = (index, kinds);
+        let (index, weighing) = rayon::join(|| TermIndex::new(&space.terms), || space.weighing());
+        (space.index, space.weighing) = (index, weighing);
         Ok(space)
     }
 
@@ -585,21 +586,22 @@ impl FeatureSpace {
             ));
         }
         // Side by side: loading a model is most of the time to a first answer.
-        let ((index, kinds), matchers) = rayon::join(
-            || rayon::join(|| TermIndex::new(&self.terms), || self.term_kinds()),
+        let ((index, weighing), matchers) = rayon::join(
+            || rayon::join(|| TermIndex::new(&self.terms), || self.weighing()),
             || Self::matchers_of(&self.actors),
         );
-        (self.index, self.kinds, self.matchers) = (index, kinds, matchers);
+        (self.index, self.weighing, self.matchers) = (index, weighing, matchers);
         Ok(())
     }
 
     fn build_index(&mut self) {
         self.index = TermIndex::new(&self.terms);
-        self.kinds = self.term_kinds();
+        self.weighing = self.weighing();
     }
 
-    fn term_kinds(&self) -> Vec<TermKind> {
-        self.terms.iter().map(|term| TermKind::of(term)).collect()
+    fn weighing(&self) -> Vec<(f64, TermKind)> {
+        let kinds = self.terms.iter().map(|term| TermKind::of(term));
+        self.idf.iter().copied().zip(kinds).collect()
     }
 
     fn build_matchers(&mut self) {
@@ -634,19 +636,22 @@ impl FeatureSpace {
         for block in examples.chunks(EXAMPLES_PER_BLOCK) {
             let runs: Vec<Vec<Vec<(usize, f64)>>> = block
                 .par_chunk_by(|a, b| a.text == b.text && a.quote == b.quote)
-                .map_init(RefCell::<Memo>::default, |memo, run| {
-                    memo.get_mut().bound();
-                    let shared = self.scan(&run[0], &unseen, memo, run.len());
-                    run.iter()
-                        .map(|example| {
-                            let mut columns = Vec::new();
-                            self.each_part(pipeline, example, &shared, |part, text| {
-                                self.part_columns(part, text, example.actor, &shared, &mut columns)
-                            })?;
-                            Ok(self.weigh(columns))
-                        })
-                        .collect::<Result<_, Error>>()
-                })
+                .map_init(
+                    <(RefCell<Memo>, Vec<u32>)>::default,
+                    |(memo, columns), run| {
+                        memo.get_mut().bound();
+                        let shared = self.scan(&run[0], &unseen, memo, run.len());
+                        run.iter()
+                            .map(|example| {
+                                columns.clear();
+                                self.each_part(pipeline, example, &shared, |part, text| {
+                                    self.part_columns(part, text, example.actor, &shared, columns)
+                                })?;
+                                Ok(self.weigh(columns))
+                            })
+                            .collect::<Result<_, Error>>()
+                    },
+                )
                 .collect::<Result<_, Error>>()?;
             runs.into_iter()
                 .flatten()
@@ -825,7 +830,7 @@ impl FeatureSpace {
             });
         })?;
         Ok(self
-            .weigh(columns)
+            .weigh(&mut columns)
             .into_iter()
             .map(|(column, value)| {
                 let mut spans = spans.remove(&(column as u32)).unwrap_or_default();
@@ -896,24 +901,24 @@ impl FeatureSpace {
 
     /// Sublinear TF-IDF, each kind normalised apart if [`FeatureParams::kind_norm`] says so,
     /// L2-normalised, columns ascending.
-    fn weigh(&self, mut columns: Vec<u32>) -> Vec<(usize, f64)> {
+    fn weigh(&self, columns: &mut [u32]) -> Vec<(usize, f64)> {
         columns.sort_unstable();
         let mut row: Vec<(usize, f64)> = columns
             .chunk_by(|a, b| a == b)
             .map(|run| {
                 let column = run[0] as usize;
                 let tf = run.len() as f64;
-                (column, (1.0 + tf.ln()) * self.idf[column])
+                (column, (1.0 + tf.ln()) * self.weighing[column].0)
             })
             .collect();
         if self.params.kind_norm {
             let mut squares = [0.0; TermKind::COUNT];
             for &(column, value) in &row {
-                squares[self.kinds[column] as usize] += value * value;
+                squares[self.weighing[column].1 as usize] += value * value;
             }
             // Every kind in the row has a positive length: each weight is at least 1.
             for (column, value) in &mut row {
-                *value /= squares[self.kinds[*column] as usize].sqrt();
+                *value /= squares[self.weighing[*column].1 as usize].sqrt();
             }
         }
         let norm = row.iter().map(|(_, v)| v * v).sum::<f64>().sqrt();
@@ -1210,7 +1215,7 @@ mod tests {
                     columns.extend(space.index.column(term, &space.terms))
                 })
                 .unwrap();
-            rows.push_row(space.weigh(columns));
+            rows.push_row(space.weigh(&mut columns));
         }
         rows.finish().unwrap()
     }

@@ -235,49 +235,55 @@ impl TextPipeline {
         if placeholders.is_empty() || !sorted || !placeholders.iter().all(set_off) {
             return Ok((self.tokenize(text)?, Vec::new()));
         }
-        let mut pieces = Vec::with_capacity(2 * placeholders.len() + 1);
-        let mut whole = TokenizedText {
-            normalized: String::with_capacity(text.len()),
-            tokens: Vec::new(),
-            words: Vec::new(),
-            offsets: Vec::new(),
-        };
+        // The pieces: the text before each placeholder, the placeholder, the text after the last.
+        let mut ranges = Vec::with_capacity(2 * placeholders.len() + 1);
         let mut cursor = 0;
-        let ends = placeholders
-            .iter()
-            .copied()
-            .chain([(text.len(), text.len())]);
-        for (start, end) in ends {
-            for piece_range in [(cursor, start), (start, end)] {
-                let piece = &text[piece_range.0..piece_range.1];
-                if piece.is_empty() {
-                    continue;
-                }
-                if !cache.pieces.contains_key(piece) {
-                    let tokenized = self.tokenize(piece)?;
-                    cache.pieces.insert(piece.into(), tokenized);
-                }
-                let tokenized = &cache.pieces[piece];
-                pieces.push(Piece {
-                    text: piece_range,
-                    normalized: (
-                        whole.normalized.len(),
-                        whole.normalized.len() + tokenized.normalized.len(),
-                    ),
-                    tokens: (
-                        whole.tokens.len(),
-                        whole.tokens.len() + tokenized.tokens.len(),
-                    ),
-                });
-                whole.normalized.push_str(&tokenized.normalized);
-                whole.tokens.extend_from_slice(&tokenized.tokens);
-                whole.words.extend_from_slice(&tokenized.words);
-                let shift = |(s, e): (usize, usize)| (s + piece_range.0, e + piece_range.0);
-                whole
-                    .offsets
-                    .extend(tokenized.offsets.iter().copied().map(shift));
-            }
+        for &(start, end) in placeholders {
+            ranges.extend([(cursor, start), (start, end)]);
             cursor = end;
+        }
+        ranges.push((cursor, text.len()));
+        ranges.retain(|&(start, end)| start < end);
+        let (mut normalized, mut tokens) = (0, 0);
+        for &(start, end) in &ranges {
+            let piece = &text[start..end];
+            if !cache.pieces.contains_key(piece) {
+                let tokenized = self.tokenize(piece)?;
+                cache.pieces.insert(piece.into(), tokenized);
+            }
+            let tokenized = &cache.pieces[piece];
+            (normalized, tokens) = (
+                normalized + tokenized.normalized.len(),
+                tokens + tokenized.tokens.len(),
+            );
+        }
+        let mut pieces = Vec::with_capacity(ranges.len());
+        let mut whole = TokenizedText {
+            normalized: String::with_capacity(normalized),
+            tokens: Vec::with_capacity(tokens),
+            words: Vec::with_capacity(tokens),
+            offsets: Vec::with_capacity(tokens),
+        };
+        for piece_range in ranges {
+            let tokenized = &cache.pieces[&text[piece_range.0..piece_range.1]];
+            pieces.push(Piece {
+                text: piece_range,
+                normalized: (
+                    whole.normalized.len(),
+                    whole.normalized.len() + tokenized.normalized.len(),
+                ),
+                tokens: (
+                    whole.tokens.len(),
+                    whole.tokens.len() + tokenized.tokens.len(),
+                ),
+            });
+            whole.normalized.push_str(&tokenized.normalized);
+            whole.tokens.extend_from_slice(&tokenized.tokens);
+            whole.words.extend_from_slice(&tokenized.words);
+            let shift = |(s, e): (usize, usize)| (s + piece_range.0, e + piece_range.0);
+            whole
+                .offsets
+                .extend(tokenized.offsets.iter().copied().map(shift));
         }
         Ok((whole, pieces))
     }
