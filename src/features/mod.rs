@@ -670,7 +670,8 @@ impl FeatureSpace {
     ) -> Result<(), Error> {
         self.each_part(pipeline, example, shared, |part, text| {
             self.part_terms(part, &text.tokenized, example.actor, &mut |term, _| {
-                emit(term)
+                emit(term);
+                true
             })
         })
     }
@@ -740,7 +741,7 @@ impl FeatureSpace {
         part: TextPart,
         tokenized: &TokenizedText,
         actor: &str,
-        emit: &mut impl FnMut(&str, TermSource),
+        emit: &mut impl FnMut(&str, TermSource) -> bool,
     ) {
         match part {
             TextPart::Text => terms::extract(tokenized, actor, &self.params.terms, emit),
@@ -769,7 +770,7 @@ impl FeatureSpace {
         };
         let Some(layout) = layout else {
             return self.part_terms(part, &text.tokenized, actor, &mut |term, _| {
-                columns.extend(self.index.column(term, &self.terms))
+                self.look_up(term, columns)
             });
         };
         let mut memo = shared.memo.borrow_mut();
@@ -781,7 +782,7 @@ impl FeatureSpace {
                 continue;
             }
             let mut found = Vec::new();
-            let mut lookup = |term: &str, _| found.extend(self.index.column(term, &self.terms));
+            let mut lookup = |term: &str, _| self.look_up(term, &mut found);
             let tokens = &text.tokenized.tokens[piece.tokens.0..piece.tokens.1];
             match part {
                 TextPart::Text => {
@@ -794,13 +795,20 @@ impl FeatureSpace {
             columns.extend_from_slice(&found);
             cache.insert(key.into(), found);
         }
-        let mut lookup = |term: &str, _| columns.extend(self.index.column(term, &self.terms));
+        let mut lookup = |term: &str, _| self.look_up(term, columns);
         match part {
             TextPart::Text => {
                 terms::extract_around(&text.tokenized, &layout, actor, settings, &mut lookup)
             }
             TextPart::Quote => terms::quote_around(&text.tokenized, &layout, settings, &mut lookup),
         }
+    }
+
+    /// Adds the column of `term` to `columns`, if the space has the term; says whether it has.
+    fn look_up(&self, term: &str, columns: &mut Vec<u32>) -> bool {
+        let column = self.index.column(term, &self.terms);
+        columns.extend(column);
+        column.is_some()
     }
 
     /// The row of one example with where each of its terms came from: for every column in the
@@ -820,13 +828,14 @@ impl FeatureSpace {
             let (masked, tokenized) = (&text.masked, &text.tokenized);
             self.part_terms(part, tokenized, example.actor, &mut |term, source| {
                 let Some(column) = self.index.column(term, &self.terms) else {
-                    return;
+                    return false;
                 };
                 columns.push(column);
                 let found = spans.entry(column).or_default();
                 for (start, end) in locate(pipeline, masked, tokenized, source) {
                     found.push(PartSpan { part, start, end });
                 }
+                true
             });
         })?;
         Ok(self

@@ -144,11 +144,16 @@ pub struct TermSettings {
 ///
 /// Terms are built in one reused buffer and lent out, never allocated one by one: featurising
 /// makes about a thousand terms per row, and most are only looked up and dropped.
+///
+/// `emit` says whether the term may be in the feature space; fitting says yes to every term.
+/// A space keeps every term seen in at least `min_df` training examples, and an example with a
+/// word or character n-gram has its prefix one shorter too, so a space that lacks an n-gram
+/// lacks every longer one from the same place: those are not made.
 pub fn extract(
     text: &TokenizedText,
     actor: &str,
     settings: &TermSettings,
-    emit: &mut impl FnMut(&str, TermSource),
+    emit: &mut impl FnMut(&str, TermSource) -> bool,
 ) {
     let mut term = String::new();
     let all = Windows::All;
@@ -169,7 +174,7 @@ pub(crate) fn piece_terms(
     tokens: &[String],
     normalized: &str,
     settings: &TermSettings,
-    emit: &mut impl FnMut(&str, TermSource),
+    emit: &mut impl FnMut(&str, TermSource) -> bool,
 ) {
     let mut term = String::new();
     text_ngrams(tokens, normalized, settings, Windows::All, &mut term, emit);
@@ -184,7 +189,7 @@ pub(crate) fn extract_around(
     layout: &Layout,
     actor: &str,
     settings: &TermSettings,
-    emit: &mut impl FnMut(&str, TermSource),
+    emit: &mut impl FnMut(&str, TermSource) -> bool,
 ) {
     let mut term = String::new();
     let across = Windows::Across(layout);
@@ -206,11 +211,16 @@ fn text_ngrams(
     settings: &TermSettings,
     windows: Windows,
     term: &mut String,
-    emit: &mut impl FnMut(&str, TermSource),
+    emit: &mut impl FnMut(&str, TermSource) -> bool,
 ) {
-    ngrams(tokens, settings.word_ngrams, term, emit, |start, window| {
-        windows.takes_tokens(start, window.len()).then_some(WORD)
-    });
+    ngrams(
+        tokens,
+        settings.word_ngrams,
+        term,
+        emit,
+        true,
+        |start, window| windows.takes_tokens(start, window.len()).then_some(WORD),
+    );
     char_ngrams(normalized, settings.char_ngrams, windows, term, emit);
 }
 
@@ -220,7 +230,7 @@ fn target_terms(
     actor: &str,
     settings: &TermSettings,
     term: &mut String,
-    emit: &mut impl FnMut(&str, TermSource),
+    emit: &mut impl FnMut(&str, TermSource) -> bool,
 ) {
     let targets = Targets::of(&text.tokens);
     near_target(&text.tokens, &targets, settings.target_window, term, emit);
@@ -241,7 +251,7 @@ fn target_terms(
 pub fn quote_terms(
     quote: &TokenizedText,
     settings: &TermSettings,
-    emit: &mut impl FnMut(&str, TermSource),
+    emit: &mut impl FnMut(&str, TermSource) -> bool,
 ) {
     let mut term = String::new();
     quote_ngrams(&quote.tokens, settings, Windows::All, &mut term, emit);
@@ -252,7 +262,7 @@ pub fn quote_terms(
 pub(crate) fn quote_piece_terms(
     tokens: &[String],
     settings: &TermSettings,
-    emit: &mut impl FnMut(&str, TermSource),
+    emit: &mut impl FnMut(&str, TermSource) -> bool,
 ) {
     quote_ngrams(tokens, settings, Windows::All, &mut String::new(), emit);
 }
@@ -263,7 +273,7 @@ pub(crate) fn quote_around(
     quote: &TokenizedText,
     layout: &Layout,
     settings: &TermSettings,
-    emit: &mut impl FnMut(&str, TermSource),
+    emit: &mut impl FnMut(&str, TermSource) -> bool,
 ) {
     let mut term = String::new();
     quote_ngrams(
@@ -281,14 +291,15 @@ fn quote_ngrams(
     settings: &TermSettings,
     windows: Windows,
     term: &mut String,
-    emit: &mut impl FnMut(&str, TermSource),
+    emit: &mut impl FnMut(&str, TermSource) -> bool,
 ) {
     ngrams(
         tokens,
         settings.quote_ngrams,
         term,
         emit,
-        |start, window| windows.takes_tokens(start, window.len()).then_some(QUOTE),
+        true,
+        |start, window: &[String]| windows.takes_tokens(start, window.len()).then_some(QUOTE),
     );
 }
 
@@ -296,7 +307,7 @@ fn quote_target_terms(
     quote: &TokenizedText,
     settings: &TermSettings,
     term: &mut String,
-    emit: &mut impl FnMut(&str, TermSource),
+    emit: &mut impl FnMut(&str, TermSource) -> bool,
 ) {
     if settings.lexicon {
         let targets = Targets::of(&quote.tokens);
@@ -397,7 +408,7 @@ fn lexicon_terms(
     window: usize,
     scope: &str,
     term: &mut String,
-    emit: &mut impl FnMut(&str, TermSource),
+    emit: &mut impl FnMut(&str, TermSource) -> bool,
 ) {
     for (i, rating) in lexicon::ratings(&text.words).into_iter().enumerate() {
         let Some(rating) = rating else { continue };
@@ -466,30 +477,37 @@ fn side_ngrams(
     targets: &Targets,
     range: NgramRange,
     term: &mut String,
-    emit: &mut impl FnMut(&str, TermSource),
+    emit: &mut impl FnMut(&str, TermSource) -> bool,
 ) {
     if targets.0.is_empty() {
         return;
     }
-    ngrams(tokens, range, term, emit, |start, window| {
+    ngrams(tokens, range, term, emit, false, |start, window| {
         targets.side(start, start + window.len())
     });
 }
 
 /// Gives each word n-gram in `range` to `emit` as `prefix` and its tokens joined by spaces,
-/// where `prefix_of(start, window)` names a prefix; n-grams it gives none are skipped.
+/// where `prefix_of(start, window)` names a prefix; n-grams it gives none are skipped. The
+/// n-grams from one token are made shortest first and, where `prefix_closed` (the prefix is the
+/// same for every window), no longer once `emit` says one is not in the space (see
+/// [`extract`]).
 fn ngrams<'p>(
     tokens: &[String],
     range: NgramRange,
     term: &mut String,
-    emit: &mut impl FnMut(&str, TermSource),
+    emit: &mut impl FnMut(&str, TermSource) -> bool,
+    prefix_closed: bool,
     prefix_of: impl Fn(usize, &[String]) -> Option<&'p str>,
 ) {
     if range.is_off() {
         return;
     }
-    for n in range.min.max(1)..=range.max {
-        for (start, window) in tokens.windows(n).enumerate() {
+    for start in 0..tokens.len() {
+        for n in range.min.max(1)..=range.max {
+            let Some(window) = tokens.get(start..start + n) else {
+                break;
+            };
             let Some(prefix) = prefix_of(start, window) else {
                 continue;
             };
@@ -501,7 +519,9 @@ fn ngrams<'p>(
                 }
                 term.push_str(token);
             }
-            emit(term, TermSource::Tokens(start, start + n));
+            if !emit(term, TermSource::Tokens(start, start + n)) && prefix_closed {
+                break;
+            }
         }
     }
 }
@@ -542,7 +562,7 @@ fn char_ngrams(
     range: NgramRange,
     windows: Windows,
     term: &mut String,
-    emit: &mut impl FnMut(&str, TermSource),
+    emit: &mut impl FnMut(&str, TermSource) -> bool,
 ) {
     if range.is_off() {
         return;
@@ -554,15 +574,20 @@ fn char_ngrams(
         .map(|(i, _)| i)
         .chain([collapsed.len()])
         .collect();
-    for n in range.min.max(1)..=range.max {
-        for (start, window) in bounds.windows(n + 1).enumerate() {
+    // Shortest first from each character, and no longer once one is not in the space.
+    let chars = bounds.len() - 1;
+    for start in 0..chars {
+        for n in range.min.max(1)..=range.max.min(chars - start) {
             if !windows.takes_chars(start, n) {
                 continue;
             }
+            let (from, to) = (bounds[start], bounds[start + n]);
             term.clear();
             term.push_str(CHAR);
-            term.push_str(&collapsed[window[0]..window[n]]);
-            emit(term, TermSource::Chars(window[0], window[n]));
+            term.push_str(&collapsed[from..to]);
+            if !emit(term, TermSource::Chars(from, to)) {
+                break;
+            }
         }
     }
 }
@@ -572,7 +597,7 @@ fn near_target(
     targets: &Targets,
     window: usize,
     term: &mut String,
-    emit: &mut impl FnMut(&str, TermSource),
+    emit: &mut impl FnMut(&str, TermSource) -> bool,
 ) {
     if window == 0 {
         return;
@@ -629,10 +654,12 @@ mod tests {
         let text = tokenized(&["we", "back", TARGET_TOKEN, "now:", "good"]);
         let mut kinds = Vec::new();
         extract(&text, "ICE", &settings, &mut |term, _| {
-            kinds.push((term.to_string(), TermKind::of(term)))
+            kinds.push((term.to_string(), TermKind::of(term)));
+            true
         });
         quote_terms(&text, &settings, &mut |term, _| {
-            kinds.push((term.to_string(), TermKind::of(term)))
+            kinds.push((term.to_string(), TermKind::of(term)));
+            true
         });
         let kind_of = |term: &str| kinds.iter().find(|(t, _)| t == term).map(|&(_, k)| k);
         assert_eq!(kind_of("w:we"), Some(TermKind::Word));
@@ -663,6 +690,7 @@ mod tests {
             if TermKind::of(t) == TermKind::Lexicon {
                 terms.push(t.to_string())
             }
+            true
         };
         extract(&text, "X", &settings, &mut lexicon_only);
         assert_eq!(
@@ -673,7 +701,10 @@ mod tests {
             ]
         );
         terms.clear();
-        quote_terms(&text, &settings, &mut |t, _| terms.push(t.to_string()));
+        quote_terms(&text, &settings, &mut |t, _| {
+            terms.push(t.to_string());
+            true
+        });
         assert_eq!(
             terms,
             [
@@ -688,7 +719,8 @@ mod tests {
         terms.clear();
         // Without a target the words count only for the whole text.
         extract(&tokenized(&["he", "lied"]), "X", &settings, &mut |t, _| {
-            terms.push(t.to_string())
+            terms.push(t.to_string());
+            true
         });
         assert_eq!(terms, ["x:neg"]);
     }
@@ -700,9 +732,40 @@ mod tests {
             &tokenized(&["a", "b", "c"]),
             "X",
             &settings(),
-            &mut |t, _| terms.push(t.to_string()),
+            &mut |t, _| {
+                terms.push(t.to_string());
+                true
+            },
         );
-        assert_eq!(terms, ["w:a", "w:b", "w:c", "w:a b", "w:b c"]);
+        assert_eq!(terms, ["w:a", "w:a b", "w:b", "w:b c", "w:c"]);
+    }
+
+    #[test]
+    fn longer_ngrams_are_not_made_once_a_shorter_one_is_missing() {
+        let settings = TermSettings {
+            word_ngrams: NgramRange::new(1, 3),
+            char_ngrams: NgramRange::new(2, 3),
+            ..settings()
+        };
+        let mut terms: Vec<String> = Vec::new();
+        let text = TokenizedText {
+            normalized: "ab c".to_string(),
+            ..tokenized(&["a", "b", "c"])
+        };
+        // The space lacks "w:b" and "c:ab": nothing longer from the same place is made.
+        extract(&text, "X", &settings, &mut |t, _| {
+            terms.push(t.to_string());
+            !["w:b", "c:ab"].contains(&t)
+        });
+        let made = |kind: &str| {
+            terms
+                .iter()
+                .filter(|t| t.starts_with(kind))
+                .cloned()
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(made("w:"), ["w:a", "w:a b", "w:a b c", "w:b", "w:c"]);
+        assert_eq!(made("c:"), ["c:ab", "c:b ", "c:b c", "c: c"]);
     }
 
     #[test]
@@ -719,7 +782,8 @@ mod tests {
         };
         let mut sources = Vec::new();
         extract(&text, "X", &settings, &mut |t, source| {
-            sources.push((t.to_string(), source))
+            sources.push((t.to_string(), source));
+            true
         });
         let source_of = |term: &str| sources.iter().find(|(t, _)| t == term).map(|&(_, s)| s);
         assert_eq!(source_of("w:a [TARGET]"), Some(TermSource::Tokens(0, 2)));
@@ -749,7 +813,10 @@ mod tests {
             char_ngrams: NgramRange::new(3, 3),
             ..settings()
         };
-        extract(&text, "X", &settings, &mut |t, _| terms.push(t.to_string()));
+        extract(&text, "X", &settings, &mut |t, _| {
+            terms.push(t.to_string());
+            true
+        });
         assert_eq!(terms, ["c:ab ", "c:b c"]);
     }
 
@@ -762,14 +829,20 @@ mod tests {
             ..settings()
         };
         let text = tokenized(&["a", TARGET_TOKEN, "b", TARGET_TOKEN, "c", "d"]);
-        extract(&text, "X", &settings, &mut |t, _| terms.push(t.to_string()));
-        assert_eq!(terms, ["l:a", "m:b", "r:c", "r:d", "r:c d"]);
+        extract(&text, "X", &settings, &mut |t, _| {
+            terms.push(t.to_string());
+            true
+        });
+        assert_eq!(terms, ["l:a", "m:b", "r:c", "r:c d", "r:d"]);
         terms.clear();
         extract(
             &tokenized(&["no", "target"]),
             "X",
             &settings,
-            &mut |t, _| terms.push(t.to_string()),
+            &mut |t, _| {
+                terms.push(t.to_string());
+                true
+            },
         );
         assert!(terms.is_empty(), "{terms:?}");
     }
@@ -794,7 +867,8 @@ mod tests {
         };
         let text = tokenized(&["far", "calls", TARGET_TOKEN, "communist", "x"]);
         extract(&text, "Zohran Mamdani", &settings, &mut |t, _| {
-            terms.push(t.to_string())
+            terms.push(t.to_string());
+            true
         });
         assert_eq!(terms, ["n<:calls", "n>:communist", "a:zohran mamdani"]);
     }
