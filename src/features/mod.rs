@@ -1206,6 +1206,15 @@ mod tests {
         assert_eq!(index.column("w:e", &terms), None);
     }
 
+    #[test]
+    fn the_shipped_models_terms_have_fingerprints_of_their_own() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let model = crate::persist::load(&root.join("models/default")).unwrap();
+        let (index, terms) = (&model.features.index, model.features.terms());
+        assert_eq!(index.table.len(), terms.len());
+        assert!(index.shared.is_empty());
+    }
+
     /// The rows of `examples` with every part's terms made from the whole part, one example at
     /// a time: what [`FeatureSpace::transform`]'s piece-by-piece path must give.
     fn rows_made_whole(
