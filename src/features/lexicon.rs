@@ -47,11 +47,11 @@ fn lexicon() -> &'static FxHashMap<&'static str, f64> {
 }
 
 /// The rating of each of `words` (lowercased), `None` for words the lexicon does not rate.
-pub(crate) fn ratings(words: &[String]) -> Vec<Option<Rating>> {
+pub(crate) fn ratings(words: &[impl AsRef<str>]) -> Vec<Option<Rating>> {
     let lexicon = lexicon();
     (0..words.len())
         .map(|i| {
-            let valence = *lexicon.get(words[i].as_str())?;
+            let valence = *lexicon.get(words[i].as_ref())?;
             if valence == 0.0 {
                 return None;
             }
@@ -69,9 +69,9 @@ pub(crate) fn ratings(words: &[String]) -> Vec<Option<Rating>> {
 }
 
 /// Whether `words[i]` negates: a negator, or the "t" of a split "n't".
-fn negates(words: &[String], i: usize) -> bool {
-    let word = words[i].as_str();
-    let after_apostrophe = i > 0 && matches!(words[i - 1].as_str(), "'" | "’");
+fn negates(words: &[impl AsRef<str>], i: usize) -> bool {
+    let word = words[i].as_ref();
+    let after_apostrophe = i > 0 && matches!(words[i - 1].as_ref(), "'" | "’");
     NEGATORS.contains(&word) || (word == "t" && after_apostrophe)
 }
 

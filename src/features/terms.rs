@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::lexicon::{self, Polarity};
-use crate::text::{Piece, TokenizedText, TARGET_TOKEN};
+use crate::text::{Piece, Token, TokenizedText, TARGET_TOKEN};
 
 /// An inclusive range of n-gram lengths; `0..=0` turns a kind of n-gram off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -171,7 +171,7 @@ pub fn extract(
 /// The terms [`extract`] gives a text that one piece of a longer text holds whole, as that
 /// piece: its word and character n-grams, which are the same wherever the piece sits.
 pub(crate) fn piece_terms(
-    tokens: &[String],
+    tokens: &[Token],
     normalized: &str,
     settings: &TermSettings,
     emit: &mut impl FnMut(&str, TermSource) -> bool,
@@ -206,7 +206,7 @@ pub(crate) fn extract_around(
 
 /// Word n-grams, then character n-grams, of the windows `windows` takes.
 fn text_ngrams(
-    tokens: &[String],
+    tokens: &[Token],
     normalized: &str,
     settings: &TermSettings,
     windows: Windows,
@@ -260,7 +260,7 @@ pub fn quote_terms(
 
 /// The terms [`quote_terms`] gives a quote that one piece of a longer quote holds whole.
 pub(crate) fn quote_piece_terms(
-    tokens: &[String],
+    tokens: &[Token],
     settings: &TermSettings,
     emit: &mut impl FnMut(&str, TermSource) -> bool,
 ) {
@@ -287,7 +287,7 @@ pub(crate) fn quote_around(
 }
 
 fn quote_ngrams(
-    tokens: &[String],
+    tokens: &[Token],
     settings: &TermSettings,
     windows: Windows,
     term: &mut String,
@@ -299,7 +299,7 @@ fn quote_ngrams(
         term,
         emit,
         true,
-        |start, window: &[String]| windows.takes_tokens(start, window.len()).then_some(QUOTE),
+        |start, window: &[Token]| windows.takes_tokens(start, window.len()).then_some(QUOTE),
     );
 }
 
@@ -439,10 +439,10 @@ fn lexicon_terms(
 struct Targets(Vec<usize>);
 
 impl Targets {
-    fn of(tokens: &[String]) -> Self {
+    fn of(tokens: &[Token]) -> Self {
         Targets(
             (0..tokens.len())
-                .filter(|&i| tokens[i] == TARGET_TOKEN)
+                .filter(|&i| &*tokens[i] == TARGET_TOKEN)
                 .collect(),
         )
     }
@@ -473,7 +473,7 @@ impl Targets {
 }
 
 fn side_ngrams(
-    tokens: &[String],
+    tokens: &[Token],
     targets: &Targets,
     range: NgramRange,
     term: &mut String,
@@ -493,12 +493,12 @@ fn side_ngrams(
 /// same for every window), no longer once `emit` says one is not in the space (see
 /// [`extract`]).
 fn ngrams<'p>(
-    tokens: &[String],
+    tokens: &[Token],
     range: NgramRange,
     term: &mut String,
     emit: &mut impl FnMut(&str, TermSource) -> bool,
     prefix_closed: bool,
-    prefix_of: impl Fn(usize, &[String]) -> Option<&'p str>,
+    prefix_of: impl Fn(usize, &[Token]) -> Option<&'p str>,
 ) {
     if range.is_off() {
         return;
@@ -593,7 +593,7 @@ fn char_ngrams(
 }
 
 fn near_target(
-    tokens: &[String],
+    tokens: &[Token],
     targets: &Targets,
     window: usize,
     term: &mut String,
@@ -603,7 +603,7 @@ fn near_target(
         return;
     }
     for (i, token) in tokens.iter().enumerate() {
-        if token == TARGET_TOKEN {
+        if &**token == TARGET_TOKEN {
             continue;
         }
         if let Some(t) = targets.near(i, window) {
@@ -622,8 +622,8 @@ mod tests {
     fn tokenized(tokens: &[&str]) -> TokenizedText {
         TokenizedText {
             normalized: tokens.join(" ").to_lowercase(),
-            tokens: tokens.iter().map(|t| t.to_string()).collect(),
-            words: tokens.iter().map(|t| t.to_lowercase()).collect(),
+            tokens: tokens.iter().map(|&t| t.into()).collect(),
+            words: tokens.iter().map(|t| t.to_lowercase().into()).collect(),
             offsets: Vec::new(),
         }
     }

@@ -30,6 +30,10 @@ pub const TARGET_TOKEN: &str = "[TARGET]";
 /// Placeholder that replaces mentions of any other known actor.
 pub const OTHER_ACTOR_TOKEN: &str = "[OTHER]";
 
+/// A token or word of a [`TokenizedText`]: shared, so a text put together from pieces
+/// tokenised before ([`TextPipeline::tokenize_around`]) copies none of their words.
+pub type Token = std::sync::Arc<str>;
+
 /// A text after the tokeniser: the normalised string and its word tokens.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenizedText {
@@ -37,10 +41,10 @@ pub struct TokenizedText {
     pub normalized: String,
     /// Word tokens in order; out-of-vocabulary words are [`UNKNOWN_TOKEN`], placeholders stay
     /// whole ([`TARGET_TOKEN`], [`OTHER_ACTOR_TOKEN`]).
-    pub tokens: Vec<String>,
+    pub tokens: Vec<Token>,
     /// The words behind `tokens`, one each, lowercased: an out-of-vocabulary word is itself
     /// here, so features that need no vocabulary (a sentiment lexicon) still see it.
-    pub words: Vec<String>,
+    pub words: Vec<Token>,
     /// The byte range of the tokenised text each token came from, one per token.
     pub offsets: Vec<(usize, usize)>,
 }
@@ -192,13 +196,14 @@ impl TextPipeline {
                 None => vec![UNKNOWN_TOKEN],
             };
             for token in tokens {
+                let token = Token::from(token);
                 // An unknown word as the text wrote it, lowercased, so features that need no
                 // vocabulary (a sentiment lexicon) still see it.
                 let word = match text.get(start..end) {
-                    Some(word) if token == UNKNOWN_TOKEN => word.to_lowercase(),
-                    _ => token.to_string(),
+                    Some(word) if &*token == UNKNOWN_TOKEN => word.to_lowercase().into(),
+                    _ => token.clone(),
                 };
-                tokenized.tokens.push(token.to_string());
+                tokenized.tokens.push(token);
                 tokenized.words.push(word);
                 tokenized.offsets.push((start, end));
             }
@@ -308,13 +313,17 @@ impl TextPipeline {
             .iter()
             .zip(encoding.get_offsets())
             .map(|(token, &(start, end))| match text.get(start..end) {
-                Some(word) if token == UNKNOWN_TOKEN => word.to_lowercase(),
-                _ => token.clone(),
+                Some(word) if token == UNKNOWN_TOKEN => word.to_lowercase().into(),
+                _ => Token::from(token.as_str()),
             })
             .collect();
         Ok(TokenizedText {
             normalized: normalized.get().to_string(),
-            tokens: encoding.get_tokens().to_vec(),
+            tokens: encoding
+                .get_tokens()
+                .iter()
+                .map(|t| t.as_str().into())
+                .collect(),
             words,
             offsets: encoding.get_offsets().to_vec(),
         })
@@ -353,16 +362,23 @@ mod tests {
         TextPipeline::train(&texts, 2).unwrap()
     }
 
+    fn strs(tokens: &[Token]) -> Vec<&str> {
+        tokens.iter().map(|t| &**t).collect()
+    }
+
     #[test]
     fn lowercases_and_maps_rare_words_to_unknown() {
         let tokenized = pipeline().tokenize("ＩＣＥ officers, join!").unwrap();
         // NFKC folds the full-width letters before lowercasing.
         assert_eq!(tokenized.normalized, "ice officers, join!");
         assert_eq!(
-            tokenized.tokens,
+            strs(&tokenized.tokens),
             ["ice", "officers", "[UNK]", "join", "[UNK]"]
         );
-        assert_eq!(tokenized.words, ["ice", "officers", ",", "join", "!"]);
+        assert_eq!(
+            strs(&tokenized.words),
+            ["ice", "officers", ",", "join", "!"]
+        );
         assert_eq!(tokenized.offsets[1], (10, 18));
     }
 
@@ -382,8 +398,8 @@ mod tests {
     fn unknown_words_are_kept_whole_in_words_after_other_scripts() {
         // Multi-byte characters before an unknown word: the offsets are byte offsets.
         let tokenized = pipeline().tokenize("Ünïcode officers Glowing").unwrap();
-        assert_eq!(tokenized.tokens, ["[UNK]", "officers", "[UNK]"]);
-        assert_eq!(tokenized.words, ["ünïcode", "officers", "glowing"]);
+        assert_eq!(strs(&tokenized.tokens), ["[UNK]", "officers", "[UNK]"]);
+        assert_eq!(strs(&tokenized.words), ["ünïcode", "officers", "glowing"]);
     }
 
     #[test]
@@ -392,7 +408,7 @@ mod tests {
             .tokenize("[TARGET] invited [OTHER] officers")
             .unwrap();
         assert_eq!(
-            tokenized.tokens,
+            strs(&tokenized.tokens),
             ["[TARGET]", "[UNK]", "[OTHER]", "officers"]
         );
     }
