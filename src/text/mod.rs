@@ -219,7 +219,9 @@ impl TextPipeline {
     ///
     /// The result is the same because the added tokens are split off first and each piece
     /// between them goes through the normaliser and the pre-tokeniser on its own; a
-    /// placeholder not as described is tokenised with the whole text.
+    /// placeholder not as described is tokenised with the whole text. Beside the text comes
+    /// where each piece (the placeholders included) sits in it, so what depends on a piece
+    /// alone can be shared too; none when the text was tokenised whole.
     pub fn tokenize_around(
         &self,
         text: &str,
