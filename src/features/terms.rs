@@ -1,6 +1,8 @@
 //! The terms of one text: word n-grams, character n-grams, words near the target, word n-grams
 //! marked by their side of the target, the actor.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use super::lexicon::{self, Polarity};
@@ -213,14 +215,8 @@ fn text_ngrams(
     term: &mut String,
     emit: &mut impl FnMut(&str, TermSource) -> bool,
 ) {
-    ngrams(
-        tokens,
-        settings.word_ngrams,
-        term,
-        emit,
-        true,
-        |start, window| windows.takes_tokens(start, window.len()).then_some(WORD),
-    );
+    let range = settings.word_ngrams;
+    prefixed_ngrams(WORD, tokens, range, windows, term, emit);
     char_ngrams(normalized, settings.char_ngrams, windows, term, emit);
 }
 
@@ -254,7 +250,8 @@ pub fn quote_terms(
     emit: &mut impl FnMut(&str, TermSource) -> bool,
 ) {
     let mut term = String::new();
-    quote_ngrams(&quote.tokens, settings, Windows::All, &mut term, emit);
+    let range = settings.quote_ngrams;
+    prefixed_ngrams(QUOTE, &quote.tokens, range, Windows::All, &mut term, emit);
     quote_target_terms(quote, settings, &mut term, emit);
 }
 
@@ -264,7 +261,8 @@ pub(crate) fn quote_piece_terms(
     settings: &TermSettings,
     emit: &mut impl FnMut(&str, TermSource) -> bool,
 ) {
-    quote_ngrams(tokens, settings, Windows::All, &mut String::new(), emit);
+    let range = settings.quote_ngrams;
+    prefixed_ngrams(QUOTE, tokens, range, Windows::All, &mut String::new(), emit);
 }
 
 /// The terms [`quote_terms`] gives `quote` that none of its pieces gives alone; see
@@ -276,31 +274,23 @@ pub(crate) fn quote_around(
     emit: &mut impl FnMut(&str, TermSource) -> bool,
 ) {
     let mut term = String::new();
-    quote_ngrams(
-        &quote.tokens,
-        settings,
-        Windows::Across(layout),
-        &mut term,
-        emit,
-    );
+    let (range, across) = (settings.quote_ngrams, Windows::Across(layout));
+    prefixed_ngrams(QUOTE, &quote.tokens, range, across, &mut term, emit);
     quote_target_terms(quote, settings, &mut term, emit);
 }
 
-fn quote_ngrams(
+/// The word n-grams in `range` of the windows `windows` takes, each as `prefix` and its tokens.
+fn prefixed_ngrams(
+    prefix: &'static str,
     tokens: &[Token],
-    settings: &TermSettings,
+    range: NgramRange,
     windows: Windows,
     term: &mut String,
     emit: &mut impl FnMut(&str, TermSource) -> bool,
 ) {
-    ngrams(
-        tokens,
-        settings.quote_ngrams,
-        term,
-        emit,
-        true,
-        |start, window: &[Token]| windows.takes_tokens(start, window.len()).then_some(QUOTE),
-    );
+    ngrams(tokens, range, term, emit, true, |start, window| {
+        windows.takes_tokens(start, window.len()).then_some(prefix)
+    });
 }
 
 fn quote_target_terms(
@@ -320,8 +310,10 @@ fn quote_target_terms(
 pub(crate) struct Layout {
     /// The piece of each token.
     token_piece: Vec<u32>,
-    /// The piece of each character of the collapsed text; [`Layout::GAP`] for a space between
-    /// two pieces, which neither holds.
+    /// The text's normalised form with white space collapsed.
+    collapsed: String,
+    /// The piece of each character of `collapsed`; [`Layout::GAP`] for a space between two
+    /// pieces, which neither holds.
     char_piece: Vec<u32>,
 }
 
@@ -358,8 +350,10 @@ impl Layout {
                 char_piece.extend(std::iter::repeat_n(p, word.chars().count()));
             }
         }
-        rest.is_empty().then_some(Layout {
+        rest.is_empty().then_some(())?;
+        Some(Layout {
             token_piece,
+            collapsed,
             char_piece,
         })
     }
@@ -567,7 +561,11 @@ fn char_ngrams(
     if range.is_off() {
         return;
     }
-    let collapsed = collapse(normalized);
+    // The text the layout collapsed already, or collapsed here.
+    let collapsed = match windows {
+        Windows::Across(layout) => Cow::Borrowed(layout.collapsed.as_str()),
+        Windows::All => Cow::Owned(collapse(normalized)),
+    };
     // Byte offset of every character, and the end: n-grams are slices of `collapsed`.
     let bounds: Vec<usize> = collapsed
         .char_indices()
