@@ -453,6 +453,15 @@ impl RowsBuilder {
         self.indptr.push(self.indices.len());
     }
 
+    /// Appends the rows of `other`, which has as many columns.
+    pub(crate) fn append(&mut self, other: RowsBuilder) {
+        let base = self.indices.len();
+        self.indptr
+            .extend(other.indptr[1..].iter().map(|&end| base + end));
+        self.indices.extend(other.indices);
+        self.data.extend(other.data);
+    }
+
     pub(crate) fn finish(self) -> Result<FeatureMatrix, Error> {
         let shape = (self.indptr.len() - 1, self.cols);
         let matrix = CsMatI::try_new(shape, self.indptr, self.indices, self.data).map_err(
@@ -649,6 +658,7 @@ impl FeatureSpace {
                     .chain(example.other_actors.iter().map(String::as_str))
                     .chain(example.target_aliases.iter().map(String::as_str))
             }),
+            examples.len(),
         )
     }
 
@@ -666,28 +676,27 @@ impl FeatureSpace {
         // from the matrix.
         const EXAMPLES_PER_BLOCK: usize = 16_384;
         for block in examples.chunks(EXAMPLES_PER_BLOCK) {
-            let runs: Vec<Vec<Vec<(usize, f64)>>> = block
+            let runs: Vec<RowsBuilder> = block
                 .par_chunk_by(|a, b| a.text == b.text && a.quote == b.quote)
                 .map_init(
-                    <(RefCell<Memo>, Vec<u32>)>::default,
-                    |(memo, columns), run| {
+                    <(RefCell<Memo>, Vec<u32>, Vec<(usize, f64)>)>::default,
+                    |(memo, columns, row), run| {
                         memo.get_mut().bound();
                         let shared = self.scan(&run[0], &unseen, memo, run.len());
-                        run.iter()
-                            .map(|example| {
-                                columns.clear();
-                                self.each_part(pipeline, example, &shared, |part, text| {
-                                    self.part_columns(part, text, example.actor, &shared, columns)
-                                })?;
-                                Ok(self.weigh(columns))
-                            })
-                            .collect::<Result<_, Error>>()
+                        let mut rows = RowsBuilder::new(self.len())?;
+                        for example in run {
+                            columns.clear();
+                            self.each_part(pipeline, example, &shared, |part, text| {
+                                self.part_columns(part, text, example.actor, &shared, columns)
+                            })?;
+                            self.weigh_into(columns, row);
+                            rows.push_row(row.iter().copied());
+                        }
+                        Ok(rows)
                     },
                 )
                 .collect::<Result<_, Error>>()?;
-            runs.into_iter()
-                .flatten()
-                .for_each(|row| rows.push_row(row));
+            runs.into_iter().for_each(|run| rows.append(run));
         }
         rows.finish()
     }
@@ -943,28 +952,33 @@ impl FeatureSpace {
     /// Sublinear TF-IDF, each kind normalised apart if [`FeatureParams::kind_norm`] says so,
     /// L2-normalised, columns ascending.
     fn weigh(&self, columns: &mut [u32]) -> Vec<(usize, f64)> {
+        let mut row = Vec::new();
+        self.weigh_into(columns, &mut row);
+        row
+    }
+
+    /// [`Self::weigh`] into `row`, which it empties first.
+    fn weigh_into(&self, columns: &mut [u32], row: &mut Vec<(usize, f64)>) {
         // A row holds thousands of columns below 2^24: a radix sort by byte skips the top byte
         // and takes a tenth of the instructions of a comparison sort.
         radsort::sort(columns);
-        let mut row: Vec<(usize, f64)> = columns
-            .chunk_by(|a, b| a == b)
-            .map(|run| {
-                let column = run[0] as usize;
-                // 1 + ln 1 is exactly 1: most terms occur once, and skip the logarithm.
-                let tf = match run.len() {
-                    1 => 1.0,
-                    n => 1.0 + (n as f64).ln(),
-                };
-                (column, tf * self.weighing[column].0)
-            })
-            .collect();
+        row.clear();
+        row.extend(columns.chunk_by(|a, b| a == b).map(|run| {
+            let column = run[0] as usize;
+            // 1 + ln 1 is exactly 1: most terms occur once, and skip the logarithm.
+            let tf = match run.len() {
+                1 => 1.0,
+                n => 1.0 + (n as f64).ln(),
+            };
+            (column, tf * self.weighing[column].0)
+        }));
         if self.params.kind_norm {
             let mut squares = [0.0; TermKind::COUNT];
-            for &(column, value) in &row {
+            for &(column, value) in row.iter() {
                 squares[self.weighing[column].1 as usize] += value * value;
             }
             // Every kind in the row has a positive length: each weight is at least 1.
-            for (column, value) in &mut row {
+            for (column, value) in row.iter_mut() {
                 *value /= squares[self.weighing[*column].1 as usize].sqrt();
             }
         }
@@ -972,7 +986,6 @@ impl FeatureSpace {
         if norm > 0.0 {
             row.iter_mut().for_each(|(_, v)| *v /= norm);
         }
-        row
     }
 }
 

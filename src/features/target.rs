@@ -242,6 +242,8 @@ pub struct ActorMatchers {
     matchers: Vec<(String, MentionMatcher)>,
     /// The combined scan, built at the first search.
     scan: OnceLock<CombinedScan>,
+    /// The kind of automaton the combined scan is (the crate's choice if none).
+    scan_kind: Option<AhoCorasickKind>,
 }
 
 /// One Aho-Corasick scan for the forms of every actor whose forms are all ASCII, and a scan of
@@ -258,7 +260,8 @@ struct CombinedScan {
 }
 
 impl CombinedScan {
-    fn new(matchers: &[(String, MentionMatcher)]) -> Self {
+    /// The scan of `matchers`, its automata of `kind` (the crate's choice if none).
+    fn new(matchers: &[(String, MentionMatcher)], kind: Option<AhoCorasickKind>) -> Self {
         let mut owners_of: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
         let (mut literals, mut literal_owners) = (Vec::new(), Vec::new());
         for (actor, (_, matcher)) in matchers.iter().enumerate() {
@@ -280,8 +283,9 @@ impl CombinedScan {
         // searched in the text with ASCII letters lowercased, which keeps every byte offset:
         // an automaton of lowercase forms builds in half the time of a case-insensitive one.
         let (forms, owners): (Vec<String>, Vec<_>) = owners_of.into_iter().unzip();
-        let forms = AhoCorasick::new(forms).ok();
-        let literals = AhoCorasick::new(literals).ok();
+        let build = |patterns: Vec<_>| AhoCorasick::builder().kind(kind).build(patterns).ok();
+        let forms = build(forms.iter().map(String::as_str).collect());
+        let literals = build(literals);
         CombinedScan {
             forms,
             owners,
@@ -310,6 +314,20 @@ impl ActorMatchers {
         ActorMatchers {
             matchers,
             scan: OnceLock::new(),
+            scan_kind: None,
+        }
+    }
+
+    /// Below this many texts to search, [`ActorMatchers::for_few_texts`] pays.
+    pub(crate) const FEW_TEXTS: usize = 1024;
+
+    /// The matchers of `actors` for a few texts: their scan is an automaton that builds fast
+    /// rather than one that searches fastest (building a DFA took longer than searching an
+    /// article's statements with it).
+    pub(crate) fn for_few_texts<S: AsRef<str>>(actors: impl IntoIterator<Item = S>) -> Self {
+        ActorMatchers {
+            scan_kind: Some(AhoCorasickKind::ContiguousNFA),
+            ..Self::new(actors)
         }
     }
 
@@ -320,7 +338,8 @@ impl ActorMatchers {
     }
 
     fn combined_scan(&self) -> &CombinedScan {
-        self.scan.get_or_init(|| CombinedScan::new(&self.matchers))
+        self.scan
+            .get_or_init(|| CombinedScan::new(&self.matchers, self.scan_kind))
     }
 
     /// The matcher of a known actor.
@@ -413,13 +432,20 @@ impl<'a> Mentions<'a> {
 pub struct UnseenActors(ActorMatchers);
 
 impl UnseenActors {
-    /// The matchers of the `actors` that `known` has none for.
-    pub fn of<'a>(known: &ActorMatchers, actors: impl IntoIterator<Item = &'a str>) -> Self {
+    /// The matchers of the `actors` that `known` has none for, to search `texts` texts.
+    pub fn of<'a>(
+        known: &ActorMatchers,
+        actors: impl IntoIterator<Item = &'a str>,
+        texts: usize,
+    ) -> Self {
         let unseen: BTreeSet<&str> = actors
             .into_iter()
             .filter(|actor| !known.contains(actor))
             .collect();
-        UnseenActors(ActorMatchers::new(unseen))
+        UnseenActors(match texts < ActorMatchers::FEW_TEXTS {
+            true => ActorMatchers::for_few_texts(unseen),
+            false => ActorMatchers::new(unseen),
+        })
     }
 
     /// Whether there is a matcher for `actor`.
@@ -687,9 +713,11 @@ mod tests {
             let matcher = MentionMatcher::new(NAMES[name]);
             let expected = by_regex(&matcher, &text);
             prop_assert_eq!(&matcher.find(&text), &expected, "{:?}", text);
-            let all = ActorMatchers::new(NAMES);
-            let mentions = all.mentions(&text);
-            prop_assert_eq!(mentions.of(NAMES[name]), expected.as_slice(), "{:?}", text);
+            // Whichever automaton the combined scan is.
+            for all in [ActorMatchers::new(NAMES), ActorMatchers::for_few_texts(NAMES)] {
+                let mentions = all.mentions(&text);
+                prop_assert_eq!(mentions.of(NAMES[name]), expected.as_slice(), "{:?}", text);
+            }
         }
     }
 

@@ -201,11 +201,13 @@ impl TextPipeline {
         if words.len() > Self::MAX_WORDS {
             words.clear();
         }
+        // A token a word, and room for as many again (punctuation is split off).
+        let tokens = 2 * (text.bytes().filter(|&b| b == b' ').count() + 1);
         let mut whole = TokenizedText {
             normalized: String::with_capacity(text.len()),
-            tokens: Vec::new(),
-            words: Vec::new(),
-            offsets: Vec::new(),
+            tokens: Vec::with_capacity(tokens),
+            words: Vec::with_capacity(tokens),
+            offsets: Vec::with_capacity(tokens),
         };
         let mut start = 0;
         for word in text.split(' ') {
