@@ -388,7 +388,9 @@ impl FeatureMatrix {
             return Cow::Borrowed(self);
         }
         let mut indptr = Vec::with_capacity(indices.len() + 1);
-        let (mut columns, mut values) = (Vec::new(), Vec::new());
+        let stored = |row| self.matrix.outer_view(row).map_or(0, |vector| vector.nnz());
+        let nnz = indices.iter().map(|&row| stored(row)).sum();
+        let (mut columns, mut values) = (Vec::with_capacity(nnz), Vec::with_capacity(nnz));
         indptr.push(0);
         for &row in indices {
             if let Some(vector) = self.matrix.outer_view(row) {
@@ -446,11 +448,21 @@ impl RowsBuilder {
 
     /// Appends a row of `(column, value)` in increasing column order.
     pub(crate) fn push_row(&mut self, row: impl IntoIterator<Item = (usize, f64)>) {
+        let row = row.into_iter();
+        self.indices.reserve(row.size_hint().0);
+        self.data.reserve(row.size_hint().0);
         for (column, value) in row {
             self.indices.push(column as u32);
             self.data.push(stored(value) as f32);
         }
         self.indptr.push(self.indices.len());
+    }
+
+    /// Makes room for `rows` more rows holding `stored` values in all.
+    pub(crate) fn reserve(&mut self, rows: usize, stored: usize) {
+        self.indptr.reserve(rows);
+        self.indices.reserve(stored);
+        self.data.reserve(stored);
     }
 
     /// Appends the rows of `other`, which has as many columns.
@@ -696,6 +708,10 @@ impl FeatureSpace {
                     },
                 )
                 .collect::<Result<_, Error>>()?;
+            rows.reserve(
+                runs.iter().map(|run| run.indptr.len() - 1).sum(),
+                runs.iter().map(|run| run.indices.len()).sum(),
+            );
             runs.into_iter().for_each(|run| rows.append(run));
         }
         rows.finish()

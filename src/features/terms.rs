@@ -567,11 +567,9 @@ fn char_ngrams(
         Windows::All => Cow::Owned(collapse(normalized)),
     };
     // Byte offset of every character, and the end: n-grams are slices of `collapsed`.
-    let bounds: Vec<usize> = collapsed
-        .char_indices()
-        .map(|(i, _)| i)
-        .chain([collapsed.len()])
-        .collect();
+    let mut bounds = Vec::with_capacity(collapsed.len() + 1);
+    bounds.extend(collapsed.char_indices().map(|(i, _)| i));
+    bounds.push(collapsed.len());
     // Shortest first from each character, and no longer once one is not in the space.
     let chars = bounds.len() - 1;
     for start in 0..chars {
