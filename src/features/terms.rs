@@ -522,7 +522,14 @@ fn ngrams<'p>(
 
 /// White space collapsed to single spaces, as character n-grams see a normalised text.
 fn collapse(normalized: &str) -> String {
-    normalized.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut collapsed = String::with_capacity(normalized.len());
+    for word in normalized.split_whitespace() {
+        if !collapsed.is_empty() {
+            collapsed.push(' ');
+        }
+        collapsed.push_str(word);
+    }
+    collapsed
 }
 
 /// The byte range of `normalized` that the range `start..end` of its collapsed form (see

@@ -20,7 +20,8 @@ use tokenizers::{
     PreTokenizerWrapper, Tokenizer, TokenizerBuilder,
 };
 
-use rustc_hash::FxHashMap;
+use hashbrown::hash_map::EntryRef;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 use thread_local::ThreadLocal;
 
 use crate::error::Error;
@@ -93,7 +94,7 @@ pub struct TextPipeline {
 }
 
 /// Words tokenised, by their text: at most [`TextPipeline::MAX_WORDS`] of them.
-type Words = FxHashMap<Box<str>, TokenizedText>;
+type Words = hashbrown::HashMap<String, TokenizedText, FxBuildHasher>;
 
 impl Clone for TextPipeline {
     fn clone(&self) -> Self {
@@ -215,10 +216,10 @@ impl TextPipeline {
                 whole.normalized.push(' ');
             }
             if !word.is_empty() {
-                if !words.contains_key(word) {
-                    words.insert(word.into(), self.tokenize_whole(word)?);
-                }
-                let tokenized = &words[word];
+                let tokenized = match words.entry_ref(word) {
+                    EntryRef::Occupied(entry) => entry.into_mut(),
+                    EntryRef::Vacant(entry) => entry.insert(self.tokenize_whole(word)?),
+                };
                 whole.normalized.push_str(&tokenized.normalized);
                 whole.tokens.extend_from_slice(&tokenized.tokens);
                 whole.words.extend_from_slice(&tokenized.words);
