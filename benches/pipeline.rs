@@ -12,13 +12,14 @@
 //! - `predict` (100 to 1,000): [`StanceModel::predict`] with a model trained once, before
 //!   timing, on the whole corpus;
 //! - `tweets`: the 1,249 SemEval-2016 Task A test tweets, one thread, through the `tokenizers`
-//!   crate's own `encode` (the least any pipeline built on the crate pays per row) and through
-//!   [`TextPipeline::tokenize`] (what stance pays: the pipeline's steps without an `Encoding`,
-//!   and the normalised text from the same pass). It reads
+//!   crate's own `encode` (what a pipeline pays that sends every text through the crate) and
+//!   through [`TextPipeline::tokenize`] (what stance pays: the crate's steps once for each
+//!   distinct word, without an `Encoding`), first with a pipeline that remembers no word
+//!   (`tokenize_first`, the first pass) and then with every word remembered. It reads
 //!   `$STANCE_SEMEVAL_TEST`, by default
 //!   `../shared/data/semeval2016-task6/testdata-taskA-all-annotations.txt`, and says so and
-//!   measures nothing when the file is missing. `scripts/benchmark` runs it for its
-//!   prediction ceiling.
+//!   measures nothing when the file is missing. `scripts/benchmark` runs it beside its
+//!   prediction figures.
 //! - `article_worst` (16 to 128 KB of text, doubling): [`stance::article::analyse`] on the
 //!   inputs that once made the article stage quadratic: a run of `"we ` one-word quotes in one
 //!   sentence, the same acronym repeated inside a quote, a long paragraph without a full stop
@@ -54,8 +55,8 @@ use std::time::Duration;
 
 use criterion::measurement::WallTime;
 use criterion::{
-    criterion_group, criterion_main, BenchmarkGroup, BenchmarkId, Criterion, SamplingMode,
-    Throughput,
+    criterion_group, criterion_main, BatchSize, BenchmarkGroup, BenchmarkId, Criterion,
+    SamplingMode, Throughput,
 };
 use stance::article::{analyse, ActorList};
 use stance::corpus::TextEncoding;
@@ -274,6 +275,19 @@ fn bench_tweets(c: &mut Criterion) {
             }
         })
     });
+    // A fresh copy of the pipeline remembers no word: the first pass over the tweets.
+    group.bench_function("tokenize_first", |b| {
+        b.iter_batched(
+            || pipeline.clone(),
+            |fresh| {
+                for tweet in &tweets {
+                    black_box(fresh.tokenize(tweet).unwrap());
+                }
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    // Every word remembered from the passes before.
     group.bench_function("tokenize", |b| {
         b.iter(|| {
             for tweet in &tweets {

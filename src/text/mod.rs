@@ -4,7 +4,9 @@
 //! `tokenizers` pipeline (NFKC + lowercase normaliser, BERT-style pre-tokeniser, word-level
 //! vocabulary trained on the training text with a minimum frequency and `[UNK]`) that is saved
 //! as `tokenizer.json` in the model folder and reloaded by `evaluate` and `predict`, so the
-//! words a model was trained on are the words it sees later.
+//! words a model was trained on are the words it sees later. The pipeline runs once for each
+//! distinct word a thread meets (the runs of text between plain spaces, which no step of it
+//! looks across), and a text is put together from its words.
 
 use std::cell::RefCell;
 use std::path::Path;
