@@ -21,7 +21,7 @@ use ndarray::{s, Array1, Array2, Axis};
 use serde::{Deserialize, Serialize};
 
 use super::newton::{self, Solution};
-use super::objective::{sparse_dot, Objective, Point};
+use super::objective::{sparse_dot, sparse_dot_of_rows, Objective, Point};
 use crate::error::Error;
 use crate::features::{FeatureMatrix, SparseRows};
 
@@ -443,7 +443,15 @@ fn solver_error(err: impl std::fmt::Display) -> Error {
 impl LinearModel {
     /// Class probabilities, rows × classes.
     pub fn probabilities(&self, x: &FeatureMatrix) -> Array2<f64> {
-        let mut scores = sparse_dot(&x.matrix, self.weights.view());
+        self.probabilities_from(sparse_dot(&x.matrix, self.weights.view()))
+    }
+
+    /// Class probabilities of the rows `rows` of `x`, in that order, rows × classes.
+    pub fn probabilities_of_rows(&self, x: &FeatureMatrix, rows: &[usize]) -> Array2<f64> {
+        self.probabilities_from(sparse_dot_of_rows(&x.matrix, rows, self.weights.view()))
+    }
+
+    fn probabilities_from(&self, mut scores: Array2<f64>) -> Array2<f64> {
         scores += &self.intercept;
         softmax_rows(&mut scores);
         scores

@@ -110,7 +110,7 @@ impl Head {
         ];
         for (actor, indices) in groups {
             let model = actor.map_or(&self.shared, |actor| self.model_for(actor));
-            let probabilities = model.probabilities(&matrix.select_rows(&indices));
+            let probabilities = model.probabilities_of_rows(matrix, &indices);
             for (&i, row) in indices.iter().zip(probabilities.rows()) {
                 let mut probabilities = row.to_vec();
                 calibrate::apply_temperature(&mut probabilities, self.temperature);

@@ -71,7 +71,16 @@ impl<'a> Objective<'a> {
         let k = self.classes;
         let (w, b) = params.split_at(self.intercept_start());
         let mut scores = vec![0.0; self.x.rows() * k];
-        sparse_dot_into(self.x, w, k, &mut scores, |v| v);
+        sparse_dot_into(
+            Selected {
+                x: self.x,
+                rows: None,
+            },
+            w,
+            k,
+            &mut scores,
+            |v| v,
+        );
         for row in scores.chunks_mut(k) {
             row.iter_mut().zip(b).for_each(|(s, b)| *s += b);
         }
@@ -214,17 +223,50 @@ pub(crate) fn dot(a: &[f64], b: &[f64]) -> f64 {
 /// two or three labels this row-major loop is several times faster. Each output row is one
 /// thread's sum in a fixed order, so results do not depend on the thread count.
 pub(crate) fn sparse_dot(x: &SparseRows, w: ArrayView2<f64>) -> Array2<f64> {
+    sparse_dot_of(x, None, w)
+}
+
+/// `x · w` for the rows `rows` of `x` only, in that order, without copying them out.
+pub(crate) fn sparse_dot_of_rows(
+    x: &SparseRows,
+    rows: &[usize],
+    w: ArrayView2<f64>,
+) -> Array2<f64> {
+    sparse_dot_of(x, Some(rows), w)
+}
+
+fn sparse_dot_of(x: &SparseRows, rows: Option<&[usize]>, w: ArrayView2<f64>) -> Array2<f64> {
     let k = w.ncols();
     let w = w.as_standard_layout();
-    let mut out = vec![0.0; x.rows() * k];
+    let n = rows.map_or(x.rows(), <[usize]>::len);
+    let mut out = vec![0.0; n * k];
     let weights = w.as_slice().expect("standard layout");
-    sparse_dot_into(x, weights, k, &mut out, |v| v);
-    Array2::from_shape_vec((x.rows(), k), out).expect("rows × k values")
+    sparse_dot_into(Selected { x, rows }, weights, k, &mut out, |v| v);
+    Array2::from_shape_vec((n, k), out).expect("rows × k values")
+}
+
+/// Rows of a matrix: every row, or the rows listed, in their order.
+#[derive(Clone, Copy)]
+struct Selected<'a> {
+    x: &'a SparseRows,
+    rows: Option<&'a [usize]>,
+}
+
+impl<'a> Selected<'a> {
+    /// How many rows there are.
+    fn len(self) -> usize {
+        self.rows.map_or(self.x.rows(), <[usize]>::len)
+    }
+
+    /// The stored values of the `i`-th row and their columns.
+    fn entries(self, i: usize) -> impl Iterator<Item = (f64, usize)> + 'a {
+        row_entries(self.x, self.rows.map_or(i, |rows| rows[i]))
+    }
 }
 
 /// `map(x) · w` into `out` (rows × `k`, row-major), `map` applied to each stored value.
 fn sparse_dot_into(
-    x: &SparseRows,
+    x: Selected,
     w: &[f64],
     k: usize,
     out: &mut [f64],
@@ -236,9 +278,9 @@ fn sparse_dot_into(
         0 => {}
         2 => sparse_dot_fixed::<2>(x, w, out, map),
         3 => sparse_dot_fixed::<3>(x, w, out, map),
-        _ => sparse_dot_rows(x, out, k, |i, out_row| {
+        _ => sparse_dot_rows(x.len(), out, k, |i, out_row| {
             out_row.fill(0.0);
-            for (value, column) in row_entries(x, i) {
+            for (value, column) in x.entries(i) {
                 let (value, row) = (map(value), &w[column * k..(column + 1) * k]);
                 out_row
                     .iter_mut()
@@ -250,15 +292,15 @@ fn sparse_dot_into(
 }
 
 fn sparse_dot_fixed<const K: usize>(
-    x: &SparseRows,
+    x: Selected,
     w: &[f64],
     out: &mut [f64],
     map: impl Fn(f64) -> f64 + Sync,
 ) {
     let (blocks, _) = w.as_chunks::<K>();
-    sparse_dot_rows(x, out, K, |i, out_row| {
+    sparse_dot_rows(x.len(), out, K, |i, out_row| {
         let mut sums = [0.0; K];
-        for (value, column) in row_entries(x, i) {
+        for (value, column) in x.entries(i) {
             let (value, row) = (map(value), &blocks[column]);
             for c in 0..K {
                 sums[c] += value * row[c];
@@ -277,15 +319,15 @@ fn row_entries(x: &SparseRows, i: usize) -> impl Iterator<Item = (f64, usize)> +
         .zip(x.indices()[span].iter().map(|&c| c as usize))
 }
 
-/// Fills `out` (rows × `k`) by `fill(row, its k slots)`, rows in parallel in fixed blocks.
+/// Fills `out` (`rows` × `k`) by `fill(row, its k slots)`, rows in parallel in fixed blocks.
 fn sparse_dot_rows(
-    x: &SparseRows,
+    rows: usize,
     out: &mut [f64],
     k: usize,
     fill: impl Fn(usize, &mut [f64]) + Sync,
 ) {
     const ROWS_PER_TASK: usize = 256;
-    debug_assert_eq!(out.len(), x.rows() * k);
+    debug_assert_eq!(out.len(), rows * k);
     out.par_chunks_mut(ROWS_PER_TASK * k)
         .enumerate()
         .for_each(|(chunk, block)| {
@@ -501,6 +543,14 @@ mod tests {
             let w = Array2::from_shape_fn((4, k), |(i, j)| (i * k + j) as f64 - 2.5);
             let diff = (sparse_dot(&x, w.view()) - dense.dot(&w)).mapv(f64::abs);
             assert!(diff.iter().all(|&d| d < 1e-12), "{k} columns: {diff}");
+        }
+        // Rows picked out, repeated and reordered, as the rows' own product gives them.
+        let picked = [2, 0, 2];
+        let w = Array2::from_shape_fn((4, 3), |(i, j)| (i * 3 + j) as f64 - 2.5);
+        let whole = sparse_dot(&x, w.view());
+        let rows = sparse_dot_of_rows(&x, &picked, w.view());
+        for (row, &i) in rows.rows().into_iter().zip(&picked) {
+            assert_eq!(row, whole.row(i));
         }
         let empty = FeatureMatrix::from_dense(Array2::zeros((0, 4)).view()).matrix;
         assert_eq!(
