@@ -8,6 +8,7 @@
 //! A bad input stops at its first bad record, after the rows before it were written; the
 //! other inputs are still scored. See [`super::progress`] for the progress bar.
 
+use std::borrow::Cow;
 use std::io::{self, BufRead, BufReader, Cursor, Read, Write};
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
@@ -643,9 +644,11 @@ impl<'m, W: Write> Output<'m, W> {
                 for row in kept {
                     let mut record = csv_record(model, row);
                     if self.explain {
-                        record.push(explanation_cell(model, row));
+                        record.push(Cow::Owned(explanation_cell(model, row)));
                     }
-                    writer.write_record(record).map_err(csv_write_error)?;
+                    writer
+                        .write_record(record.iter().map(|field| field.as_bytes()))
+                        .map_err(csv_write_error)?;
                 }
                 writer.flush()?;
             }
@@ -775,33 +778,38 @@ fn csv_header(model: &StanceModel, explain: bool) -> Vec<String> {
     header
 }
 
-/// One CSV record, in the order of [`csv_header`].
-fn csv_record(model: &StanceModel, row: &Scored) -> Vec<String> {
+/// One CSV record, in the order of [`csv_header`]: the row's own texts lent, not copied.
+fn csv_record<'r>(model: &StanceModel, row: &'r Scored) -> Vec<Cow<'r, str>> {
     use stance::Task::{Sentiment, Stance};
     let (stance, stance_p) = row.label(model, Stance).unzip();
     let (sentiment, sentiment_p) = row.label(model, Sentiment).unzip();
+    let text = |text: Option<&'r String>| Cow::Borrowed(text.map_or("", String::as_str));
+    let number = |value: Option<String>| Cow::Owned(value.unwrap_or_default());
     let mut record = vec![
-        row.article.clone(),
-        row.quote_id.clone(),
-        row.span.map(|s| s.0.to_string()).unwrap_or_default(),
-        row.span.map(|s| s.1.to_string()).unwrap_or_default(),
-        row.speaker.clone().unwrap_or_default(),
-        row.speaker_confidence
-            .map(|c| format!("{c:.2}"))
-            .unwrap_or_default(),
-        row.actor.clone().unwrap_or_default(),
-        stance.unwrap_or_default().to_string(),
-        stance_p.map(|p| format!("{p:.4}")).unwrap_or_default(),
-        sentiment.unwrap_or_default().to_string(),
-        sentiment_p.map(|p| format!("{p:.4}")).unwrap_or_default(),
-        row.quote.clone(),
-        row.context.clone().unwrap_or_default(),
+        text(Some(&row.article)),
+        text(Some(&row.quote_id)),
+        number(row.span.map(|s| s.0.to_string())),
+        number(row.span.map(|s| s.1.to_string())),
+        text(row.speaker.as_ref()),
+        number(row.speaker_confidence.map(|c| format!("{c:.2}"))),
+        text(row.actor.as_ref()),
+        Cow::Owned(stance.unwrap_or_default().to_string()),
+        number(stance_p.map(|p| format!("{p:.4}"))),
+        Cow::Owned(sentiment.unwrap_or_default().to_string()),
+        number(sentiment_p.map(|p| format!("{p:.4}"))),
+        text(Some(&row.quote)),
+        text(row.context.as_ref()),
     ];
     for (head, prediction) in model.heads.iter().zip(&row.predictions) {
         if row.label(model, head.task).is_some() {
-            record.extend(prediction.probabilities.iter().map(|p| format!("{p:.4}")));
+            record.extend(
+                prediction
+                    .probabilities
+                    .iter()
+                    .map(|p| Cow::Owned(format!("{p:.4}"))),
+            );
         } else {
-            record.extend(head.labels.iter().map(|_| String::new()));
+            record.extend(head.labels.iter().map(|_| Cow::Borrowed("")));
         }
     }
     record
