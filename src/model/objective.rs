@@ -71,16 +71,7 @@ impl<'a> Objective<'a> {
         let k = self.classes;
         let (w, b) = params.split_at(self.intercept_start());
         let mut scores = vec![0.0; self.x.rows() * k];
-        sparse_dot_into(
-            Selected {
-                x: self.x,
-                rows: None,
-            },
-            w,
-            k,
-            &mut scores,
-            |v| v,
-        );
+        sparse_dot_into(Selected::all(self.x), w, k, &mut scores, |v| v);
         for row in scores.chunks_mut(k) {
             row.iter_mut().zip(b).for_each(|(s, b)| *s += b);
         }
@@ -236,13 +227,12 @@ pub(crate) fn sparse_dot_of_rows(
 }
 
 fn sparse_dot_of(x: &SparseRows, rows: Option<&[usize]>, w: ArrayView2<f64>) -> Array2<f64> {
-    let k = w.ncols();
+    let (k, selected) = (w.ncols(), Selected { x, rows });
     let w = w.as_standard_layout();
-    let n = rows.map_or(x.rows(), <[usize]>::len);
-    let mut out = vec![0.0; n * k];
+    let mut out = vec![0.0; selected.len() * k];
     let weights = w.as_slice().expect("standard layout");
-    sparse_dot_into(Selected { x, rows }, weights, k, &mut out, |v| v);
-    Array2::from_shape_vec((n, k), out).expect("rows × k values")
+    sparse_dot_into(selected, weights, k, &mut out, |v| v);
+    Array2::from_shape_vec((selected.len(), k), out).expect("rows × k values")
 }
 
 /// Rows of a matrix: every row, or the rows listed, in their order.
@@ -253,6 +243,11 @@ struct Selected<'a> {
 }
 
 impl<'a> Selected<'a> {
+    /// Every row of `x`.
+    fn all(x: &'a SparseRows) -> Self {
+        Selected { x, rows: None }
+    }
+
     /// How many rows there are.
     fn len(self) -> usize {
         self.rows.map_or(self.x.rows(), <[usize]>::len)
