@@ -975,8 +975,9 @@ impl FeatureSpace {
 
     /// [`Self::weigh`] into `row`, which it empties first.
     fn weigh_into(&self, columns: &mut [u32], row: &mut Vec<(usize, f64)>) {
-        // A row holds thousands of columns below 2^24: a radix sort by byte skips the top byte
-        // and takes a tenth of the instructions of a comparison sort.
+        // A radix sort by byte skips the bytes every column shares (the top one below 2^24
+        // columns): on the thousands of columns of an article's row it took half the
+        // instructions of a comparison sort.
         radsort::sort(columns);
         row.clear();
         row.extend(columns.chunk_by(|a, b| a == b).map(|run| {

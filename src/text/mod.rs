@@ -54,6 +54,19 @@ pub struct TokenizedText {
     pub offsets: Vec<(usize, usize)>,
 }
 
+impl TokenizedText {
+    /// Appends `piece`, a text tokenised on its own that starts at byte `at` of the text this
+    /// one is of: its normalised text, its tokens and words, its offsets moved by `at`.
+    fn append(&mut self, piece: &TokenizedText, at: usize) {
+        self.normalized.push_str(&piece.normalized);
+        self.tokens.extend_from_slice(&piece.tokens);
+        self.words.extend_from_slice(&piece.words);
+        let shift = |(start, end): (usize, usize)| (start + at, end + at);
+        self.offsets
+            .extend(piece.offsets.iter().copied().map(shift));
+    }
+}
+
 /// Where one piece tokenised on its own sits in the text [`TextPipeline::tokenize_around`]
 /// gives: the piece's tokens and normalised text are exactly what it gives alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -222,13 +235,7 @@ impl TextPipeline {
                     EntryRef::Occupied(entry) => entry.into_mut(),
                     EntryRef::Vacant(entry) => entry.insert(self.tokenize_whole(word)?),
                 };
-                whole.normalized.push_str(&tokenized.normalized);
-                whole.tokens.extend_from_slice(&tokenized.tokens);
-                whole.words.extend_from_slice(&tokenized.words);
-                let shift = |(s, e): (usize, usize)| (s + start, e + start);
-                whole
-                    .offsets
-                    .extend(tokenized.offsets.iter().copied().map(shift));
+                whole.append(tokenized, start);
             }
             start += word.len() + 1;
         }
@@ -371,13 +378,7 @@ impl TextPipeline {
                     whole.tokens.len() + tokenized.tokens.len(),
                 ),
             });
-            whole.normalized.push_str(&tokenized.normalized);
-            whole.tokens.extend_from_slice(&tokenized.tokens);
-            whole.words.extend_from_slice(&tokenized.words);
-            let shift = |(s, e): (usize, usize)| (s + piece_range.0, e + piece_range.0);
-            whole
-                .offsets
-                .extend(tokenized.offsets.iter().copied().map(shift));
+            whole.append(tokenized, piece_range.0);
         }
         Ok((whole, pieces))
     }
