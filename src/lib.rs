@@ -23,10 +23,13 @@
 //! 8. [`summary`]: the scored pairs of a whole collection (`predict --format jsonl`) in, the
 //!    speaker → actor stance network out, by outlet and ISO week if asked.
 //!
-//! The binary (`src/main.rs`, `src/cli/`) wires these into `stance train`, `stance evaluate`,
-//! `stance predict`, `stance summarize` and `stance serve`; [`html`] builds the pages they show.
+//! [`cli`] wires these into `stance train`, `stance evaluate`, `stance predict`, `stance
+//! summarize` and `stance serve`, for the binary (`src/main.rs`) and for the Python package
+//! (`python/`), which runs the same commands in its own process; [`html`] builds the pages they
+//! show.
 
 pub mod article;
+pub mod cli;
 pub mod corpus;
 pub mod error;
 pub mod eval;

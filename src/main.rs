@@ -1,14 +1,14 @@
 //! The `stance` binary: parse the command line, run it, map errors to an exit status.
 
-mod cli;
-
 use std::io::ErrorKind;
 use std::process::ExitCode;
 
 use clap::Parser;
 
+use stance::cli;
+
 fn main() -> ExitCode {
-    match cli::run(cli::Cli::parse()) {
+    match cli::run(cli::Cli::parse(), &mut std::io::stdout().lock()) {
         Ok(code) => code,
         Err(err) => {
             // A closed pipe (`stance predict … | head`) is a normal way to stop reading.
@@ -19,25 +19,8 @@ fn main() -> ExitCode {
             {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("stance: error: {}", message(&err));
+            eprintln!("stance: error: {}", cli::error_message(&err));
             ExitCode::FAILURE
         }
     }
-}
-
-/// The error and its causes, joined by ": " as anyhow's `{:#}` does, but a cause whose words
-/// the message already ends with (an I/O error that names its source) is said once.
-fn message(err: &anyhow::Error) -> String {
-    let mut message = String::new();
-    for cause in err.chain() {
-        let cause = cause.to_string();
-        if message.ends_with(&cause) {
-            continue;
-        }
-        if !message.is_empty() {
-            message.push_str(": ");
-        }
-        message.push_str(&cause);
-    }
-    message
 }

@@ -7,6 +7,7 @@ mod browser;
 mod corpus;
 mod evaluate;
 mod predict;
+mod python;
 mod serve;
 mod summarize;
 mod train;

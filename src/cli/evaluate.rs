@@ -8,17 +8,17 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 
-use serde::Serialize;
-use stance::article::{analyse, ActorList};
-use stance::eval::bootstrap::{DEFAULT_RESAMPLES, DEFAULT_SEED};
-use stance::eval::extraction::{
+use crate::article::{analyse, ActorList};
+use crate::eval::bootstrap::{DEFAULT_RESAMPLES, DEFAULT_SEED};
+use crate::eval::extraction::{
     evaluate_extraction, mistakes_by_article, Mistake, MISTAKES_PER_LIST,
 };
-use stance::eval::gold::{load_dir, GoldArticle};
-use stance::eval::{
+use crate::eval::gold::{load_dir, GoldArticle};
+use crate::eval::{
     compare, explain_mistakes, score, Bootstrap, Comparison, DEFAULT_MISTAKES, EXPLANATION_TERMS,
 };
-use stance::{html, persist, Corpus, Error, EvalReport};
+use crate::{html, persist, Corpus, Error, EvalReport};
+use serde::Serialize;
 
 use super::{CsvArgs, ModelSource};
 
@@ -82,13 +82,13 @@ pub enum ReportFormat {
 }
 
 /// Runs `stance evaluate`.
-pub fn run(args: EvaluateArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: EvaluateArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     // A page that cannot be written is said before the work, not after it.
     if let Some(path) = &args.report {
         persist::output_folder(path).context("--report")?;
     }
     if !args.extraction.is_empty() {
-        return run_extraction(&args);
+        return run_extraction(&args, out);
     }
     let options = args.csv.read_options()?;
     let bootstrap = match (args.bootstrap, &args.compare) {
@@ -163,7 +163,7 @@ pub fn run(args: EvaluateArgs) -> anyhow::Result<ExitCode> {
             serde_json::to_string_pretty(&json)? + "\n"
         }
     };
-    write_stdout(&text)
+    write_out(&text, out)
 }
 
 /// The JSON of `evaluate --data`: the report, and with `--compare` the comparison under
@@ -186,14 +186,13 @@ struct ComparisonJson<'a> {
 }
 
 /// Writes a report; a closed pipe surfaces as an error `main` treats as a clean exit.
-fn write_stdout(text: &str) -> anyhow::Result<ExitCode> {
-    let mut out = std::io::stdout().lock();
+fn write_out(text: &str, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     out.write_all(text.as_bytes())?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn run_extraction(args: &EvaluateArgs) -> anyhow::Result<ExitCode> {
+fn run_extraction(args: &EvaluateArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     let actors = match &args.actors {
         Some(path) => ActorList::from_file(path).map_err(Error::from)?,
         None => ActorList::new(),
@@ -261,7 +260,7 @@ fn run_extraction(args: &EvaluateArgs) -> anyhow::Result<ExitCode> {
         ReportFormat::Table => report.to_table(),
         ReportFormat::Json => serde_json::to_string_pretty(&report)? + "\n",
     };
-    write_stdout(&text)
+    write_out(&text, out)
 }
 
 /// A line of `--predictions`: the fields of `stance predict --format jsonl` a scorer reads.

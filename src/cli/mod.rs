@@ -1,7 +1,9 @@
 //! The command line: one file per subcommand, each with its clap `Args` and its `run`.
 //!
 //! clap types stop here: each `run` turns its arguments into the library's validated
-//! parameters before any work starts.
+//! parameters before any work starts. What a command prints as its result (predictions,
+//! reports, summaries) goes to the writer [`run`] is given: the binary's standard output, or a
+//! buffer when the Python package runs a command; notes and progress go to standard error.
 
 pub mod evaluate;
 pub mod predict;
@@ -11,12 +13,13 @@ pub mod summarize;
 pub mod train;
 pub mod upgrade;
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand};
 
-use stance::corpus::{parse_delimiter, ReadOptions, Schema, TextEncoding};
-use stance::{persist, Error};
+use crate::corpus::{parse_delimiter, ReadOptions, Schema, TextEncoding};
+use crate::{persist, Error};
 
 /// Quotes, speakers and actors in news articles, with each quote's stance toward each actor.
 #[derive(Debug, Parser)]
@@ -45,16 +48,33 @@ pub enum Command {
     UpgradeModel(upgrade::UpgradeArgs),
 }
 
-/// Runs the parsed command.
-pub fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
+/// Runs the parsed command, writing its result to `out`.
+pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<std::process::ExitCode> {
     match cli.command {
-        Command::Train(args) => train::run(*args),
-        Command::Evaluate(args) => evaluate::run(args),
-        Command::Predict(args) => predict::run(args),
-        Command::Summarize(args) => summarize::run(args),
+        Command::Train(args) => train::run(*args, out),
+        Command::Evaluate(args) => evaluate::run(args, out),
+        Command::Predict(args) => predict::run(args, out),
+        Command::Summarize(args) => summarize::run(args, out),
         Command::Serve(args) => serve::run(args),
         Command::UpgradeModel(args) => upgrade::run(args),
     }
+}
+
+/// An error and its causes, joined by ": " as anyhow's `{:#}` does, but a cause whose words
+/// the message already ends with (an I/O error that names its source) is said once.
+pub fn error_message(err: &anyhow::Error) -> String {
+    let mut message = String::new();
+    for cause in err.chain() {
+        let cause = cause.to_string();
+        if message.ends_with(&cause) {
+            continue;
+        }
+        if !message.is_empty() {
+            message.push_str(": ");
+        }
+        message.push_str(&cause);
+    }
+    message
 }
 
 /// How to read labelled files: shared by every subcommand that reads them.

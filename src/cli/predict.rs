@@ -19,13 +19,13 @@ use serde_json::json;
 
 use serde::Deserialize;
 
-use stance::article::ActorList;
-use stance::corpus::{decode_utf8_line, ReadOptions, RowReader};
-use stance::eval::report::truncate;
-use stance::html::{article_page, ArticleInput};
-use stance::model::explain::{Explanation, Origin, SourceSpan};
-use stance::score::{score_articles, score_row_chunks, Scored, DEFAULT_CHUNK_ROWS};
-use stance::{persist, StanceModel};
+use crate::article::ActorList;
+use crate::corpus::{decode_utf8_line, ReadOptions, RowReader};
+use crate::eval::report::truncate;
+use crate::html::{article_page, ArticleInput};
+use crate::model::explain::{Explanation, Origin, SourceSpan};
+use crate::score::{score_articles, score_row_chunks, Scored, DEFAULT_CHUNK_ROWS};
+use crate::{persist, StanceModel};
 
 use super::progress::Progress;
 use super::{input_name, CsvArgs, ModelSource};
@@ -107,17 +107,9 @@ pub enum InputKind {
 }
 
 /// Runs `stance predict`.
-pub fn run(args: PredictArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: PredictArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     let options = args.csv.read_options()?;
-    let actors = match &args.actors {
-        Some(path) => ActorList::from_file(path).map_err(stance::Error::from)?,
-        None => ActorList::new(),
-    };
-    let actors = if args.only_listed_actors {
-        actors.restricted()
-    } else {
-        actors
-    };
+    let actors = args.actor_list()?;
     let (model_dir, model_note) = args.model.resolve();
     let model = persist::load(&model_dir)?;
     for note in model_note
@@ -134,9 +126,8 @@ pub fn run(args: PredictArgs) -> anyhow::Result<ExitCode> {
     let mut failed = 0;
     let files = expand_folders(&inputs, &mut failed);
     let progress = Progress::new(&files, !args.no_progress);
-    let stdout = io::stdout();
     let output = Output::new(
-        io::BufWriter::new(stdout.lock()),
+        io::BufWriter::new(out),
         &model,
         args.format,
         args.min_confidence,
@@ -177,19 +168,19 @@ pub fn run(args: PredictArgs) -> anyhow::Result<ExitCode> {
 /// Why scoring one input stopped before its end.
 enum Stop {
     /// The input is bad (unreadable, malformed): it is reported and the run goes on.
-    Input(stance::Error),
+    Input(crate::Error),
     /// Writing failed (a closed pipe, say): the run ends.
     Output(anyhow::Error),
 }
 
-impl From<stance::Error> for Stop {
-    fn from(err: stance::Error) -> Self {
+impl From<crate::Error> for Stop {
+    fn from(err: crate::Error) -> Self {
         Stop::Input(err)
     }
 }
 
 /// An article waiting in a batch: its name and text, or why its input could not be read.
-type PendingArticle = Result<(String, String), stance::Error>;
+type PendingArticle = Result<(String, String), crate::Error>;
 
 /// The state of one run: the model, the reading settings, the output and the batch of
 /// single-article inputs waiting to be scored together.
@@ -339,7 +330,7 @@ impl<W: Write> Predictor<'_, W> {
     }
 
     /// Reports a failed input on standard error and counts it.
-    fn report(&mut self, err: &stance::Error) {
+    fn report(&mut self, err: &crate::Error) {
         self.failed += 1;
         self.progress.suspend(|| eprintln!("stance: error: {err}"));
     }
@@ -362,11 +353,11 @@ impl OpenedInput {
     }
 
     /// Reads the rest of the input: the whole of it, for an article.
-    fn read_all(self, path: &Path) -> Result<Vec<u8>, stance::Error> {
+    fn read_all(self, path: &Path) -> Result<Vec<u8>, crate::Error> {
         let mut bytes = self.head;
         let mut rest = self.rest;
         rest.read_to_end(&mut bytes)
-            .map_err(|err| stance::Error::io(input_name(path), err))?;
+            .map_err(|err| crate::Error::io(input_name(path), err))?;
         Ok(bytes)
     }
 }
@@ -374,11 +365,11 @@ impl OpenedInput {
 /// Opens an input (`-` is standard input) and reads ahead: at least [`HEAD_BYTES`], the whole
 /// first line and the first byte that is not white space, or the whole input if it is shorter.
 /// An empty or binary input is an error.
-fn open_input(path: &Path, progress: &Progress) -> Result<OpenedInput, stance::Error> {
+fn open_input(path: &Path, progress: &Progress) -> Result<OpenedInput, crate::Error> {
     let source: Box<dyn Read> = if path == Path::new("-") {
         Box::new(io::stdin())
     } else {
-        Box::new(std::fs::File::open(path).map_err(|err| stance::Error::io(path, err))?)
+        Box::new(std::fs::File::open(path).map_err(|err| crate::Error::io(path, err))?)
     };
     let mut rest: Box<dyn Read> = Box::new(progress.reader(source));
     let mut head = Vec::new();
@@ -393,12 +384,12 @@ fn open_input(path: &Path, progress: &Progress) -> Result<OpenedInput, stance::E
         let read = (&mut rest)
             .take(head.len().max(HEAD_BYTES) as u64)
             .read_to_end(&mut head)
-            .map_err(|err| stance::Error::io(input_name(path), err))?;
+            .map_err(|err| crate::Error::io(input_name(path), err))?;
         if read == 0 {
             break;
         }
     }
-    let not_text = |problem: &str| stance::Error::NotText {
+    let not_text = |problem: &str| crate::Error::NotText {
         path: path.to_path_buf(),
         problem: problem.into(),
     };
@@ -432,7 +423,7 @@ fn expand_folders(inputs: &[PathBuf], failed: &mut usize) -> Vec<PathBuf> {
             }
             Err(err) => {
                 *failed += 1;
-                eprintln!("stance: error: {}", stance::Error::io(input, err));
+                eprintln!("stance: error: {}", crate::Error::io(input, err));
             }
         }
     }
@@ -477,7 +468,7 @@ fn resolve_kind(kind: InputKind, path: &Path, bytes: &[u8], options: &ReadOption
 }
 
 /// Decodes an article with `--encoding`.
-fn article_text(bytes: &[u8], path: &Path, options: &ReadOptions) -> Result<String, stance::Error> {
+fn article_text(bytes: &[u8], path: &Path, options: &ReadOptions) -> Result<String, crate::Error> {
     Ok(options.encoding.decode(bytes, path)?.into_owned())
 }
 
@@ -515,13 +506,13 @@ struct JsonLines<'p, R> {
 
 impl<R: BufRead> JsonLines<'_, R> {
     /// The next article, skipping blank lines; `None` at the end.
-    fn next_article(&mut self) -> Result<Option<ArticleLine>, stance::Error> {
+    fn next_article(&mut self) -> Result<Option<ArticleLine>, crate::Error> {
         loop {
             self.buffer.clear();
             let read = self
                 .reader
                 .read_until(b'\n', &mut self.buffer)
-                .map_err(|err| stance::Error::io(input_name(self.path), err))?;
+                .map_err(|err| crate::Error::io(input_name(self.path), err))?;
             if read == 0 {
                 return Ok(None);
             }
@@ -536,7 +527,7 @@ impl<R: BufRead> JsonLines<'_, R> {
                 continue;
             }
             let article: JsonArticle =
-                serde_json::from_str(line).map_err(|err| stance::Error::Csv {
+                serde_json::from_str(line).map_err(|err| crate::Error::Csv {
                     path: self.path.to_path_buf(),
                     line: self.line,
                     message: format!(
@@ -780,7 +771,7 @@ fn csv_header(model: &StanceModel, explain: bool) -> Vec<String> {
 
 /// One CSV record, in the order of [`csv_header`]: the row's own texts lent, not copied.
 fn csv_record<'r>(model: &StanceModel, row: &'r Scored) -> Vec<Cow<'r, str>> {
-    use stance::Task::{Sentiment, Stance};
+    use crate::Task::{Sentiment, Stance};
     let (stance, stance_p) = row.label(model, Stance).unzip();
     let (sentiment, sentiment_p) = row.label(model, Sentiment).unzip();
     let text = |text: Option<&'r String>| Cow::Borrowed(text.map_or("", String::as_str));
@@ -954,7 +945,7 @@ fn table_statement(row: &Scored) -> String {
 
 /// An actor's line of the table, under its statement.
 fn table_actor(model: &StanceModel, row: &Scored) -> String {
-    use stance::Task::{Sentiment, Stance};
+    use crate::Task::{Sentiment, Stance};
     let cell = |label: Option<(&str, f64)>| {
         label.map_or("-".to_string(), |(l, p)| {
             format!("{} {:.0}%", truncate(l, 10), 100.0 * p)
@@ -973,54 +964,122 @@ fn table_actor(model: &StanceModel, row: &Scored) -> String {
     .to_string()
 }
 
-/// Scores one input held in memory, an article or (with `jsonl`) JSON lines of articles named
-/// `name`, and gives what `predict` writes for it in `format`: how `stance serve` answers a
-/// request. The inner `Err` is a bad input (bad UTF-8, a malformed line), with its line and
-/// column; the outer one, a failure to score or write.
-pub(super) fn predict_in_memory(
+/// How [`predict_in_memory`] reads one input held in memory and writes its predictions.
+pub struct InMemory<'a> {
+    /// What the input holds; `Auto` decides from its name and first bytes as `predict` does.
+    pub kind: InputKind,
+    pub options: ReadOptions,
+    pub actors: &'a ActorList,
+    pub format: OutputFormat,
+    /// Terms per explanation, when explaining.
+    pub explain: Option<usize>,
+    /// Article statements whose speaker attribution is less sure are left out.
+    pub min_confidence: f64,
+}
+
+impl InMemory<'_> {
+    /// How `stance serve` answers a request: an article or (with `jsonl`) JSON lines of
+    /// articles, explained on the page (the JSON lines are predict's plain ones).
+    pub(super) fn served(actors: &ActorList, jsonl: bool, format: OutputFormat) -> InMemory<'_> {
+        InMemory {
+            kind: if jsonl {
+                InputKind::Jsonl
+            } else {
+                InputKind::Article
+            },
+            options: ReadOptions::default(),
+            actors,
+            format,
+            explain: (format == OutputFormat::Html).then_some(DEFAULT_EXPLAIN_TERMS),
+            min_confidence: 0.0,
+        }
+    }
+}
+
+impl PredictArgs {
+    /// Reads the arguments as [`predict_in_memory`] takes them, with the actors of
+    /// `--actors` (restricted to them with `--only-listed-actors`) in `actors`.
+    pub fn in_memory<'a>(&self, actors: &'a mut ActorList) -> anyhow::Result<InMemory<'a>> {
+        let options = self.csv.read_options()?;
+        *actors = self.actor_list()?;
+        Ok(InMemory {
+            kind: self.input,
+            options,
+            actors,
+            format: self.format,
+            explain: self.explain,
+            min_confidence: self.min_confidence,
+        })
+    }
+
+    /// The actors of `--actors`, restricted to them with `--only-listed-actors`.
+    fn actor_list(&self) -> anyhow::Result<ActorList> {
+        let actors = match &self.actors {
+            Some(path) => ActorList::from_file(path).map_err(crate::Error::from)?,
+            None => ActorList::new(),
+        };
+        Ok(if self.only_listed_actors {
+            actors.restricted()
+        } else {
+            actors
+        })
+    }
+}
+
+/// Scores one input held in memory, named `name`, and gives what `predict` writes for it: how
+/// `stance serve` answers a request and how the Python package predicts. The inner `Err` is a
+/// bad input (bad UTF-8, a malformed line or row), with its line and column; the outer one, a
+/// failure to score or write.
+pub fn predict_in_memory(
     model: &StanceModel,
-    actors: &ActorList,
+    settings: &InMemory,
     name: &str,
     bytes: &[u8],
-    jsonl: bool,
-    format: OutputFormat,
-) -> anyhow::Result<Result<Vec<u8>, stance::Error>> {
-    let options = ReadOptions::default();
+) -> anyhow::Result<Result<Vec<u8>, crate::Error>> {
+    let options = &settings.options;
     let path = Path::new(name);
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Ok(Err(stance::Error::NotText {
+        return Ok(Err(crate::Error::NotText {
             path: path.to_path_buf(),
             problem: "the input is empty".into(),
         }));
     }
     let mut buffer = Vec::new();
-    // The page shows why each label was given; the JSON lines are predict's plain ones.
-    let explain = (format == OutputFormat::Html).then_some(DEFAULT_EXPLAIN_TERMS);
     let mut predictor = Predictor {
         model,
-        actors,
-        options: &options,
-        kind: InputKind::Article,
-        explain,
+        actors: settings.actors,
+        options,
+        kind: settings.kind,
+        explain: settings.explain,
         chunk_rows: DEFAULT_CHUNK_ROWS,
         chunk_articles: DEFAULT_CHUNK_ARTICLES,
-        output: Output::new(&mut buffer, model, format, 0.0, explain.is_some())?,
+        output: Output::new(
+            &mut buffer,
+            model,
+            settings.format,
+            settings.min_confidence,
+            settings.explain.is_some(),
+        )?,
         progress: Progress::new(&[], false),
         articles: Vec::new(),
         failed: 0,
     };
-    if jsonl {
-        match predictor.stream_jsonl(path, bytes) {
-            Ok(()) => {}
-            Err(Stop::Input(err)) => return Ok(Err(err)),
-            Err(Stop::Output(err)) => return Err(err),
+    let streamed = match resolve_kind(settings.kind, path, bytes, options) {
+        InputKind::Jsonl => predictor.stream_jsonl(path, bytes),
+        InputKind::Rows => predictor.stream_rows(path, bytes),
+        _ => {
+            match article_text(bytes, path, options) {
+                Ok(text) => predictor.articles.push(Ok((name.to_string(), text))),
+                Err(err) => return Ok(Err(err)),
+            }
+            predictor.flush_articles()?;
+            Ok(())
         }
-    } else {
-        match article_text(bytes, path, &options) {
-            Ok(text) => predictor.articles.push(Ok((name.to_string(), text))),
-            Err(err) => return Ok(Err(err)),
-        }
-        predictor.flush_articles()?;
+    };
+    match streamed {
+        Ok(()) => {}
+        Err(Stop::Input(err)) => return Ok(Err(err)),
+        Err(Stop::Output(err)) => return Err(err),
     }
     predictor.output.finish()?;
     if predictor.failed > 0 {

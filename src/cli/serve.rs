@@ -18,11 +18,11 @@ use anyhow::Context;
 use clap::Args;
 use tiny_http::{Header, Method, Request, Response, Server};
 
-use stance::article::ActorList;
-use stance::html::serve_page;
-use stance::{persist, StanceModel};
+use crate::article::ActorList;
+use crate::html::serve_page;
+use crate::{persist, StanceModel};
 
-use super::predict::{predict_in_memory, OutputFormat};
+use super::predict::{predict_in_memory, InMemory, OutputFormat};
 use super::ModelSource;
 
 /// Largest request body taken unless `--max-body` says otherwise: 2 MiB, a few hundred
@@ -56,7 +56,7 @@ struct Service {
 /// Runs `stance serve` until the process is stopped.
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let actors = match &args.actors {
-        Some(path) => ActorList::from_file(path).map_err(stance::Error::from)?,
+        Some(path) => ActorList::from_file(path).map_err(crate::Error::from)?,
         None => ActorList::new(),
     };
     let (model_dir, model_note) = args.model.resolve();
@@ -212,7 +212,8 @@ impl Service {
             }
         };
         let name = query_value(query, "name").unwrap_or_else(|| "request".to_string());
-        match predict_in_memory(&self.model, &self.actors, &name, &body, jsonl, format) {
+        let settings = InMemory::served(&self.actors, jsonl, format);
+        match predict_in_memory(&self.model, &settings, &name, &body) {
             Ok(Ok(answer)) => Answer::new(200, content_type, answer),
             Ok(Err(bad_input)) => Answer::text(400, bad_input),
             Err(err) => Answer::text(500, format!("{err:#}")),

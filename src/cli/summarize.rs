@@ -11,8 +11,8 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 
-use stance::summary::{GroupBy, Summarizer, Summary, SummaryParams};
-use stance::{persist, Error};
+use crate::summary::{GroupBy, Summarizer, Summary, SummaryParams};
+use crate::{persist, Error};
 
 use super::input_name;
 
@@ -58,7 +58,7 @@ pub enum SummaryFormat {
 }
 
 /// Runs `stance summarize`.
-pub fn run(args: SummarizeArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: SummarizeArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     let params = SummaryParams::new()
         .group_by(args.by.iter().map(|group| match group {
             GroupArg::Outlet => GroupBy::Outlet,
@@ -84,8 +84,7 @@ pub fn run(args: SummarizeArgs) -> anyhow::Result<ExitCode> {
     match &args.output {
         Some(path) => persist::write_file(path, |out| write_summary(&summary, args.format, out))?,
         None => {
-            let stdout = io::stdout();
-            let mut out = io::BufWriter::new(stdout.lock());
+            let mut out = io::BufWriter::new(out);
             write_summary(&summary, args.format, &mut out)?;
             out.flush()?;
         }
@@ -106,7 +105,7 @@ fn write_summary(summary: &Summary, format: SummaryFormat, out: &mut dyn Write) 
             }
             writer.flush()
         }
-        SummaryFormat::Html => out.write_all(stance::html::summary_page(summary).as_bytes()),
+        SummaryFormat::Html => out.write_all(crate::html::summary_page(summary).as_bytes()),
     }
 }
 

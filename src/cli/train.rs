@@ -11,13 +11,13 @@ use clap::builder::BoolishValueParser;
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 
-use stance::corpus::Row;
-use stance::eval::tune::{thin_actors, Setting, CHOICE_FOLDS};
-use stance::eval::{tune, CvMetric, Grid, Tuning};
-use stance::features::{FeatureParams, NgramRange, TermSettings};
-use stance::model::{ClassWeight, LogisticParams, Solver, TrainParams};
-use stance::persist::{self, Metadata};
-use stance::{Corpus, Error, StanceModel};
+use crate::corpus::Row;
+use crate::eval::tune::{thin_actors, Setting, CHOICE_FOLDS};
+use crate::eval::{tune, CvMetric, Grid, Tuning};
+use crate::features::{FeatureParams, NgramRange, TermSettings};
+use crate::model::{ClassWeight, LogisticParams, Solver, TrainParams};
+use crate::persist::{self, Metadata};
+use crate::{Corpus, Error, StanceModel};
 
 use super::{CsvArgs, ModelArg};
 
@@ -428,7 +428,7 @@ pub fn parse_range(flag: &str, value: &str) -> Result<NgramRange, Error> {
 }
 
 /// Runs `stance train`.
-pub fn run(mut args: TrainArgs) -> anyhow::Result<ExitCode> {
+pub fn run(mut args: TrainArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     let target = &args.model.model;
     if target.exists() && !args.force {
         anyhow::bail!(
@@ -485,7 +485,6 @@ pub fn run(mut args: TrainArgs) -> anyhow::Result<ExitCode> {
         tuning: tuning.clone(),
     };
     persist::save(&args.model.model, &model, &metadata)?;
-    let mut out = std::io::stdout().lock();
     if let Some(tuning) = &tuning {
         write!(out, "{}", tuning_table(tuning))?;
     }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::Args;
 
-use stance::persist;
+use crate::persist;
 
 /// Arguments of `stance upgrade-model`.
 #[derive(Debug, Args)]
