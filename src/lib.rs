@@ -36,6 +36,7 @@ pub mod eval;
 pub mod features;
 pub mod html;
 pub mod model;
+pub mod parquet;
 pub mod persist;
 pub mod score;
 pub mod summary;

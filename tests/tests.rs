@@ -6,6 +6,7 @@ mod article;
 mod browser;
 mod corpus;
 mod evaluate;
+mod parquet;
 mod predict;
 mod python;
 mod serve;

@@ -167,14 +167,17 @@ class Model:
         """Scores labelled-CSV-shaped rows (``text``, ``actor``, optional ``context``, ``id``, …;
         the column flags rename them) as ``stance predict ROWS.csv --format jsonl`` does.
 
-        ``rows``: dicts, a DataFrame, a pyarrow Table, or the path of a CSV file (read as the
-        command line reads it, ``--encoding`` and ``--delimiter`` included). ``source`` names
+        ``rows``: dicts, a DataFrame, a pyarrow Table, or the path of a CSV or Parquet file
+        (read as the command line reads it, ``--encoding`` and ``--delimiter`` included). ``source`` names
         the rows where the command line would give the file's name (a file is named by its
         path). Options as for ``stance predict``.
         """
+        kind = "rows"
         if isinstance(rows, (str, os.PathLike)):
             source = _text(rows)
             data = Path(rows).read_bytes()
+            if data.startswith(b"PAR1"):
+                kind = "parquet"
         else:
             records = [dict(row) for row in _records(rows)]
             if not records:
@@ -185,7 +188,7 @@ class Model:
             writer.writeheader()
             writer.writerows(records)
             data = buffer.getvalue().encode("utf-8")
-        argv = ["--input", "rows", "--format", "jsonl", *_flags(options)]
+        argv = ["--input", kind, "--format", "jsonl", *_flags(options)]
         return _table(_lines(self._native.predict(argv, source, data)), output)
 
     def evaluate(

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas
 import pyarrow
+import pyarrow.parquet
 
 import stance
 
@@ -96,6 +97,14 @@ class Shipped(unittest.TestCase):
         self.assertEqual(len(got), len(rows))
         self.assertEqual(got, expected)
         self.assertEqual(self.model.predict_rows(path, output="records"), expected)
+        with tempfile.TemporaryDirectory() as folder:
+            parquet = Path(folder) / "labelled.parquet"
+            pyarrow.parquet.write_table(pyarrow.Table.from_pandas(rows), parquet)
+            got = self.model.predict_rows(parquet, output="records")
+            self.assertEqual(
+                [{**row, "article": "x"} for row in got],
+                [{**row, "article": "x"} for row in expected],
+            )
 
     def test_nothing_in_gives_an_empty_frame(self):
         self.assertEqual(len(self.model.predict_articles([])), 0)

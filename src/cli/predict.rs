@@ -24,6 +24,7 @@ use crate::corpus::{decode_utf8_line, ReadOptions, RowReader};
 use crate::eval::report::truncate;
 use crate::html::{article_page, ArticleInput};
 use crate::model::explain::{Explanation, Origin, SourceSpan};
+use crate::parquet::{is_parquet, value_text, Cell, ColumnKind, ParquetRecords, TableWriter};
 use crate::score::{score_articles, score_row_chunks, Scored, DEFAULT_CHUNK_ROWS};
 use crate::{persist, StanceModel};
 
@@ -43,7 +44,8 @@ const DEFAULT_EXPLAIN_TERMS: usize = 5;
 pub struct PredictArgs {
     #[command(flatten)]
     pub model: ModelSource,
-    /// Input files; `-` (or nothing) reads standard input.
+    /// Input files or folders (a folder's `.txt`, `.md` and `.parquet` files, sorted); `-` (or
+    /// nothing) reads standard input.
     #[arg(value_name = "FILE")]
     pub inputs: Vec<PathBuf>,
     #[command(flatten)]
@@ -89,6 +91,10 @@ pub enum OutputFormat {
     /// One self-contained HTML page: each article's text with its statements highlighted,
     /// and who says what about whom. Written at the end: it holds the whole run.
     Html,
+    /// A Parquet file (Snappy): the CSV's columns, offsets and probabilities as numbers, then
+    /// the fields the first article that has any carries (JSON lines' fields, a Parquet
+    /// input's other columns), as text.
+    Parquet,
 }
 
 /// What kind of input a file holds.
@@ -104,6 +110,10 @@ pub enum InputKind {
     Rows,
     /// JSON lines, one article per line: {"id": …, "text": …}.
     Jsonl,
+    /// Parquet: rows when it has the text and actor columns, else one article per row (the
+    /// text column, an optional id column; its other columns are carried to the output as
+    /// JSON lines' fields are).
+    Parquet,
 }
 
 /// Runs `stance predict`.
@@ -229,6 +239,10 @@ impl<W: Write> Predictor<'_, W> {
             self.flush_articles()?;
             let result = match kind {
                 InputKind::Jsonl => self.stream_jsonl(input, opened.into_reader()),
+                InputKind::Parquet => opened
+                    .read_all(input)
+                    .map_err(Stop::Input)
+                    .and_then(|bytes| self.stream_parquet(input, bytes)),
                 _ => self.stream_rows(input, opened.into_reader()),
             };
             match result {
@@ -273,6 +287,24 @@ impl<W: Write> Predictor<'_, W> {
     /// Streams labelled-CSV-shaped rows, a chunk at a time.
     fn stream_rows(&mut self, path: &Path, reader: impl Read) -> Result<(), Stop> {
         let rows = RowReader::new(reader, path, self.options)?;
+        self.stream_row_reader(path, rows)
+    }
+
+    /// Streams a Parquet input: labelled rows when it has the text and actor columns, else one
+    /// article per row.
+    fn stream_parquet(&mut self, path: &Path, bytes: Vec<u8>) -> Result<(), Stop> {
+        let records = ParquetRecords::new(bytes, path)?;
+        let schema = &self.options.schema;
+        if records.header().contains(&schema.text) && records.header().contains(&schema.actor) {
+            let rows = RowReader::parquet(records, path, self.options)?;
+            return self.stream_row_reader(path, rows);
+        }
+        let mut articles = ParquetArticles::new(records, path, self.options)?;
+        self.stream_articles(|| articles.next_article())
+    }
+
+    /// Streams the rows of a reader, a chunk at a time.
+    fn stream_row_reader(&mut self, path: &Path, rows: RowReader<impl Read>) -> Result<(), Stop> {
         let source = path.display().to_string();
         let chunks = score_row_chunks(self.model, &source, rows, self.chunk_rows, self.explain);
         for chunk in chunks {
@@ -290,11 +322,20 @@ impl<W: Write> Predictor<'_, W> {
             line: 0,
             buffer: Vec::new(),
         };
+        self.stream_articles(|| lines.next_article())
+    }
+
+    /// Streams articles read one at a time by `next`, a batch at a time. A bad article stops
+    /// the input after the articles before it are written.
+    fn stream_articles(
+        &mut self,
+        mut next: impl FnMut() -> Result<Option<ArticleLine>, crate::Error>,
+    ) -> Result<(), Stop> {
         loop {
             let mut batch = Vec::new();
             let mut stop = None;
             while batch.len() < self.chunk_articles {
-                match lines.next_article() {
+                match next() {
                     Ok(Some(article)) => batch.push(article),
                     Ok(None) => break,
                     Err(err) => {
@@ -389,6 +430,9 @@ fn open_input(path: &Path, progress: &Progress) -> Result<OpenedInput, crate::Er
             break;
         }
     }
+    if is_parquet(&head) {
+        return Ok(OpenedInput { head, rest });
+    }
     let not_text = |problem: &str| crate::Error::NotText {
         path: path.to_path_buf(),
         problem: problem.into(),
@@ -402,7 +446,7 @@ fn open_input(path: &Path, progress: &Progress) -> Result<OpenedInput, crate::Er
     Ok(OpenedInput { head, rest })
 }
 
-/// Replaces each folder by the `.txt` and `.md` files inside it, sorted; an unreadable folder
+/// Replaces each folder by the `.txt`, `.md` and `.parquet` files inside it, sorted; an unreadable folder
 /// is reported and counted as failed.
 fn expand_folders(inputs: &[PathBuf], failed: &mut usize) -> Vec<PathBuf> {
     let mut files = Vec::new();
@@ -416,7 +460,7 @@ fn expand_folders(inputs: &[PathBuf], failed: &mut usize) -> Vec<PathBuf> {
                 let mut found: Vec<PathBuf> = entries
                     .filter_map(Result::ok)
                     .map(|entry| entry.path())
-                    .filter(|path| path.is_file() && has_extension(path, &["txt", "md"]))
+                    .filter(|path| path.is_file() && has_extension(path, &["txt", "md", "parquet"]))
                     .collect();
                 found.sort();
                 files.extend(found);
@@ -439,6 +483,9 @@ fn has_extension(path: &Path, extensions: &[&str]) -> bool {
 fn resolve_kind(kind: InputKind, path: &Path, bytes: &[u8], options: &ReadOptions) -> InputKind {
     if kind != InputKind::Auto {
         return kind;
+    }
+    if is_parquet(bytes) || has_extension(path, &["parquet"]) {
+        return InputKind::Parquet;
     }
     if has_extension(path, &["csv", "tsv", "tab"]) {
         return InputKind::Rows;
@@ -554,6 +601,77 @@ impl<R: BufRead> JsonLines<'_, R> {
     }
 }
 
+/// The articles of a Parquet input, one row each: the text column (`--text-column`), the `id`
+/// column if there is one, and the other columns as fields.
+struct ParquetArticles<'p> {
+    records: ParquetRecords,
+    path: &'p Path,
+    text: usize,
+    id: Option<usize>,
+    text_name: String,
+}
+
+impl<'p> ParquetArticles<'p> {
+    fn new(
+        records: ParquetRecords,
+        path: &'p Path,
+        options: &ReadOptions,
+    ) -> Result<Self, crate::Error> {
+        let schema = &options.schema;
+        let find = |name: &str| records.header().iter().position(|h| h.trim() == name);
+        let text = find(&schema.text).ok_or_else(|| crate::Error::MissingColumn {
+            path: path.to_path_buf(),
+            column: schema.text.clone(),
+            available: records.header().join(", "),
+            flag: "--text-column".into(),
+            hint: format!(
+                "; a Parquet file of labelled rows also needs the `{}` column",
+                schema.actor
+            ),
+        })?;
+        Ok(ParquetArticles {
+            id: find(&schema.id),
+            text,
+            text_name: schema.text.clone(),
+            records,
+            path,
+        })
+    }
+
+    /// The next article; `None` at the end.
+    fn next_article(&mut self) -> Result<Option<ArticleLine>, crate::Error> {
+        let Some((values, row)) = self.records.next_row()? else {
+            return Ok(None);
+        };
+        let text = match &values[self.text] {
+            serde_json::Value::String(text) => text.clone(),
+            _ => {
+                return Err(crate::Error::EmptyField {
+                    path: self.path.to_path_buf(),
+                    line: row,
+                    column: self.text_name.clone(),
+                    expected: "the article's text".into(),
+                })
+            }
+        };
+        let name = match self.id.map(|i| &values[i]) {
+            Some(serde_json::Value::String(id)) => id.clone(),
+            Some(id) if !id.is_null() => id.to_string(),
+            _ => format!("{}:{row}", self.path.display()),
+        };
+        let fields = self
+            .records
+            .header()
+            .iter()
+            .zip(values)
+            .enumerate()
+            .filter(|&(i, _)| i != self.text && Some(i) != self.id)
+            .map(|(_, (name, value))| (name.clone(), value))
+            .collect();
+        Ok(Some(ArticleLine { name, text, fields }))
+    }
+}
+
 /// Writes scored pairs in one `--format` as they come. Every format is written row by row: the
 /// CSV and table headers do not depend on the rows, and the table's columns have fixed
 /// widths, so no format needs to see the whole input first.
@@ -573,6 +691,14 @@ enum Sink<W: Write> {
     Csv(Box<csv::Writer<W>>),
     Lines(W),
     Html(W, Vec<HtmlArticle>),
+    /// The output until the first rows say which fields to carry, then the table.
+    Parquet(Option<W>, Option<Box<ParquetTable<W>>>),
+}
+
+/// A Parquet output and the fields it carries after the CSV's columns.
+struct ParquetTable<W: Write> {
+    table: TableWriter<W>,
+    carried: Vec<String>,
 }
 
 /// An article kept for the HTML page: its name, its text (none for CSV rows) and its rows.
@@ -601,6 +727,7 @@ impl<'m, W: Write> Output<'m, W> {
             }
             OutputFormat::Jsonl => Sink::Lines(out),
             OutputFormat::Html => Sink::Html(out, Vec::new()),
+            OutputFormat::Parquet => Sink::Parquet(Some(out), None),
             OutputFormat::Table => {
                 let mut out = out;
                 writeln!(
@@ -666,6 +793,18 @@ impl<'m, W: Write> Output<'m, W> {
                 }
                 out.flush()?;
             }
+            Sink::Parquet(out, table) => {
+                let rows: Vec<&Scored> = kept.collect();
+                if rows.is_empty() {
+                    return Ok(());
+                }
+                let parquet = parquet_table(out, table, model, self.explain, fields)?;
+                let cells: Vec<Vec<Cell>> = rows
+                    .iter()
+                    .map(|row| parquet_cells(model, row, self.explain, &parquet.carried, fields))
+                    .collect();
+                parquet.table.write(&cells)?;
+            }
             Sink::Html(_, articles) => {
                 for row in kept {
                     match articles.last_mut() {
@@ -700,6 +839,11 @@ impl<'m, W: Write> Output<'m, W> {
     fn finish(&mut self) -> anyhow::Result<()> {
         match &mut self.sink {
             Sink::Csv(writer) => writer.flush()?,
+            Sink::Parquet(out, table) => {
+                parquet_table(out, table, self.model, self.explain, &Fields::new())?
+                    .table
+                    .finish()?;
+            }
             Sink::Lines(out) => {
                 if self.format == OutputFormat::Table {
                     writeln!(out, "{}", textwrap::fill(TABLE_FOOTER, TABLE_WIDTH))?;
@@ -804,6 +948,94 @@ fn csv_record<'r>(model: &StanceModel, row: &'r Scored) -> Vec<Cow<'r, str>> {
         }
     }
     record
+}
+
+/// The Parquet table, started on the first call with the CSV's columns and the names of
+/// `fields` (those the CSV's columns do not already name) carried after them.
+fn parquet_table<'t, W: Write>(
+    out: &mut Option<W>,
+    table: &'t mut Option<Box<ParquetTable<W>>>,
+    model: &StanceModel,
+    explain: bool,
+    fields: &Fields,
+) -> anyhow::Result<&'t mut ParquetTable<W>> {
+    if table.is_none() {
+        let header = csv_header(model, explain);
+        let carried: Vec<String> = fields
+            .keys()
+            .filter(|key| !header.contains(key))
+            .cloned()
+            .collect();
+        let kind = |column: &str| match column {
+            "start" | "end" => ColumnKind::Unsigned,
+            "speaker_confidence" => ColumnKind::Float,
+            _ if column.ends_with("_probability") || column.starts_with("p_") => ColumnKind::Float,
+            _ => ColumnKind::Text,
+        };
+        let columns = header
+            .iter()
+            .map(|column| (column.clone(), kind(column)))
+            .chain(carried.iter().map(|name| (name.clone(), ColumnKind::Text)))
+            .collect();
+        let out = anyhow::Context::context(out.take(), "the Parquet output was already finished")?;
+        *table = Some(Box::new(ParquetTable {
+            table: TableWriter::new(out, columns)?,
+            carried,
+        }));
+    }
+    anyhow::Context::context(table.as_deref_mut(), "the Parquet output was not started")
+}
+
+/// One Parquet row, in the order of [`parquet_table`]'s columns: the CSV's record with its
+/// numbers as numbers (at full precision, as in the JSON lines), then the carried fields.
+fn parquet_cells<'r>(
+    model: &StanceModel,
+    row: &'r Scored,
+    explain: bool,
+    carried: &[String],
+    fields: &'r Fields,
+) -> Vec<Cell<'r>> {
+    use crate::Task::{Sentiment, Stance};
+    let (stance, stance_p) = row.label(model, Stance).unzip();
+    let (sentiment, sentiment_p) = row.label(model, Sentiment).unzip();
+    let text = |text: Option<&'r String>| Cell::Text(text.map(|t| Cow::Borrowed(t.as_str())));
+    let label = |label: Option<&str>| Cell::Text(label.map(|l| Cow::Owned(l.to_string())));
+    let mut cells = vec![
+        text(Some(&row.article)),
+        text(Some(&row.quote_id)),
+        Cell::Unsigned(row.span.map(|s| s.0 as u64)),
+        Cell::Unsigned(row.span.map(|s| s.1 as u64)),
+        text(row.speaker.as_ref()),
+        Cell::Float(row.speaker_confidence),
+        text(row.actor.as_ref()),
+        label(stance),
+        Cell::Float(stance_p),
+        label(sentiment),
+        Cell::Float(sentiment_p),
+        text(Some(&row.quote)),
+        text(row.context.as_ref()),
+    ];
+    for (head, prediction) in model.heads.iter().zip(&row.predictions) {
+        let labelled = row.label(model, head.task).is_some();
+        cells.extend(
+            prediction
+                .probabilities
+                .iter()
+                .map(|&p| Cell::Float(labelled.then_some(p))),
+        );
+    }
+    if explain {
+        cells.push(Cell::Text(Some(Cow::Owned(explanation_cell(model, row)))));
+    }
+    cells.extend(carried.iter().map(|name| {
+        Cell::Text(
+            fields
+                .get(name)
+                .filter(|value| !value.is_null())
+                .map(|value| Cow::Owned(value_text(value))),
+        )
+    }));
+    cells
 }
 
 /// One JSON line: the article's scalar `fields` (`date`, `outlet`, …), the CSV's fields, every
@@ -1067,6 +1299,7 @@ pub fn predict_in_memory(
     let streamed = match resolve_kind(settings.kind, path, bytes, options) {
         InputKind::Jsonl => predictor.stream_jsonl(path, bytes),
         InputKind::Rows => predictor.stream_rows(path, bytes),
+        InputKind::Parquet => predictor.stream_parquet(path, bytes.to_vec()),
         _ => {
             match article_text(bytes, path, options) {
                 Ok(text) => predictor.articles.push(Ok((name.to_string(), text))),

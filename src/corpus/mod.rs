@@ -3,7 +3,8 @@
 //! Reads labelled CSV (one row per (text, actor) pair) into [`Row`]s, mapping the user's column
 //! names, delimiter and encoding onto the project's schema. This is the only place that sets up
 //! a `csv::ReaderBuilder`. Bad input is an [`Error`] that names the file, the line and the
-//! column. [`RowReader`] reads rows one at a time from a stream, so an input of any size can be
+//! column. A Parquet file (told by its first bytes) is read as the same records
+//! ([`crate::parquet`]), a row's number standing for its line. [`RowReader`] reads rows one at a time from a stream, so an input of any size can be
 //! scored in bounded memory; [`read_bytes`] and [`Corpus::read`] collect them.
 
 mod encoding;
@@ -17,6 +18,7 @@ use sha2::{Digest, Sha256};
 pub use encoding::{decode_utf8, decode_utf8_line, read_error, DecodingReader, TextEncoding};
 
 use crate::error::Error;
+use crate::parquet::{is_parquet, value_text, ParquetRecords};
 
 /// The two label columns a model can learn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -316,9 +318,11 @@ impl Corpus {
 pub fn read_file(path: &Path, options: &ReadOptions) -> Result<(Vec<Row>, SourceFile), Error> {
     let bytes = std::fs::read(path).map_err(|err| Error::io(path, err))?;
     let sha256 = format!("{:x}", Sha256::digest(&bytes));
-    let reader = RowReader::new(&bytes[..], path, options)?;
-    let header = reader.header.iter().map(str::to_string).collect();
-    let rows = reader.collect::<Result<Vec<_>, _>>()?;
+    let (rows, header) = if is_parquet(&bytes) {
+        RowReader::parquet(ParquetRecords::new(bytes, path)?, path, options)?.read_all()?
+    } else {
+        RowReader::new(&bytes[..], path, options)?.read_all()?
+    };
     let file = SourceFile {
         path: path.display().to_string(),
         sha256,
@@ -339,7 +343,7 @@ pub fn read_bytes(bytes: &[u8], path: &Path, options: &ReadOptions) -> Result<Ve
 /// error (naming its line), after which it ends. Only the reader's buffers are held, so memory
 /// does not grow with the input. Rows left out by `--split` are skipped.
 pub struct RowReader<R: Read> {
-    records: csv::StringRecordsIntoIter<DecodingReader<R>>,
+    records: Records<R>,
     header: csv::StringRecord,
     columns: Columns,
     path: PathBuf,
@@ -361,6 +365,20 @@ impl<R: Read> RowReader<R> {
             .headers()
             .map_err(|err| csv_error(path, err))?
             .clone();
+        Self::with_records(
+            Records::Csv(Box::new(reader.into_records())),
+            headers,
+            path,
+            options,
+        )
+    }
+
+    fn with_records(
+        records: Records<R>,
+        headers: csv::StringRecord,
+        path: &Path,
+        options: &ReadOptions,
+    ) -> Result<Self, Error> {
         let columns = Columns::locate(&headers, &options.schema, path)?;
         if let (Some(wanted), None) = (&options.split, columns.split) {
             return Err(missing_column(
@@ -371,7 +389,7 @@ impl<R: Read> RowReader<R> {
             ));
         }
         Ok(RowReader {
-            records: reader.into_records(),
+            records,
             header: headers,
             columns,
             path: path.to_path_buf(),
@@ -381,11 +399,33 @@ impl<R: Read> RowReader<R> {
         })
     }
 
+    /// Every row, and the header's columns.
+    fn read_all(self) -> Result<(Vec<Row>, Vec<String>), Error> {
+        let header = self.header.iter().map(str::to_string).collect();
+        Ok((self.collect::<Result<_, _>>()?, header))
+    }
+
+    /// The next record and its line (a Parquet row's number), or `None` at the end.
+    fn next_record(&mut self) -> Result<Option<(csv::StringRecord, u64)>, Error> {
+        match &mut self.records {
+            Records::Csv(records) => match records.next() {
+                None => Ok(None),
+                Some(record) => {
+                    let record = record.map_err(|err| csv_error(&self.path, err))?;
+                    let line = record.position().map_or(0, |p| p.line());
+                    Ok(Some((record, line)))
+                }
+            },
+            Records::Parquet(records) => Ok(records.next_row()?.map(|(values, row)| {
+                let record: csv::StringRecord = values.iter().map(value_text).collect();
+                (record, row)
+            })),
+        }
+    }
+
     /// The next row, or `None` at the end of the input.
     fn next_row(&mut self) -> Result<Option<Row>, Error> {
-        for record in self.records.by_ref() {
-            let record = record.map_err(|err| csv_error(&self.path, err))?;
-            let line = record.position().map_or(0, |p| p.line());
+        while let Some((record, line)) = self.next_record()? {
             if let Some(wanted) = &self.split {
                 let split = self.columns.split.and_then(|i| record.get(i)).unwrap_or("");
                 if split.trim() != wanted {
@@ -399,6 +439,24 @@ impl<R: Read> RowReader<R> {
         }
         Ok(None)
     }
+}
+
+impl RowReader<std::io::Empty> {
+    /// Reads a Parquet file's records as labelled rows: its column names are the header.
+    pub fn parquet(
+        records: ParquetRecords,
+        path: &Path,
+        options: &ReadOptions,
+    ) -> Result<Self, Error> {
+        let headers: csv::StringRecord = records.header().iter().collect();
+        Self::with_records(Records::Parquet(Box::new(records)), headers, path, options)
+    }
+}
+
+/// Where a [`RowReader`]'s records come from.
+enum Records<R: Read> {
+    Csv(Box<csv::StringRecordsIntoIter<DecodingReader<R>>>),
+    Parquet(Box<ParquetRecords>),
 }
 
 impl<R: Read> Iterator for RowReader<R> {
