@@ -48,6 +48,8 @@ pub fn is_parquet(head: &[u8]) -> bool {
 pub struct ParquetRecords {
     reader: ParquetRecordBatchReader,
     header: Vec<String>,
+    /// For each column, whether it is nested (read as null, and carried by no article).
+    nested: Vec<bool>,
     path: PathBuf,
     batch: Vec<Cells>,
     batch_rows: usize,
@@ -62,11 +64,11 @@ impl ParquetRecords {
     pub fn new(bytes: Vec<u8>, path: &Path) -> Result<Self, Error> {
         let builder = ParquetRecordBatchReaderBuilder::try_new(bytes::Bytes::from(bytes))
             .map_err(|err| bad_file(path, err))?;
-        let header = builder
-            .schema()
-            .fields()
+        let fields = builder.schema().fields();
+        let header = fields.iter().map(|field| field.name().clone()).collect();
+        let nested = fields
             .iter()
-            .map(|field| field.name().clone())
+            .map(|field| is_nested(field.data_type()))
             .collect();
         let reader = builder
             .with_batch_size(BATCH_ROWS)
@@ -75,6 +77,7 @@ impl ParquetRecords {
         Ok(ParquetRecords {
             reader,
             header,
+            nested,
             path: path.to_path_buf(),
             batch: Vec::new(),
             batch_rows: 0,
@@ -86,6 +89,11 @@ impl ParquetRecords {
     /// The column names, in order.
     pub fn header(&self) -> &[String] {
         &self.header
+    }
+
+    /// Whether column `i` is nested (a list, struct or map): its cells are null.
+    pub fn is_nested(&self, i: usize) -> bool {
+        self.nested.get(i).copied().unwrap_or(false)
     }
 
     /// The next row as one JSON value per column (see the module's note on types), and its
@@ -150,8 +158,7 @@ impl Cells {
             UInt8 | UInt16 | UInt32 | UInt64 => cast(&UInt64).map(Cells::Unsigned),
             Float16 | Float32 | Float64 => cast(&Float64).map(Cells::Floats),
             Boolean => Some(Cells::Booleans(array.clone())),
-            List(_) | LargeList(_) | FixedSizeList(..) | ListView(_) | LargeListView(_)
-            | Struct(_) | Map(..) | Union(..) | RunEndEncoded(..) => None,
+            nested if is_nested(nested) => None,
             _ => cast(&Utf8).map(Cells::Text),
         };
         cells.unwrap_or(Cells::Left)
@@ -182,6 +189,23 @@ impl Cells {
             Cells::Left => Value::Null,
         }
     }
+}
+
+/// True for the types whose cells hold more than one value.
+fn is_nested(data_type: &DataType) -> bool {
+    use DataType::*;
+    matches!(
+        data_type,
+        List(_)
+            | LargeList(_)
+            | FixedSizeList(..)
+            | ListView(_)
+            | LargeListView(_)
+            | Struct(_)
+            | Map(..)
+            | Union(..)
+            | RunEndEncoded(..)
+    )
 }
 
 /// What a column of a [`TableWriter`] holds.
@@ -381,6 +405,32 @@ mod tests {
         assert_eq!(read[3].1, 4);
         assert_eq!(value_text(&read[0].0[1]), "3");
         assert_eq!(value_text(&read[1].0[0]), "");
+    }
+
+    #[test]
+    fn nested_columns_read_as_null_and_gzip_files_are_read() {
+        use arrow_array::builder::{ListBuilder, StringBuilder};
+        let mut tags = ListBuilder::new(StringBuilder::new());
+        tags.values().append_value("x");
+        tags.append(true);
+        let text: ArrayRef = Arc::new(StringArray::from(vec!["Lee said so."]));
+        let batch = RecordBatch::try_from_iter([
+            ("text", text),
+            ("tags", Arc::new(tags.finish()) as ArrayRef),
+        ])
+        .unwrap();
+        let properties = WriterProperties::builder()
+            .set_compression(Compression::GZIP(Default::default()))
+            .build();
+        let mut bytes = Vec::new();
+        let mut writer =
+            ArrowWriter::try_new(&mut bytes, batch.schema(), Some(properties)).unwrap();
+        writer.write(&batch).unwrap();
+        writer.close().unwrap();
+        let mut records = ParquetRecords::new(bytes, Path::new("t.parquet")).unwrap();
+        assert!(!records.is_nested(0) && records.is_nested(1));
+        let (values, _) = records.next_row().unwrap().unwrap();
+        assert_eq!(values, vec![Value::from("Lee said so."), Value::Null]);
     }
 
     #[test]

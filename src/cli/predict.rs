@@ -665,7 +665,7 @@ impl<'p> ParquetArticles<'p> {
             .iter()
             .zip(values)
             .enumerate()
-            .filter(|&(i, _)| i != self.text && Some(i) != self.id)
+            .filter(|&(i, _)| i != self.text && Some(i) != self.id && !self.records.is_nested(i))
             .map(|(_, (name, value))| (name.clone(), value))
             .collect();
         Ok(Some(ArticleLine { name, text, fields }))
