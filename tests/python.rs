@@ -3,7 +3,7 @@
 //! whose output they must match row for row.
 //!
 //! The environment is kept in `target/python-env`; the first run fills it from PyPI (maturin,
-//! pandas, pyarrow). Without `python3` and its `venv` module these tests say they skipped, on
+//! pandas, pyarrow, and pyspark and dask for the engines' tests; about 40 s). Without `python3` and its `venv` module these tests say they skipped, on
 //! standard error, unless `STANCE_REQUIRE_PYTHON` is set, when they fail: CI sets it, so the
 //! package can never pass silently there.
 
@@ -11,8 +11,15 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-/// What the package needs to build and to be tested.
-const REQUIREMENTS: &[&str] = &["maturin>=1.5,<2", "pandas>=1.5", "pyarrow>=10"];
+/// What the package needs to build and to be tested, the engines of `stance.engines`
+/// included (`mapInArrow` needs Spark 3.3; Spark 4 needs Java 17, which the machines have).
+const REQUIREMENTS: &[&str] = &[
+    "maturin>=1.5,<2",
+    "pandas>=1.5",
+    "pyarrow>=10",
+    "pyspark>=3.3",
+    "dask[dataframe]>=2023.1",
+];
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -126,10 +126,19 @@ fn extract(
 #[pyfunction]
 fn run(py: Python<'_>, argv: Vec<String>) -> PyResult<String> {
     let cli = parse(argv)?;
-    if matches!(cli.command, Command::Serve(_)) {
-        return Err(stance_error(
-            "`serve` runs from the command line, not from Python",
-        ));
+    match cli.command {
+        Command::Serve(_) => {
+            return Err(stance_error(
+                "`serve` runs from the command line, not from Python",
+            ))
+        }
+        // The command ends its process, so it leaves its model for the system to free.
+        Command::Predict(_) => {
+            return Err(stance_error(
+                "predict through Model.predict_articles or Model.predict_rows",
+            ))
+        }
+        _ => {}
     }
     let mut printed = Vec::new();
     let code = py

@@ -123,6 +123,8 @@ class Shipped(unittest.TestCase):
             self.model.predict_articles([self.seed], explain="many")
         with self.assertRaisesRegex(stance.StanceError, r"no model folder here"):
             stance.Model.load("/nonexistent/model")
+        with self.assertRaisesRegex(stance.StanceError, r"Model.predict_articles"):
+            stance._native.run(["predict", str(SEED)])
         with self.assertRaisesRegex(ValueError, r"output must be one of"):
             self.model.predict_articles([self.seed], output="excel")
 

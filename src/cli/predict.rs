@@ -100,9 +100,9 @@ pub enum OutputFormat {
 /// What kind of input a file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum InputKind {
-    /// From the extension: .csv/.tsv rows, .jsonl articles, .md articles; .txt, stdin and
-    /// others are rows if their first line is a header naming the text and actor columns,
-    /// else an article.
+    /// From the extension: .csv/.tsv rows, .jsonl articles, .md articles, .parquet (or a
+    /// Parquet file's first bytes) Parquet; .txt, stdin and others are rows if their first
+    /// line is a header naming the text and actor columns, else an article.
     Auto,
     /// Plain-text news articles.
     Article,
