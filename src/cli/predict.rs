@@ -92,8 +92,8 @@ pub enum OutputFormat {
     /// and who says what about whom. Written at the end: it holds the whole run.
     Html,
     /// A Parquet file (Snappy): the CSV's columns, offsets and probabilities as numbers, then
-    /// the fields the first article that has any carries (JSON lines' fields, a Parquet
-    /// input's other columns), as text.
+    /// as text the fields the first article written carries (JSON lines' fields, a Parquet
+    /// input's other columns), which later articles fill where they have them.
     Parquet,
 }
 
