@@ -4,8 +4,9 @@
 //! names, delimiter and encoding onto the project's schema. This is the only place that sets up
 //! a `csv::ReaderBuilder`. Bad input is an [`Error`] that names the file, the line and the
 //! column. A Parquet file (told by its first bytes) is read as the same records
-//! ([`crate::parquet`]), a row's number standing for its line. [`RowReader`] reads rows one at a time from a stream, so an input of any size can be
-//! scored in bounded memory; [`read_bytes`] and [`Corpus::read`] collect them.
+//! ([`crate::parquet`]), a row's number standing for its line. [`RowReader`] reads rows one at
+//! a time from a stream, so an input of any size can be scored in bounded memory;
+//! [`read_bytes`] and [`Corpus::read`] collect them.
 
 mod encoding;
 
