@@ -5,6 +5,8 @@
 
 use std::path::PathBuf;
 
+use crate::param::{Naming, Param};
+
 /// Everything that can go wrong in `stance`.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -29,10 +31,7 @@ pub enum Error {
     },
 
     /// A column the schema needs is not in the header.
-    #[error(
-        "{}:1: missing column `{column}` (the header has: {available}); name it with {flag}{hint}",
-        path.display()
-    )]
+    #[error("{}", self.message(Naming::Field))]
     MissingColumn {
         /// The file.
         path: PathBuf,
@@ -40,19 +39,20 @@ pub enum Error {
         column: String,
         /// The header's columns, comma-separated.
         available: String,
-        /// The command-line flag that names this column.
-        flag: String,
-        /// More advice, starting with "; ", or empty: a header that looks split by another
-        /// delimiter names the `--delimiter` to pass.
-        hint: String,
+        /// The setting that names this column.
+        param: Param,
+        /// The setting, and its value, that needs the column, when the column is optional
+        /// otherwise.
+        needed_by: Option<Box<(Param, String)>>,
+        /// A header that is one column holding another common delimiter: that delimiter's
+        /// name (`semicolon`, `tab`, `pipe`).
+        delimiter: Option<&'static str>,
+        /// More advice that names no setting, or `None`.
+        note: Option<Box<str>>,
     },
 
     /// The bytes are not valid UTF-8.
-    #[error(
-        "{}:{line}:{column}: invalid UTF-8 (byte 0x{byte:02x}); if the file is not UTF-8, \
-         pass --encoding latin1 or --encoding cp1252",
-        path.display()
-    )]
+    #[error("{}", self.message(Naming::Field))]
     InvalidUtf8 {
         /// The file.
         path: PathBuf,
@@ -105,11 +105,11 @@ pub enum Error {
     #[error("{0}")]
     NoData(String),
 
-    /// A command-line value is not one of the accepted forms.
-    #[error("invalid value `{value}` for {flag}: expected {expected}")]
+    /// A setting's value is not one of the accepted forms, or out of range.
+    #[error("{}", self.message(Naming::Field))]
     InvalidValue {
-        /// The flag.
-        flag: String,
+        /// The setting.
+        param: Param,
         /// What was given.
         value: String,
         /// What is accepted.
@@ -189,6 +189,65 @@ pub enum Error {
 }
 
 impl Error {
+    /// The error's message with its settings named as `naming` names them: the command line
+    /// prints `--max-iter`, the Python package `max_iter=`. [`Display`](std::fmt::Display)
+    /// is this with [`Naming::Field`].
+    pub fn message(&self, naming: Naming) -> String {
+        match self {
+            Error::MissingColumn {
+                path,
+                column,
+                available,
+                param,
+                needed_by,
+                delimiter,
+                note,
+            } => {
+                let mut message = format!(
+                    "{}:1: missing column `{column}` (the header has: {available}); name it with \
+                     {}",
+                    path.display(),
+                    param.named(naming)
+                );
+                if let Some((by, value)) = needed_by.as_deref() {
+                    message += &format!(" (needed by {} {value})", by.named(naming));
+                }
+                if let Some(delimiter) = delimiter {
+                    message += &format!(
+                        "; the header is one column that holds a {delimiter}: if the file is \
+                         {delimiter}-separated, pass {}",
+                        Param::Delimiter.given(naming, delimiter)
+                    );
+                }
+                if let Some(note) = note {
+                    message += &format!("; {note}");
+                }
+                message
+            }
+            Error::InvalidUtf8 {
+                path,
+                line,
+                column,
+                byte,
+            } => format!(
+                "{}:{line}:{column}: invalid UTF-8 (byte 0x{byte:02x}); if the file is not \
+                 UTF-8, pass {} or {}",
+                path.display(),
+                Param::Encoding.given(naming, "latin1"),
+                Param::Encoding.given(naming, "cp1252"),
+            ),
+            Error::InvalidValue {
+                param,
+                value,
+                expected,
+            } => format!(
+                "invalid value `{value}` for {}: expected {expected}",
+                param.named(naming)
+            ),
+            other => other.to_string(),
+        }
+    }
+
     /// Wraps an I/O error with the path it concerns.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {

@@ -335,27 +335,13 @@ pub fn load(dir: &Path) -> Result<StanceModel, Error> {
     };
     let (read, text) = rayon::join(read, || TextPipeline::load(&dir.join(TOKENIZER_FILE)));
     let ((features, heads), text) = (read?, text?);
-    for head in &heads {
-        for model in std::iter::once(&head.shared).chain(head.per_actor.values()) {
-            let (rows, classes) = model.weights.dim();
-            if rows != features.len()
-                || classes != head.labels.len()
-                || model.intercept.len() != classes
-            {
-                return Err(corrupt(format!(
-                    "the {} head's weights are {rows}×{classes} for {} features and {} labels",
-                    head.task.name(),
-                    features.len(),
-                    head.labels.len()
-                )));
-            }
-        }
-    }
-    Ok(StanceModel {
+    let model = StanceModel {
         text,
         features,
         heads,
-    })
+    };
+    model.validate().map_err(corrupt)?;
+    Ok(model)
 }
 
 /// `weights.safetensors`: the feature terms (their UTF-8 bytes one after another, and where

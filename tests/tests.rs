@@ -3,6 +3,7 @@
 mod util;
 
 mod article;
+mod bad_input;
 mod browser;
 mod corpus;
 mod evaluate;

@@ -18,23 +18,28 @@ use pyo3::types::PyBytes;
 
 use stance::article::{analyse, ActorList};
 use stance::cli::predict::predict_in_memory;
-use stance::cli::{error_message, Cli, Command};
-use stance::{persist, StanceModel};
+use stance::cli::{error_message_naming, Cli, Command};
+use stance::{persist, Naming, StanceModel};
 
 create_exception!(
     _native,
     StanceError,
     PyException,
     "A bad input, option or model: the message is the command line's, with the file, line and \
-     column where there is one."
+     column where there is one, and the settings it names written as keywords (`max_iter=`)."
 );
 
 fn stance_error(err: impl std::fmt::Display) -> PyErr {
     StanceError::new_err(err.to_string())
 }
 
+/// A library error, its settings named as keywords (`max_iter=`).
+fn library_error(err: stance::Error) -> PyErr {
+    StanceError::new_err(err.message(Naming::Keyword))
+}
+
 fn command_error(err: &anyhow::Error) -> PyErr {
-    StanceError::new_err(error_message(err))
+    StanceError::new_err(error_message_naming(err, Naming::Keyword))
 }
 
 /// Parses `argv` as the flags of one `stance` command (`["predict", "--format", "jsonl"]`).
@@ -53,7 +58,7 @@ impl Model {
     /// Loads the model folder at `path`.
     #[staticmethod]
     fn load(py: Python<'_>, path: PathBuf) -> PyResult<Model> {
-        let inner = py.detach(|| persist::load(&path)).map_err(stance_error)?;
+        let inner = py.detach(|| persist::load(&path)).map_err(library_error)?;
         Ok(Model { inner })
     }
 
@@ -89,7 +94,7 @@ impl Model {
         });
         match output {
             Ok(Ok(bytes)) => Ok(PyBytes::new(py, &bytes)),
-            Ok(Err(bad_input)) => Err(stance_error(bad_input)),
+            Ok(Err(bad_input)) => Err(library_error(bad_input)),
             Err(err) => Err(command_error(&err)),
         }
     }
@@ -117,7 +122,7 @@ fn extract(
         };
         Ok::<_, stance::Error>(analyse(text, &known))
     })
-    .map_err(stance_error)
+    .map_err(library_error)
     .and_then(|analysis| serde_json::to_string(&analysis).map_err(stance_error))
 }
 

@@ -111,7 +111,7 @@ class Shipped(unittest.TestCase):
         self.assertEqual(self.model.predict_rows([], output="records"), [])
 
     def test_bad_input_raises_the_command_lines_message(self):
-        with self.assertRaisesRegex(stance.StanceError, r"missing column `text`.*--text-column"):
+        with self.assertRaisesRegex(stance.StanceError, r"missing column `text`.*text_column="):
             self.model.predict_rows([{"words": "x", "actor": "Lee"}])
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "latin1.csv"
@@ -195,7 +195,7 @@ class Training(unittest.TestCase):
             self.assertIn("stance", json.dumps(report))
             with self.assertRaisesRegex(stance.StanceError, r"already there.*--force"):
                 stance.train(data, Path(folder) / "py-model", **flags)
-            with self.assertRaisesRegex(stance.StanceError, r"--c"):
+            with self.assertRaisesRegex(stance.StanceError, r"for c=: expected a positive"):
                 stance.train(data, Path(folder) / "other", c=-1, **flags)
 
     def test_evaluate_extraction_on_gold(self):

@@ -17,7 +17,7 @@ use crate::eval::gold::{load_dir, GoldArticle};
 use crate::eval::{
     compare, explain_mistakes, score, Bootstrap, Comparison, DEFAULT_MISTAKES, EXPLANATION_TERMS,
 };
-use crate::{html, persist, Corpus, Error, EvalReport};
+use crate::{html, persist, Corpus, Error, EvalReport, Param};
 use serde::Serialize;
 
 use super::{CsvArgs, ModelSource};
@@ -95,7 +95,7 @@ pub fn run(args: EvaluateArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode> 
         (0, None) => None,
         (0, Some(_)) => {
             return Err(Error::InvalidValue {
-                flag: "--bootstrap".into(),
+                param: Param::Bootstrap,
                 value: "0".into(),
                 expected: "at least 1 resample with --compare, which needs the paired draws".into(),
             }

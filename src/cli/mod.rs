@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Parser, Subcommand};
 
 use crate::corpus::{parse_delimiter, ReadOptions, Schema, TextEncoding};
-use crate::{persist, Error};
+use crate::{persist, Error, Naming, Param};
 
 /// Quotes, speakers and actors in news articles, with each quote's stance toward each actor.
 #[derive(Debug, Parser)]
@@ -63,9 +63,18 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<std::process::ExitCo
 /// An error and its causes, joined by ": " as anyhow's `{:#}` does, but a cause whose words
 /// the message already ends with (an I/O error that names its source) is said once.
 pub fn error_message(err: &anyhow::Error) -> String {
+    error_message_naming(err, Naming::Flag)
+}
+
+/// [`error_message`] with the settings named as `naming` names them (the Python package's
+/// keywords).
+pub fn error_message_naming(err: &anyhow::Error, naming: Naming) -> String {
     let mut message = String::new();
     for cause in err.chain() {
-        let cause = cause.to_string();
+        let cause = match cause.downcast_ref::<Error>() {
+            Some(err) => err.message(naming),
+            None => cause.to_string(),
+        };
         if message.ends_with(&cause) {
             continue;
         }
@@ -156,6 +165,14 @@ impl CsvArgs {
     }
 }
 
+/// Parses a probability: a number from 0 to 1 (NaN and infinities are not).
+pub(crate) fn probability(value: &str) -> Result<f64, String> {
+    match value.trim().parse::<f64>() {
+        Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
+        _ => Err("expected a number from 0 to 1".into()),
+    }
+}
+
 /// Parses `--mention-columns START,END` into the two column names.
 fn parse_column_pair(value: &str) -> Result<(String, String), Error> {
     match value.split(',').map(str::trim).collect::<Vec<_>>()[..] {
@@ -163,7 +180,7 @@ fn parse_column_pair(value: &str) -> Result<(String, String), Error> {
             Ok((start.to_string(), end.to_string()))
         }
         _ => Err(Error::InvalidValue {
-            flag: "--mention-columns".into(),
+            param: Param::MentionColumns,
             value: value.into(),
             expected: "two column names separated by a comma, e.g. from,to".into(),
         }),

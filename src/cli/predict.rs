@@ -20,13 +20,14 @@ use serde_json::json;
 use serde::Deserialize;
 
 use crate::article::ActorList;
+use crate::corpus::missing_column;
 use crate::corpus::{decode_utf8_line, ReadOptions, RowReader};
 use crate::eval::report::truncate;
 use crate::html::{article_page, ArticleInput};
 use crate::model::explain::{Explanation, Origin, SourceSpan};
 use crate::parquet::{is_parquet, value_text, Cell, ColumnKind, ParquetRecords, TableWriter};
 use crate::score::{score_articles, score_row_chunks, Scored, DEFAULT_CHUNK_ROWS};
-use crate::{persist, StanceModel};
+use crate::{persist, Naming, Param, StanceModel};
 
 use super::progress::Progress;
 use super::{input_name, CsvArgs, ModelSource};
@@ -62,7 +63,7 @@ pub struct PredictArgs {
     #[arg(long, requires = "actors")]
     pub only_listed_actors: bool,
     /// Drop article statements whose speaker attribution is less sure than this (0-1).
-    #[arg(long, default_value_t = 0.0, value_name = "P")]
+    #[arg(long, default_value_t = 0.0, value_name = "P", value_parser = super::probability)]
     pub min_confidence: f64,
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Csv)]
@@ -373,7 +374,9 @@ impl<W: Write> Predictor<'_, W> {
     /// Reports a failed input on standard error and counts it.
     fn report(&mut self, err: &crate::Error) {
         self.failed += 1;
-        self.progress.suspend(|| eprintln!("stance: error: {err}"));
+        let message = err.message(Naming::Flag);
+        self.progress
+            .suspend(|| eprintln!("stance: error: {message}"));
     }
 }
 
@@ -619,15 +622,19 @@ impl<'p> ParquetArticles<'p> {
     ) -> Result<Self, crate::Error> {
         let schema = &options.schema;
         let find = |name: &str| records.header().iter().position(|h| h.trim() == name);
-        let text = find(&schema.text).ok_or_else(|| crate::Error::MissingColumn {
-            path: path.to_path_buf(),
-            column: schema.text.clone(),
-            available: records.header().join(", "),
-            flag: "--text-column".into(),
-            hint: format!(
-                "; a Parquet file of labelled rows also needs the `{}` column",
-                schema.actor
-            ),
+        let text = find(&schema.text).ok_or_else(|| {
+            let names = records.header().iter().map(String::as_str);
+            let mut err = missing_column(path, &schema.text, names, Param::TextColumn);
+            if let crate::Error::MissingColumn { note, .. } = &mut err {
+                *note = Some(
+                    format!(
+                        "a Parquet file of labelled rows also needs the `{}` column",
+                        schema.actor
+                    )
+                    .into(),
+                );
+            }
+            err
         })?;
         Ok(ParquetArticles {
             id: find(&schema.id),

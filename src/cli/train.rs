@@ -9,15 +9,18 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::builder::BoolishValueParser;
 use clap::{Args, ValueEnum};
+use linfa::ParamGuard;
 use serde::Serialize;
 
 use crate::corpus::Row;
 use crate::eval::tune::{thin_actors, Setting, CHOICE_FOLDS};
-use crate::eval::{tune, CvMetric, Grid, Tuning};
-use crate::features::{FeatureParams, NgramRange, TermSettings};
+use crate::eval::{train_tuned, CvMetric, Grid, Tuning};
+use crate::features::{
+    check_ngram_range, ngram_range_forms, FeatureParams, NgramRange, TermSettings,
+};
 use crate::model::{ClassWeight, LogisticParams, Solver, TrainParams};
 use crate::persist::{self, Metadata};
-use crate::{Corpus, Error, StanceModel};
+use crate::{Corpus, Error, Param, StanceModel};
 
 use super::{CsvArgs, ModelArg};
 
@@ -260,14 +263,14 @@ impl TrainArgs {
                 SolverArg::Lbfgs => Solver::Lbfgs,
                 SolverArg::Linfa => Solver::Linfa,
             });
-        Ok(TrainParams {
+        TrainParams {
             features: FeatureParams {
                 terms: TermSettings {
-                    word_ngrams: parse_range("--word-ngrams", &self.word_ngrams)?,
-                    char_ngrams: parse_range("--char-ngrams", &self.char_ngrams)?,
-                    quote_ngrams: parse_range("--quote-ngrams", &self.quote_ngrams)?,
+                    word_ngrams: parse_range(Param::WordNgrams, &self.word_ngrams)?,
+                    char_ngrams: parse_range(Param::CharNgrams, &self.char_ngrams)?,
+                    quote_ngrams: parse_range(Param::QuoteNgrams, &self.quote_ngrams)?,
                     target_window: self.target_window,
-                    side_ngrams: parse_range("--side-ngrams", &self.side_ngrams)?,
+                    side_ngrams: parse_range(Param::SideNgrams, &self.side_ngrams)?,
                     actor_term: !self.no_actor_feature,
                     lexicon: !self.no_lexicon,
                 },
@@ -279,17 +282,18 @@ impl TrainArgs {
             logistic,
             per_actor: self.per_actor || self.actor_models == ActorModelsArg::Own,
             min_actor_rows: self.min_actor_rows,
-        })
+        }
+        .check()
     }
 
     /// The settings `--cv` tries: the `--grid-*` values, or [`Grid::default`]'s.
     pub fn grid(&self) -> Result<Grid, Error> {
         let default = Grid::default();
-        let ranges = |flag: &str, values: &Option<Vec<String>>, default: Vec<NgramRange>| {
+        let ranges = |param: Param, values: &Option<Vec<String>>, default: Vec<NgramRange>| {
             values.as_ref().map_or(Ok(default), |values| {
                 values
                     .iter()
-                    .map(|value| parse_range(flag, value))
+                    .map(|value| parse_range(param, value))
                     .collect()
             })
         };
@@ -303,17 +307,17 @@ impl TrainArgs {
                 }),
             per_actor: self.grid_per_actor.clone().unwrap_or(default.per_actor),
             word_ngrams: ranges(
-                "--grid-word-ngrams",
+                Param::GridWordNgrams,
                 &self.grid_word_ngrams,
                 default.word_ngrams,
             )?,
             char_ngrams: ranges(
-                "--grid-char-ngrams",
+                Param::GridCharNgrams,
                 &self.grid_char_ngrams,
                 default.char_ngrams,
             )?,
             side_ngrams: ranges(
-                "--grid-side-ngrams",
+                Param::GridSideNgrams,
                 &self.grid_side_ngrams,
                 default.side_ngrams,
             )?,
@@ -403,12 +407,12 @@ fn range_flag(range: NgramRange) -> String {
     }
 }
 
-/// Parses `MIN-MAX`, `N` (for N-N) or `0` (off).
-pub fn parse_range(flag: &str, value: &str) -> Result<NgramRange, Error> {
+/// Parses `MIN-MAX`, `N` (for N-N) or `0` (off), checked as every range is.
+pub fn parse_range(param: Param, value: &str) -> Result<NgramRange, Error> {
     let invalid = || Error::InvalidValue {
-        flag: flag.into(),
+        param,
         value: value.into(),
-        expected: "MIN-MAX with 1 <= MIN <= MAX <= 8 (e.g. 1-3), one length, or 0 for none".into(),
+        expected: ngram_range_forms(),
     };
     let parse = |s: &str| s.trim().parse::<usize>().map_err(|_| invalid());
     let (min, max) = match value.split_once('-') {
@@ -418,13 +422,7 @@ pub fn parse_range(flag: &str, value: &str) -> Result<NgramRange, Error> {
             (n, n)
         }
     };
-    if (min, max) == (0, 0) {
-        return Ok(NgramRange::new(0, 0));
-    }
-    if min == 0 || min > max || max > 8 {
-        return Err(invalid());
-    }
-    Ok(NgramRange::new(min, max))
+    check_ngram_range(param, NgramRange::new(min, max)).map_err(|_| invalid())
 }
 
 /// Runs `stance train`.
@@ -449,9 +447,9 @@ pub fn run(mut args: TrainArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode>
         (None, Some(grid)) => Some((grid, CHOICE_FOLDS)),
         (None, None) => None,
     };
-    let tuning = match search {
+    let (model, summary, tuning) = match search {
         Some((grid, k)) => {
-            let (tuned, tuning) = tune(
+            let (model, summary, tuned, tuning) = train_tuned(
                 &corpus.rows,
                 &params,
                 &grid,
@@ -462,19 +460,14 @@ pub fn run(mut args: TrainArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode>
             )?;
             params = tuned;
             args.adopt(&tuning.best().setting);
-            Some(tuning)
+            (model, summary, Some(tuning))
         }
         None => {
             args.settle_choices(params.per_actor, params.features.kind_norm);
-            None
+            let (model, summary) = StanceModel::train(&corpus.rows, &params)?;
+            (model, summary, None)
         }
     };
-    let (mut model, summary) = StanceModel::train(&corpus.rows, &params)?;
-    if let Some(tuning) = &tuning {
-        for head in &mut model.heads {
-            head.temperature = tuning.temperature(head.task);
-        }
-    }
     let seconds = started.elapsed().as_secs_f64();
     let metadata = Metadata {
         crate_version: env!("CARGO_PKG_VERSION").into(),
@@ -614,11 +607,17 @@ mod tests {
 
     #[test]
     fn ranges() {
-        assert_eq!(parse_range("f", "1-3").unwrap(), NgramRange::new(1, 3));
-        assert_eq!(parse_range("f", "2").unwrap(), NgramRange::new(2, 2));
-        assert!(parse_range("f", "0").unwrap().is_off());
+        assert_eq!(
+            parse_range(Param::WordNgrams, "1-3").unwrap(),
+            NgramRange::new(1, 3)
+        );
+        assert_eq!(
+            parse_range(Param::WordNgrams, "2").unwrap(),
+            NgramRange::new(2, 2)
+        );
+        assert!(parse_range(Param::WordNgrams, "0").unwrap().is_off());
         for bad in ["3-1", "0-2", "x", "1-99", ""] {
-            assert!(parse_range("f", bad).is_err(), "{bad}");
+            assert!(parse_range(Param::WordNgrams, bad).is_err(), "{bad}");
         }
     }
 }

@@ -9,6 +9,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
+use crate::param::Param;
 
 /// The byte encoding of a labelled file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -32,7 +33,7 @@ impl FromStr for TextEncoding {
             "latin1" | "latin-1" | "iso-8859-1" => Ok(TextEncoding::Latin1),
             "cp1252" | "windows-1252" => Ok(TextEncoding::Cp1252),
             _ => Err(Error::InvalidValue {
-                flag: "--encoding".into(),
+                param: Param::Encoding,
                 value: value.into(),
                 expected: "utf-8, latin1 or cp1252".into(),
             }),
@@ -269,10 +270,13 @@ mod tests {
             .decode(b"text\nab\x93c\n", Path::new("x.csv"))
             .unwrap_err();
         assert_eq!(
-            err.to_string(),
+            err.message(crate::Naming::Flag),
             "x.csv:2:3: invalid UTF-8 (byte 0x93); if the file is not UTF-8, \
              pass --encoding latin1 or --encoding cp1252"
         );
+        assert!(err
+            .to_string()
+            .ends_with("pass encoding = latin1 or encoding = cp1252"));
     }
 
     #[test]

@@ -19,6 +19,7 @@ use sha2::{Digest, Sha256};
 pub use encoding::{decode_utf8, decode_utf8_line, read_error, DecodingReader, TextEncoding};
 
 use crate::error::Error;
+use crate::param::Param;
 use crate::parquet::{is_parquet, value_text, ParquetRecords};
 
 /// The two label columns a model can learn.
@@ -130,7 +131,7 @@ pub fn parse_delimiter(value: &str) -> Result<u8, Error> {
         "pipe" => Ok(b'|'),
         single if single.len() == 1 && single.is_ascii() => Ok(single.as_bytes()[0]),
         other => Err(Error::InvalidValue {
-            flag: "--delimiter".into(),
+            param: Param::Delimiter,
             value: other.into(),
             expected: "comma, tab, semicolon, pipe or a single ASCII character".into(),
         }),
@@ -382,12 +383,11 @@ impl<R: Read> RowReader<R> {
     ) -> Result<Self, Error> {
         let columns = Columns::locate(&headers, &options.schema, path)?;
         if let (Some(wanted), None) = (&options.split, columns.split) {
-            return Err(missing_column(
-                path,
-                &options.schema.split,
-                &headers,
-                &format!("--split-column (needed by --split {wanted})"),
-            ));
+            let mut err = missing_column(path, &options.schema.split, &headers, Param::SplitColumn);
+            if let Error::MissingColumn { needed_by, .. } = &mut err {
+                *needed_by = Some(Box::new((Param::Split, wanted.to_string())));
+            }
+            return Err(err);
         }
         Ok(RowReader {
             records,
@@ -491,12 +491,12 @@ struct Columns {
 impl Columns {
     fn locate(headers: &csv::StringRecord, schema: &Schema, path: &Path) -> Result<Self, Error> {
         let find = |name: &str| headers.iter().position(|h| h.trim() == name);
-        let require = |name: &str, flag: &str| {
-            find(name).ok_or_else(|| missing_column(path, name, headers, flag))
+        let require = |name: &str, param: Param| {
+            find(name).ok_or_else(|| missing_column(path, name, headers, param))
         };
         Ok(Columns {
-            text: require(&schema.text, "--text-column")?,
-            actor: require(&schema.actor, "--actor-column")?,
+            text: require(&schema.text, Param::TextColumn)?,
+            actor: require(&schema.actor, Param::ActorColumn)?,
             stance: find(&schema.stance),
             sentiment: find(&schema.sentiment),
             context: find(&schema.context),
@@ -506,8 +506,8 @@ impl Columns {
             split: find(&schema.split),
             mention: match &schema.mention {
                 Some((start, end)) => Some((
-                    require(start, "--mention-columns")?,
-                    require(end, "--mention-columns")?,
+                    require(start, Param::MentionColumns)?,
+                    require(end, Param::MentionColumns)?,
                 )),
                 None => None,
             },
@@ -619,32 +619,30 @@ fn mention_bytes(raw: &str, from: usize, to: usize) -> Option<(usize, usize)> {
     (start < end).then(|| (start - lead, end - lead))
 }
 
-fn header_list(headers: &csv::StringRecord) -> String {
-    headers.iter().collect::<Vec<_>>().join(", ")
-}
-
-/// The error for a column `name` that `headers` lack; a header read as one column that holds
-/// another common delimiter gets the `--delimiter` that would split it.
-fn missing_column(path: &Path, name: &str, headers: &csv::StringRecord, flag: &str) -> Error {
-    let hint = match headers.iter().collect::<Vec<_>>()[..] {
+/// The error for a column `name` that the header `names` lack, where `param` names the column;
+/// a header read as one column that holds another common delimiter gets that delimiter's name.
+pub(crate) fn missing_column<'a>(
+    path: &Path,
+    name: &str,
+    names: impl IntoIterator<Item = &'a str>,
+    param: Param,
+) -> Error {
+    let names: Vec<&str> = names.into_iter().collect();
+    let delimiter = match names[..] {
         [only] => [(';', "semicolon"), ('\t', "tab"), ('|', "pipe")]
             .into_iter()
             .find(|&(delimiter, _)| only.contains(delimiter))
-            .map(|(_, value)| {
-                format!(
-                    "; the header is one column that holds a {value}: if the file is \
-                     {value}-separated, pass --delimiter {value}"
-                )
-            })
-            .unwrap_or_default(),
-        _ => String::new(),
+            .map(|(_, value)| value),
+        _ => None,
     };
     Error::MissingColumn {
         path: path.to_path_buf(),
         column: name.to_string(),
-        available: header_list(headers),
-        flag: flag.to_string(),
-        hint,
+        available: names.join(", "),
+        param,
+        needed_by: None,
+        delimiter,
+        note: None,
     }
 }
 
@@ -671,6 +669,7 @@ fn csv_error(path: &Path, err: csv::Error) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Naming;
 
     #[test]
     fn ranges_of_the_model_text_are_traced_to_their_field() {
@@ -742,7 +741,13 @@ mod tests {
             message.contains("test.csv:1: missing column `text`"),
             "{message}"
         );
-        assert!(message.contains("--text-column"), "{message}");
+        assert!(message.ends_with("name it with text_column"), "{message}");
+        assert!(err
+            .message(Naming::Flag)
+            .ends_with("name it with --text-column"));
+        assert!(err
+            .message(Naming::Keyword)
+            .ends_with("name it with text_column="));
     }
 
     #[test]
@@ -843,7 +848,8 @@ mod tests {
         }
         let err = read("text,actor,from\na,X,0\n", &options).unwrap_err();
         assert!(err.to_string().contains("missing column `to`"), "{err}");
-        assert!(err.to_string().contains("--mention-columns"), "{err}");
+        let message = err.message(Naming::Flag);
+        assert!(message.contains("--mention-columns"), "{message}");
     }
 
     #[test]

@@ -29,6 +29,7 @@ use super::metrics::{CalibrationBins, Metrics, CALIBRATION_BINS};
 use super::report::{actor_positions, ScoredTask, TaskReport};
 use crate::corpus::Row;
 use crate::error::Error;
+use crate::param::Param;
 
 /// Resamples drawn unless told otherwise. With 1,000, the bounds of a ten-point interval move
 /// by a few tenths of a point from seed to seed (stance macro-F1 of the shipped model on
@@ -63,7 +64,7 @@ impl Bootstrap {
     pub fn new(resamples: usize, seed: u64) -> Result<Self, Error> {
         if resamples == 0 {
             return Err(Error::InvalidValue {
-                flag: "--bootstrap".into(),
+                param: Param::Bootstrap,
                 value: resamples.to_string(),
                 expected: "at least 1 resample".into(),
             });
@@ -470,8 +471,14 @@ mod tests {
 
     #[test]
     fn no_resamples_is_not_a_bootstrap() {
-        let err = Bootstrap::new(0, 1).unwrap_err().to_string();
-        assert!(err.contains("--bootstrap"), "{err}");
+        let err = Bootstrap::new(0, 1).unwrap_err();
+        assert!(matches!(
+            err,
+            Error::InvalidValue {
+                param: Param::Bootstrap,
+                ..
+            }
+        ));
     }
 
     /// Labels `favor` and `against`; `outcomes` lists per statement its rows as

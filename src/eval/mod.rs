@@ -23,4 +23,4 @@ pub use details::{
 };
 pub use metrics::{Calibration, CalibrationBin, Confusion, LabelScores, Metrics};
 pub use report::{evaluate, score, Baseline, EvalReport, Scored, Summary, TaskReport};
-pub use tune::{tune, CvMetric, Grid, Tuning};
+pub use tune::{train_tuned, tune, CvMetric, Grid, Tuning};

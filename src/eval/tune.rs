@@ -19,7 +19,10 @@ use crate::corpus::{Row, Task};
 use crate::error::Error;
 use crate::features::{FeatureMatrix, NgramRange};
 use crate::model::calibrate::{apply_temperature, fit_temperature};
-use crate::model::{fit_heads, ClassWeight, FittedFeatures, TrainParams};
+use crate::model::{
+    fit_heads, ClassWeight, FittedFeatures, StanceModel, TrainParams, TrainSummary,
+};
+use crate::param::Param;
 
 /// The settings cross-validation tries: every combination of the values listed.
 #[derive(Debug, Clone, PartialEq)]
@@ -314,6 +317,26 @@ fn group_keys(rows: &[Row]) -> BTreeSet<String> {
     rows.iter().map(group_key).collect()
 }
 
+/// Chooses the settings by [`tune`], trains on all of `rows` with them, and gives the model
+/// its heads' temperatures calibrated on the held-out folds: the model `train --cv` saves,
+/// with what training and the search found.
+pub fn train_tuned(
+    rows: &[Row],
+    base: &TrainParams,
+    grid: &Grid,
+    k: usize,
+    seed: u64,
+    metric: CvMetric,
+    progress: impl FnMut(usize, usize),
+) -> Result<(StanceModel, TrainSummary, TrainParams, Tuning), Error> {
+    let (params, tuning) = tune(rows, base, grid, k, seed, metric, progress)?;
+    let (mut model, summary) = StanceModel::train(rows, &params)?;
+    for head in &mut model.heads {
+        head.temperature = tuning.temperature(head.task);
+    }
+    Ok((model, summary, params, tuning))
+}
+
 /// Scores every setting of `grid` (on top of `base`) by `k`-fold cross-validation over `rows`
 /// and returns the best setting applied to `base`. `progress` hears each finished fit as
 /// (done, total).
@@ -329,7 +352,7 @@ pub fn tune(
     let groups = group_keys(rows).len();
     if k < 2 || groups < k {
         return Err(Error::InvalidValue {
-            flag: "--cv".into(),
+            param: Param::Cv,
             value: k.to_string(),
             expected: format!(
                 "at least 2 folds and at most one per article (or distinct text); the rows have {}",

@@ -15,6 +15,7 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::hash::BuildHasher;
 
+use linfa::ParamGuard;
 use rayon::prelude::*;
 use rustc_hash::{FxBuildHasher, FxHashMap};
 use serde::{Deserialize, Serialize};
@@ -27,6 +28,7 @@ use terms::TermSource;
 
 use crate::corpus::Row;
 use crate::error::Error;
+use crate::param::{Param, MAX_COEFFICIENT, MAX_NGRAM, MAX_TARGET_WINDOW};
 use crate::text::{Piece, TextPipeline, TokenCache, TokenizedText};
 
 /// One text to featurise, with the actor it is about.
@@ -215,6 +217,53 @@ impl Default for FeatureParams {
             kind_norm: true,
         }
     }
+}
+
+/// Checks the settings, for training and for a model file alike: each n-gram range off or
+/// within `1..=`[`MAX_NGRAM`], the target window at most [`MAX_TARGET_WINDOW`]. The checked
+/// type is the settings themselves: they have nothing to derive.
+impl ParamGuard for FeatureParams {
+    type Checked = FeatureParams;
+    type Error = Error;
+
+    fn check_ref(&self) -> Result<&FeatureParams, Error> {
+        let terms = &self.terms;
+        check_ngram_range(Param::WordNgrams, terms.word_ngrams)?;
+        check_ngram_range(Param::CharNgrams, terms.char_ngrams)?;
+        check_ngram_range(Param::QuoteNgrams, terms.quote_ngrams)?;
+        check_ngram_range(Param::SideNgrams, terms.side_ngrams)?;
+        if terms.target_window > MAX_TARGET_WINDOW {
+            return Err(Error::InvalidValue {
+                param: Param::TargetWindow,
+                value: terms.target_window.to_string(),
+                expected: format!("at most {MAX_TARGET_WINDOW} tokens (0 turns it off)"),
+            });
+        }
+        Ok(self)
+    }
+
+    fn check(self) -> Result<FeatureParams, Error> {
+        self.check_ref()?;
+        Ok(self)
+    }
+}
+
+/// `range` if it is off (`0-0`) or within `1..=`[`MAX_NGRAM`]; else the error naming `param`.
+pub fn check_ngram_range(param: Param, range: NgramRange) -> Result<NgramRange, Error> {
+    let off = range.min == 0 && range.max == 0;
+    if off || (1 <= range.min && range.min <= range.max && range.max <= MAX_NGRAM) {
+        return Ok(range);
+    }
+    Err(Error::InvalidValue {
+        param,
+        value: format!("{}-{}", range.min, range.max),
+        expected: ngram_range_forms(),
+    })
+}
+
+/// The forms an n-gram range takes, for messages.
+pub fn ngram_range_forms() -> String {
+    format!("MIN-MAX with 1 <= MIN <= MAX <= {MAX_NGRAM} (e.g. 1-3), one length, or 0 for none")
 }
 
 /// A fitted feature space: everything featurising needs at predict time.
@@ -576,6 +625,23 @@ impl FeatureSpace {
     /// Whether the space has no columns.
     pub fn is_empty(&self) -> bool {
         self.terms.is_empty()
+    }
+
+    /// Checks a space read from a file: every IDF weight finite, positive and at most
+    /// [`MAX_COEFFICIENT`]. (Its settings are checked by [`FeatureParams`]' guard.)
+    pub fn validate(&self) -> Result<(), String> {
+        match self
+            .idf
+            .iter()
+            .position(|&idf| !(idf.is_finite() && idf > 0.0 && idf <= MAX_COEFFICIENT))
+        {
+            Some(column) => Err(format!(
+                "the IDF weight of `{}` is {}; expected a positive number of at most \
+                 {MAX_COEFFICIENT:e}",
+                self.terms[column], self.idf[column]
+            )),
+            None => Ok(()),
+        }
     }
 
     /// The term of each column.
@@ -1401,6 +1467,21 @@ mod tests {
                 space.transform(&pipeline, &examples).unwrap(),
                 rows_made_whole(&space, &pipeline, &examples)
             );
+        }
+    }
+
+    #[test]
+    fn an_idf_no_training_set_gives_is_invalid() {
+        let texts = ["the union won", "the union lost"];
+        let pipeline = TextPipeline::train(&texts, 1).unwrap();
+        let mut space = words_only()
+            .fit(&pipeline, &examples(&texts, "union"))
+            .unwrap();
+        space.validate().unwrap();
+        for bad in [1e308, f64::NAN, 0.0, -1.0] {
+            space.idf[0] = bad;
+            let err = space.validate().unwrap_err();
+            assert!(err.contains("IDF weight"), "{err}");
         }
     }
 }

@@ -803,18 +803,7 @@ mod tests {
     }
 
     fn model() -> StanceModel {
-        use crate::corpus::{read_bytes, ReadOptions};
-        use crate::model::TrainParams;
-        let rows = read_bytes(
-            include_str!("../../tests/fixtures/labelled.csv").as_bytes(),
-            std::path::Path::new("labelled.csv"),
-            &ReadOptions::default(),
-        )
-        .unwrap();
-        let mut params = TrainParams::default();
-        params.features.min_df = 1;
-        params.features.vocab_min_frequency = 1;
-        StanceModel::train(&rows, &params).unwrap().0
+        crate::model::fixture_model()
     }
 
     #[test]

@@ -7,13 +7,11 @@
 //! without moving any decision, because dividing every logit by the same positive number keeps
 //! the largest one largest: accuracy and F1 do not change.
 
+use crate::param::LN_TEMPERATURE_RANGE;
 use argmin::core::{CostFunction, Executor};
 use argmin::solver::brent::BrentOpt;
 
 use crate::error::Error;
-
-/// Temperatures searched, as `ln T`: from 1/20 to 20.
-const LN_T_RANGE: (f64, f64) = (-3.0, 3.0);
 
 /// Smallest probability read, so a confident mistake costs a large but finite loss.
 const FLOOR: f64 = 1e-12;
@@ -31,7 +29,7 @@ pub fn fit_temperature(probabilities: &[Vec<f64>], gold: &[usize]) -> Result<f64
             .collect(),
         gold,
     };
-    let solver = BrentOpt::new(LN_T_RANGE.0, LN_T_RANGE.1);
+    let solver = BrentOpt::new(LN_TEMPERATURE_RANGE.0, LN_TEMPERATURE_RANGE.1);
     let result = Executor::new(problem, solver)
         .configure(|state| state.max_iters(100))
         .run()

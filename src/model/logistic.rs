@@ -24,6 +24,7 @@ use super::newton::{self, Solution};
 use super::objective::{sparse_dot, sparse_dot_of_rows, Objective, Point};
 use crate::error::Error;
 use crate::features::{FeatureMatrix, SparseRows};
+use crate::param::Param;
 
 /// How rows are weighted in the loss.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -115,30 +116,30 @@ impl ParamGuard for LogisticParams {
     type Error = Error;
 
     fn check_ref(&self) -> Result<&ValidLogisticParams, Error> {
-        let invalid = |flag: &str, value: String, expected: &str| {
+        let invalid = |param: Param, value: String, expected: &str| {
             Err(Error::InvalidValue {
-                flag: flag.into(),
+                param,
                 value,
                 expected: expected.into(),
             })
         };
         let p = &self.0;
         if !(p.c.is_finite() && p.c > 0.0) {
-            return invalid("--c", p.c.to_string(), "a positive finite number");
+            return invalid(Param::C, p.c.to_string(), "a positive finite number");
         }
         if p.max_iterations == 0 {
-            return invalid("--max-iter", "0".into(), "at least 1");
+            return invalid(Param::MaxIter, "0".into(), "at least 1");
         }
         if !(p.gradient_tolerance.is_finite() && p.gradient_tolerance > 0.0) {
             return invalid(
-                "tolerance",
+                Param::Tolerance,
                 p.gradient_tolerance.to_string(),
                 "a positive number",
             );
         }
         if p.solver == Solver::Linfa && p.class_weight == ClassWeight::Balanced {
             return invalid(
-                "--solver",
+                Param::Solver,
                 "linfa".into(),
                 "lbfgs with --class-weight balanced (linfa-logistic ignores row weights)",
             );

@@ -28,6 +28,7 @@ pub use logistic::{
 use crate::corpus::{Row, Task};
 use crate::error::Error;
 use crate::features::{Example, FeatureMatrix, FeatureParams, FeatureSpace};
+use crate::param::{Naming, Param, LN_TEMPERATURE_RANGE, MAX_COEFFICIENT};
 use crate::text::TextPipeline;
 
 /// Everything `stance train` can set.
@@ -41,6 +42,24 @@ pub struct TrainParams {
     pub per_actor: bool,
     /// An actor gets its own model only with at least this many labelled rows. Default 30.
     pub min_actor_rows: usize,
+}
+
+/// Checks every setting: the features' ([`FeatureParams`]) and the classifier's
+/// ([`LogisticParams`]). Training runs it first, so a bad setting fails before any work.
+impl ParamGuard for TrainParams {
+    type Checked = TrainParams;
+    type Error = Error;
+
+    fn check_ref(&self) -> Result<&TrainParams, Error> {
+        self.features.check_ref()?;
+        self.logistic.check_ref()?;
+        Ok(self)
+    }
+
+    fn check(self) -> Result<TrainParams, Error> {
+        self.check_ref()?;
+        Ok(self)
+    }
 }
 
 impl Default for TrainParams {
@@ -263,8 +282,18 @@ pub fn fit_heads(
 impl StanceModel {
     /// Trains the tokeniser, the features and a head for each label column with labels.
     pub fn train(rows: &[Row], params: &TrainParams) -> Result<(StanceModel, TrainSummary), Error> {
-        params.logistic.check()?;
+        params.check_ref()?;
         let fitted = FittedFeatures::fit(rows, &params.features)?;
+        if fitted.features.is_empty() {
+            return Err(Error::InvalidValue {
+                param: Param::MinDf,
+                value: params.features.min_df.to_string(),
+                expected: format!(
+                    "a count that keeps some terms: none is in that many of the {} training rows",
+                    rows.len()
+                ),
+            });
+        }
         let (heads, summaries) = fit_heads(rows, &fitted.matrix, params)?;
         let summary = TrainSummary {
             rows: rows.len(),
@@ -280,6 +309,83 @@ impl StanceModel {
             },
             summary,
         ))
+    }
+
+    /// Checks a model read from a file, as training would have made it: its settings pass
+    /// [`TrainParams`]' checks, its numbers are finite and in range, there is at least one head,
+    /// one per task, each with two labels or more, and every shape matches the feature space
+    /// and the labels. A model that passes predicts in time linear in its input. The message
+    /// names the field that is wrong.
+    pub fn validate(&self) -> Result<(), String> {
+        self.features
+            .params
+            .check_ref()
+            .map_err(|err| err.message(Naming::Field))?;
+        self.features.validate()?;
+        if self.heads.is_empty() {
+            return Err("no heads: a model predicts stance, sentiment or both".into());
+        }
+        for (h, head) in self.heads.iter().enumerate() {
+            let name = head.task.name();
+            if self.heads[..h].iter().any(|other| other.task == head.task) {
+                return Err(format!("two {name} heads"));
+            }
+            if head.labels.len() < 2 || head.labels.windows(2).any(|pair| pair[0] >= pair[1]) {
+                return Err(format!(
+                    "the {name} head's labels are {:?}; expected two or more, sorted, each once",
+                    head.labels
+                ));
+            }
+            if head.label_counts.len() != head.labels.len() {
+                return Err(format!(
+                    "the {name} head has {} label counts for {} labels",
+                    head.label_counts.len(),
+                    head.labels.len()
+                ));
+            }
+            let (low, high) = LN_TEMPERATURE_RANGE;
+            if !(head.temperature.is_finite()
+                && (low.exp()..=high.exp()).contains(&head.temperature))
+            {
+                return Err(format!(
+                    "the {name} head's temperature is {}; expected {:.3} to {:.3}",
+                    head.temperature,
+                    low.exp(),
+                    high.exp()
+                ));
+            }
+            for (actor, model) in std::iter::once(("", &head.shared)).chain(
+                head.per_actor
+                    .iter()
+                    .map(|(actor, model)| (actor.as_str(), model)),
+            ) {
+                let which = match actor {
+                    "" => format!("the {name} head's shared model"),
+                    actor => format!("the {name} head's model for {actor}"),
+                };
+                let (rows, classes) = model.weights.dim();
+                if rows != self.features.len()
+                    || classes != head.labels.len()
+                    || model.intercept.len() != classes
+                {
+                    return Err(format!(
+                        "{which} has weights {rows}×{classes} and {} intercepts for {} features \
+                         and {} labels",
+                        model.intercept.len(),
+                        self.features.len(),
+                        head.labels.len()
+                    ));
+                }
+                let bad = |x: &f64| !(x.is_finite() && x.abs() <= MAX_COEFFICIENT);
+                if model.weights.iter().any(bad) || model.intercept.iter().any(bad) {
+                    return Err(format!(
+                        "{which} has a weight or intercept that is not a finite number of at \
+                         most {MAX_COEFFICIENT:e} in size"
+                    ));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The head for a task, if the model has one.
@@ -396,4 +502,51 @@ fn train_head(
         temperature: 1.0,
     };
     Ok((head, summary))
+}
+
+/// The model of the integration tests' labelled fixture, for unit tests.
+#[cfg(test)]
+pub(crate) fn fixture_model() -> StanceModel {
+    use crate::corpus::{read_bytes, ReadOptions};
+    let labelled = include_str!("../../tests/fixtures/labelled.csv");
+    let rows = read_bytes(
+        labelled.as_bytes(),
+        std::path::Path::new("labelled.csv"),
+        &ReadOptions::default(),
+    )
+    .unwrap();
+    let mut params = TrainParams::default();
+    params.features.min_df = 1;
+    params.features.vocab_min_frequency = 1;
+    StanceModel::train(&rows, &params).unwrap().0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_trained_model_is_valid_and_numbers_it_could_not_have_are_not() {
+        let trained = fixture_model();
+        trained.validate().unwrap();
+        for bad in [f64::NAN, f64::INFINITY, 1e308] {
+            let mut model = trained.clone();
+            model.heads[0].shared.weights[[0, 0]] = bad;
+            let err = model.validate().unwrap_err();
+            assert!(err.contains("shared model has a weight"), "{err}");
+            let mut model = trained.clone();
+            model.heads[0].shared.intercept[0] = bad;
+            assert!(model.validate().is_err());
+        }
+        let mut model = trained.clone();
+        model.heads[0].label_counts.pop();
+        assert!(model.validate().unwrap_err().contains("label counts"));
+        let mut model = trained.clone();
+        model.heads[0].temperature = f64::NAN;
+        assert!(model.validate().unwrap_err().contains("temperature is NaN"));
+        let mut model = trained;
+        model.features.params.terms.side_ngrams = crate::features::NgramRange::new(3, 2);
+        let err = model.validate().unwrap_err();
+        assert!(err.contains("for side_ngrams"), "{err}");
+    }
 }

@@ -166,10 +166,16 @@ impl TextPipeline {
 
     /// Loads a pipeline saved by [`TextPipeline::save`].
     pub fn load(path: &Path) -> Result<Self, Error> {
-        let tokenizer = Tokenizer::from_file(path).map_err(|err| Error::CorruptModel {
+        let corrupt = |message: String| Error::CorruptModel {
             path: path.to_path_buf(),
-            message: err.to_string(),
-        })?;
+            message,
+        };
+        let tokenizer = Tokenizer::from_file(path).map_err(|err| corrupt(err.to_string()))?;
+        for token in [UNKNOWN_TOKEN, TARGET_TOKEN, OTHER_ACTOR_TOKEN] {
+            if tokenizer.token_to_id(token).is_none() {
+                return Err(corrupt(format!("the vocabulary has no {token}")));
+            }
+        }
         Ok(Self::of(tokenizer))
     }
 
