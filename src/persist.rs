@@ -23,7 +23,9 @@
 //! staging folder, which the system drops when the process ends however it ends, so a stale
 //! folder is told from a live one without guessing from ages or process ids; where folders
 //! cannot be locked, staging folders are left alone. Failing to remove the old copy after the
-//! swap does not fail a save: the next recovery removes it.
+//! swap does not fail a save: the next recovery removes it. `--model` naming a file, the
+//! working folder or a folder of other files is refused before anything moves
+//! ([`check_destination`]).
 //!
 //! Two hooks are for tests only, and only builds with debug assertions (as `cargo test` builds
 //! the binary) read them: `STANCE_FAULT_AT=STEP` aborts the process at that step of a save, as
@@ -147,17 +149,62 @@ pub struct Metadata {
 }
 
 /// Writes the model folder `dir` atomically: at every instant `dir` holds the complete old
-/// model or the complete new one (see the module note). What an interrupted save left beside
-/// `dir` is put right first. Once the new model is in place, the old copy is removed; if that
+/// model or the complete new one (see the module note). `dir` is checked first
+/// ([`check_destination`]). Once the new model is in place, the old copy is removed; if that
 /// fails the save still succeeds, and the next save or load removes it.
 pub fn save(dir: &Path, model: &StanceModel, metadata: &Metadata) -> Result<(), Error> {
-    recover(dir);
+    check_destination(dir)?;
     let staging = replace::Staging::new(dir)?;
     replace::fault_point("staging-created");
     write_model(staging.path(), model)?;
     replace::fault_point("model-written");
     write_json(&staging.path().join(METADATA_FILE), metadata)?;
     staging.replace(dir)
+}
+
+/// Checks that a model folder can be written at `dir`, before anything is trained or moved:
+/// `dir` must be missing, an empty folder or a model folder, and neither the working folder
+/// nor one that holds it (replacing those would move the working folder away). What an
+/// interrupted save left beside `dir` is put right first (see the module note), so that `dir`
+/// is seen as the last complete save left it.
+pub fn check_destination(dir: &Path) -> Result<(), Error> {
+    let refuse = |why: &str| {
+        Err(Error::io(
+            dir,
+            io::Error::new(io::ErrorKind::InvalidInput, why),
+        ))
+    };
+    recover(dir);
+    let found = match fs::metadata(dir) {
+        Ok(found) => Some(found),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => None,
+        Err(err) => return Err(Error::io(dir, err)),
+    };
+    if found.is_some() {
+        if let (Ok(here), Ok(there)) = (std::env::current_dir(), fs::canonicalize(dir)) {
+            if here.starts_with(&there) {
+                return refuse(
+                    "the working folder, or a folder that holds it, cannot be replaced by a \
+                     model; name a folder inside it",
+                );
+            }
+        }
+    }
+    if dir.file_name().is_none() {
+        return refuse("names no folder to save a model in; name a new folder");
+    }
+    let holds_other_files =
+        || !is_model(dir) && fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some());
+    match found {
+        Some(found) if !found.is_dir() => {
+            refuse("not a folder; a model is saved as a folder, so name a new one")
+        }
+        Some(_) if holds_other_files() => refuse(&format!(
+            "a folder of other files, with no {MODEL_FILE}: saving a model would replace them \
+             all, so name a new folder or a model's"
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Writes `tokenizer.json`, `model.json` and `weights.safetensors` into `dir`.
@@ -200,6 +247,7 @@ fn write_model(dir: &Path, model: &StanceModel) -> Result<(), Error> {
 /// Rewrites the model folder `dir`, of any format this build reads, in the format it writes,
 /// atomically; `metadata.json` is kept as it is.
 pub fn upgrade(dir: &Path) -> Result<(), Error> {
+    check_destination(dir)?;
     let model = load(dir)?;
     let metadata = fs::read(dir.join(METADATA_FILE)).ok();
     let staging = replace::Staging::new(dir)?;
@@ -1176,5 +1224,32 @@ mod tests {
         drop(held);
         load(&path).unwrap();
         assert_eq!(names_in(dir.path()), ["m"]);
+    }
+
+    #[test]
+    fn a_destination_that_is_no_model_folder_is_refused_before_anything_moves() {
+        let dir = tempfile::tempdir().unwrap();
+        let (model, metadata) = trained();
+        let file = dir.path().join("file");
+        fs::write(&file, "not a model").unwrap();
+        let err = save(&file, &model, &metadata).unwrap_err().to_string();
+        assert!(err.contains("file: not a folder"), "{err}");
+        let others = dir.path().join("others");
+        fs::create_dir(&others).unwrap();
+        fs::write(others.join("notes.txt"), "mine").unwrap();
+        let err = save(&others, &model, &metadata).unwrap_err().to_string();
+        assert!(err.contains("a folder of other files"), "{err}");
+        let err = check_destination(&others.join(".."))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("names no folder"), "{err}");
+        assert_eq!(names_in(dir.path()), ["file", "others"]);
+        assert_eq!(fs::read(&file).unwrap(), b"not a model");
+        assert_eq!(names_in(&others), ["notes.txt"]);
+        // An empty folder takes a model.
+        let empty = dir.path().join("empty");
+        fs::create_dir(&empty).unwrap();
+        save(&empty, &model, &metadata).unwrap();
+        assert!(is_model(&empty));
     }
 }
