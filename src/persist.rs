@@ -9,9 +9,33 @@
 //! everything in `model.json`, still load as they are (`stance upgrade-model` rewrites one in
 //! this format). `tokenizer.json`, `model.json` and `weights.safetensors` depend only on the
 //! training data and flags, so the same inputs give the same bytes; `metadata.json` records
-//! the run (file hashes, flags, time). A folder is written beside its destination and renamed into place, so a failed or
-//! interrupted save leaves the previous model as it was. Other files the tool writes (pages,
-//! summaries) are written the same way, one file at a time ([`write_file`]).
+//! the run (file hashes, flags, time).
+//!
+//! A save is atomic in the strict sense: at every instant `DIR` holds the complete old model
+//! or the complete new one, whenever the process is killed. The new model is written to a
+//! staging folder beside it, `.DIR.new-XXXXXX`, flushed to disk, and swapped with `DIR` in one
+//! exchange rename (`renameat2` with `RENAME_EXCHANGE`, on Linux); the old model, now under
+//! the staging name, is then removed. Where there is no exchange (other systems, or a file
+//! system that refuses it) two renames do it, `DIR` to `.DIR.old`, then the staging folder to
+//! `DIR`, and a kill between them leaves no `DIR`. So every load and save first recovers:
+//! `.DIR.old` is put back where `DIR` is missing, or removed once `DIR` is complete, and
+//! staging folders no live save holds are removed. A save holds a lock (`flock`) on its
+//! staging folder, which the system drops when the process ends however it ends, so a stale
+//! folder is told from a live one without guessing from ages or process ids; where folders
+//! cannot be locked, staging folders are left alone. Failing to remove the old copy after the
+//! swap does not fail a save: the next recovery removes it. `--model` naming a file, the
+//! working folder or a folder of other files is refused before anything moves
+//! ([`check_destination`]).
+//!
+//! Two hooks are for tests only, and only builds with debug assertions (as `cargo test` builds
+//! the binary) read them: `STANCE_FAULT_AT=STEP` aborts the process at that step of a save, as
+//! abruptly as a kill, and `STANCE_NO_EXCHANGE=1` makes a save use the two renames. The steps,
+//! in order: `staging-created`, `model-written` (all but `metadata.json`), `staged` (complete
+//! and flushed), `exchanged`, or in the fallback `moved-old` and `moved-new`, then
+//! `old-partly-removed` and `saved`. `tests/save_kill.rs` kills `train` at each one.
+//!
+//! Other files the tool writes (pages, summaries) are written to a temporary file renamed over
+//! the old one, one file at a time ([`write_file`]).
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -124,12 +148,63 @@ pub struct Metadata {
     pub tuning: Option<Tuning>,
 }
 
-/// Writes the model folder atomically.
+/// Writes the model folder `dir` atomically: at every instant `dir` holds the complete old
+/// model or the complete new one (see the module note). `dir` is checked first
+/// ([`check_destination`]). Once the new model is in place, the old copy is removed; if that
+/// fails the save still succeeds, and the next save or load removes it.
 pub fn save(dir: &Path, model: &StanceModel, metadata: &Metadata) -> Result<(), Error> {
-    let staging = staging_dir(dir)?;
+    check_destination(dir)?;
+    let staging = replace::Staging::new(dir)?;
+    replace::fault_point("staging-created");
     write_model(staging.path(), model)?;
+    replace::fault_point("model-written");
     write_json(&staging.path().join(METADATA_FILE), metadata)?;
-    replace_dir(staging.keep(), dir)
+    staging.replace(dir)
+}
+
+/// Checks that a model folder can be written at `dir`, before anything is trained or moved:
+/// `dir` must be missing, an empty folder or a model folder, and neither the working folder
+/// nor one that holds it (replacing those would move the working folder away). What an
+/// interrupted save left beside `dir` is put right first (see the module note), so that `dir`
+/// is seen as the last complete save left it.
+pub fn check_destination(dir: &Path) -> Result<(), Error> {
+    let refuse = |why: &str| {
+        Err(Error::io(
+            dir,
+            io::Error::new(io::ErrorKind::InvalidInput, why),
+        ))
+    };
+    recover(dir);
+    let found = match fs::metadata(dir) {
+        Ok(found) => Some(found),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => None,
+        Err(err) => return Err(Error::io(dir, err)),
+    };
+    if found.is_some() {
+        if let (Ok(here), Ok(there)) = (std::env::current_dir(), fs::canonicalize(dir)) {
+            if here.starts_with(&there) {
+                return refuse(
+                    "the working folder, or a folder that holds it, cannot be replaced by a \
+                     model; name a folder inside it",
+                );
+            }
+        }
+    }
+    if dir.file_name().is_none() {
+        return refuse("names no folder to save a model in; name a new folder");
+    }
+    let holds_other_files =
+        || !is_model(dir) && fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some());
+    match found {
+        Some(found) if !found.is_dir() => {
+            refuse("not a folder; a model is saved as a folder, so name a new one")
+        }
+        Some(_) if holds_other_files() => refuse(&format!(
+            "a folder of other files, with no {MODEL_FILE}: saving a model would replace them \
+             all, so name a new folder or a model's"
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Writes `tokenizer.json`, `model.json` and `weights.safetensors` into `dir`.
@@ -172,48 +247,16 @@ fn write_model(dir: &Path, model: &StanceModel) -> Result<(), Error> {
 /// Rewrites the model folder `dir`, of any format this build reads, in the format it writes,
 /// atomically; `metadata.json` is kept as it is.
 pub fn upgrade(dir: &Path) -> Result<(), Error> {
+    check_destination(dir)?;
     let model = load(dir)?;
     let metadata = fs::read(dir.join(METADATA_FILE)).ok();
-    let staging = staging_dir(dir)?;
+    let staging = replace::Staging::new(dir)?;
     write_model(staging.path(), &model)?;
     if let Some(bytes) = metadata {
         let path = staging.path().join(METADATA_FILE);
         fs::write(&path, bytes).map_err(|err| Error::io(&path, err))?;
     }
-    replace_dir(staging.keep(), dir)
-}
-
-/// An empty folder beside the model folder `dir` (created with its parents if need be), where
-/// a new model is written before it takes `dir`'s place.
-fn staging_dir(dir: &Path) -> Result<tempfile::TempDir, Error> {
-    let parent = match dir.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&parent).map_err(|err| Error::io(&parent, err))?;
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "model".into());
-    tempfile::Builder::new()
-        .prefix(&format!(".{name}.new-"))
-        .tempdir_in(&parent)
-        .map_err(|err| Error::io(&parent, err))
-}
-
-/// Moves `new` to `dir`, replacing what was there only once `new` is complete.
-fn replace_dir(new: PathBuf, dir: &Path) -> Result<(), Error> {
-    if !dir.exists() {
-        return fs::rename(&new, dir).map_err(|err| Error::io(dir, err));
-    }
-    let old = new.with_extension("old");
-    fs::rename(dir, &old).map_err(|err| Error::io(dir, err))?;
-    if let Err(err) = fs::rename(&new, dir) {
-        // Put the previous model back before reporting.
-        let _ = fs::rename(&old, dir);
-        return Err(Error::io(dir, err));
-    }
-    fs::remove_dir_all(&old).map_err(|err| Error::io(&old, err))
+    staging.replace(dir)
 }
 
 fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), Error> {
@@ -278,8 +321,11 @@ pub fn write_file(
     Ok(())
 }
 
-/// Loads the model folder written by [`save`].
+/// Loads the model folder written by [`save`]. What an interrupted save left beside `dir` is
+/// put right first where it can be (see the module note); where it cannot, as beside a
+/// read-only model, the folder loads as it is.
 pub fn load(dir: &Path) -> Result<StanceModel, Error> {
+    recover(dir);
     if !dir.is_dir() {
         return Err(Error::io(
             dir,
@@ -531,6 +577,345 @@ mod weights {
     }
 }
 
+/// Puts right what a save interrupted by a crash or a kill left beside the model folder `dir`:
+/// the previous model is put back if the fallback's first rename left `dir` missing; then a
+/// replaced copy and staging folders no live save holds are removed. Nothing here fails: what
+/// cannot be done (a read-only folder, a platform without folder locks) is left as it is.
+fn recover(dir: &Path) {
+    let Some((parent, name)) = replace::beside(dir) else {
+        return;
+    };
+    let old = replace::old_copy(&parent, &name);
+    // A save that holds the old copy's lock is between its two renames and puts its own
+    // model in place; without locks, putting the old one back first makes that save fail,
+    // which loses nothing.
+    if replace::missing(dir)
+        && is_model(&old)
+        && !matches!(replace::lock(&old), replace::Lock::Busy)
+    {
+        let _ = fs::rename(&old, dir);
+    }
+    // The old copy is not needed once `dir` is complete, unless a live save still holds it.
+    if is_model(dir) && fs::symlink_metadata(&old).is_ok() {
+        if let replace::Lock::Held(_) | replace::Lock::Unavailable = replace::lock(&old) {
+            let _ = fs::remove_dir_all(&old);
+        }
+    }
+    // A staging folder is stale only if no process holds its lock: a save holds it from the
+    // folder's creation until its model is in place, and the system drops it when the process
+    // ends however it ends, so no age or process id has to be guessed. Where folders cannot be
+    // locked, no staging folder is known to be stale and none is removed.
+    let Ok(entries) = fs::read_dir(&parent) else {
+        return;
+    };
+    let prefix = replace::staging_prefix(&name);
+    for entry in entries.flatten() {
+        let is_folder = entry.file_type().is_ok_and(|kind| kind.is_dir());
+        if is_folder
+            && entry
+                .file_name()
+                .as_encoded_bytes()
+                .starts_with(prefix.as_encoded_bytes())
+        {
+            let path = entry.path();
+            if let replace::Lock::Held(_lock) = replace::lock(&path) {
+                let _ = fs::remove_dir_all(&path);
+            }
+        }
+    }
+}
+
+/// Whether `dir` holds a model: a save writes `model.json` with the rest, and removing a
+/// replaced copy starts with it, so a folder with it is complete.
+fn is_model(dir: &Path) -> bool {
+    dir.join(MODEL_FILE).is_file()
+}
+
+/// Swapping a staged model folder into place, and the locks and names that let a later run
+/// tell what an interrupted save left behind. The only code that renames model folders, and
+/// the only user of `rustix`.
+mod replace {
+    use std::ffi::{OsStr, OsString};
+    use std::fs::{self, File};
+    use std::io;
+    use std::path::{Path, PathBuf};
+
+    use super::MODEL_FILE;
+    use crate::error::Error;
+
+    /// The environment variable naming the step of a save where the process aborts (test-only;
+    /// see the module note).
+    const FAULT_VARIABLE: &str = "STANCE_FAULT_AT";
+    /// The environment variable that makes a save use the two-rename fallback (test-only).
+    const NO_EXCHANGE_VARIABLE: &str = "STANCE_NO_EXCHANGE";
+    /// How many staging folders a save creates before it gives up, when a recovery in another
+    /// process takes each for stale before this one locks it.
+    const ATTEMPTS: usize = 8;
+
+    /// Aborts the process, as abruptly as a kill for the file system, when `STANCE_FAULT_AT`
+    /// names `step`. Only in builds with debug assertions: a release build never reads it.
+    pub(super) fn fault_point(step: &str) {
+        if test_variable_is(FAULT_VARIABLE, step) {
+            std::process::abort();
+        }
+    }
+
+    /// Whether the test-only `STANCE_NO_EXCHANGE=1` asks for the fallback.
+    fn exchange_disabled() -> bool {
+        test_variable_is(NO_EXCHANGE_VARIABLE, "1")
+    }
+
+    /// Whether a build with debug assertions runs with the environment variable `name` set to
+    /// `value`.
+    fn test_variable_is(name: &str, value: &str) -> bool {
+        cfg!(debug_assertions) && std::env::var_os(name).is_some_and(|set| set == value)
+    }
+
+    /// Whether nothing is at `path` (a dangling link is something).
+    pub(super) fn missing(path: &Path) -> bool {
+        matches!(fs::symlink_metadata(path), Err(err) if err.kind() == io::ErrorKind::NotFound)
+    }
+
+    /// The folder that holds `dir`, and `dir`'s name; `None` for a path that names no folder
+    /// (`.`, `..`, `/`).
+    pub(super) fn beside(dir: &Path) -> Option<(PathBuf, OsString)> {
+        let name = dir.file_name()?.to_os_string();
+        let parent = match dir.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        Some((parent, name))
+    }
+
+    /// The start of the name of a staging folder of the model folder `name`:
+    /// `.NAME.new-`, followed by random characters.
+    pub(super) fn staging_prefix(name: &OsStr) -> OsString {
+        let mut prefix = OsString::from(".");
+        prefix.push(name);
+        prefix.push(".new-");
+        prefix
+    }
+
+    /// Where the fallback keeps the old model between its two renames: `.NAME.old`.
+    pub(super) fn old_copy(parent: &Path, name: &OsStr) -> PathBuf {
+        let mut old = OsString::from(".");
+        old.push(name);
+        old.push(".old");
+        parent.join(old)
+    }
+
+    /// What trying to lock a folder found.
+    pub(super) enum Lock {
+        /// This process holds the lock until the file is dropped.
+        Held(File),
+        /// Another process (or another handle in this one) holds it.
+        Busy,
+        /// The folder is missing or cannot be locked here (a platform or file system without
+        /// folder locks).
+        Unavailable,
+    }
+
+    /// Tries to take the exclusive lock (`flock` on Unix) of the folder `path`, without
+    /// waiting. The lock belongs to the folder, not its name, so it follows the folder through
+    /// renames.
+    pub(super) fn lock(path: &Path) -> Lock {
+        let Ok(file) = File::open(path) else {
+            return Lock::Unavailable;
+        };
+        match file.try_lock() {
+            Ok(()) => Lock::Held(file),
+            Err(fs::TryLockError::WouldBlock) => Lock::Busy,
+            Err(fs::TryLockError::Error(_)) => Lock::Unavailable,
+        }
+    }
+
+    /// Whether `path` still names the folder `file` was opened on: a recovery in another
+    /// process may have removed it between its creation and the lock.
+    fn still_there(file: &File, path: &Path) -> bool {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            match (file.metadata(), fs::symlink_metadata(path)) {
+                (Ok(held), Ok(named)) => held.dev() == named.dev() && held.ino() == named.ino(),
+                _ => false,
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = file;
+            path.is_dir()
+        }
+    }
+
+    /// A folder beside the model folder where a new model is written before it takes the
+    /// model's place, locked while this process holds it so that a recovery elsewhere leaves
+    /// it alone. Dropped before [`Staging::replace`], it is removed.
+    pub(super) struct Staging {
+        folder: tempfile::TempDir,
+        _lock: Option<File>,
+    }
+
+    impl Staging {
+        /// An empty, locked staging folder beside `dir` (whose parents are created if need be).
+        pub(super) fn new(dir: &Path) -> Result<Self, Error> {
+            let (parent, name) = beside(dir).ok_or_else(|| no_folder(dir))?;
+            fs::create_dir_all(&parent).map_err(|err| Error::io(&parent, err))?;
+            for _ in 0..ATTEMPTS {
+                let folder = tempfile::Builder::new()
+                    .prefix(&staging_prefix(&name))
+                    .tempdir_in(&parent)
+                    .map_err(|err| Error::io(&parent, err))?;
+                match lock(folder.path()) {
+                    Lock::Held(file) if still_there(&file, folder.path()) => {
+                        return Ok(Staging {
+                            folder,
+                            _lock: Some(file),
+                        })
+                    }
+                    Lock::Unavailable if folder.path().is_dir() => {
+                        return Ok(Staging {
+                            folder,
+                            _lock: None,
+                        })
+                    }
+                    // Taken for stale by a recovery elsewhere: try another name.
+                    _ => continue,
+                }
+            }
+            Err(Error::io(
+                &parent,
+                io::Error::other("cannot keep a staging folder here: each was removed at once"),
+            ))
+        }
+
+        /// The folder to write the new model in.
+        pub(super) fn path(&self) -> &Path {
+            self.folder.path()
+        }
+
+        /// Puts the complete staged model at `dir`, in one exchange rename where the system has
+        /// one, else in two renames (see the module note), then removes the old copy.
+        pub(super) fn replace(self, dir: &Path) -> Result<(), Error> {
+            let (parent, name) = beside(dir).ok_or_else(|| no_folder(dir))?;
+            sync_folder(self.path())?;
+            fault_point("staged");
+            self.swap(dir, &parent, &old_copy(&parent, &name))?;
+            fault_point("saved");
+            Ok(())
+        }
+
+        /// Puts the staged model at `dir`, in the folder `parent`; `old` is where the fallback
+        /// keeps the old one. The renames reach the disk before the old copy is removed.
+        fn swap(self, dir: &Path, parent: &Path, old: &Path) -> Result<(), Error> {
+            if missing(dir) {
+                // Nothing to replace; a folder that appears meanwhile makes the rename fail
+                // rather than be replaced.
+                fs::rename(self.path(), dir).map_err(|err| Error::io(dir, err))?;
+                let _ = self.folder.keep();
+                sync_dir(parent);
+                return Ok(());
+            }
+            if !exchange_disabled() {
+                match exchange(self.path(), dir) {
+                    Ok(()) => {
+                        sync_dir(parent);
+                        fault_point("exchanged");
+                        // The old model is now at the staging folder's name.
+                        remove_old(&self.folder.keep());
+                        return Ok(());
+                    }
+                    Err(err) if !unsupported(&err) => return Err(Error::io(dir, err)),
+                    Err(_) => {}
+                }
+            }
+            // The fallback: the old model steps aside to `.NAME.old`, locked so that a recovery
+            // elsewhere does not put it back while the new one is on its way.
+            let _old_lock = match lock(dir) {
+                Lock::Held(file) if still_there(&file, dir) => Some(file),
+                _ => None,
+            };
+            fs::rename(dir, old).map_err(|err| Error::io(dir, err))?;
+            fault_point("moved-old");
+            if let Err(err) = fs::rename(self.path(), dir) {
+                // Put the previous model back before reporting.
+                let _ = fs::rename(old, dir);
+                return Err(Error::io(dir, err));
+            }
+            let _ = self.folder.keep();
+            sync_dir(parent);
+            fault_point("moved-new");
+            remove_old(old);
+            Ok(())
+        }
+    }
+
+    /// The error for a path that names no folder (`.`, `..`, `/`).
+    fn no_folder(dir: &Path) -> Error {
+        Error::io(
+            dir,
+            io::Error::new(io::ErrorKind::InvalidInput, "names no folder"),
+        )
+    }
+
+    /// Removes a replaced model folder, `model.json` first, so that a removal cut short never
+    /// leaves what looks like a model. A failure is left to the next recovery: the new model is
+    /// in place, so the save has succeeded.
+    fn remove_old(path: &Path) {
+        let _ = fs::remove_file(path.join(MODEL_FILE));
+        fault_point("old-partly-removed");
+        let _ = fs::remove_dir_all(path);
+    }
+
+    /// Swaps the folders `a` and `b` in one step (`renameat2` with `RENAME_EXCHANGE`).
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+        use rustix::fs::{renameat_with, RenameFlags, CWD};
+        renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(io::Error::from)
+    }
+
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    fn exchange(_: &Path, _: &Path) -> io::Result<()> {
+        Err(io::ErrorKind::Unsupported.into())
+    }
+
+    /// Whether an exchange failed because the system or the file system has none (an old
+    /// kernel, or a file system such as some network ones that refuses the flag).
+    fn unsupported(err: &io::Error) -> bool {
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        {
+            use rustix::io::Errno;
+            if let Some(code) = err.raw_os_error() {
+                let errno = Errno::from_raw_os_error(code);
+                return [Errno::INVAL, Errno::NOSYS, Errno::OPNOTSUPP].contains(&errno);
+            }
+        }
+        err.kind() == io::ErrorKind::Unsupported
+    }
+
+    /// Writes the files of `folder`, and the folder itself, through to the disk, so that a
+    /// crash of the machine, not only of the process, cannot leave a partial model in place.
+    fn sync_folder(folder: &Path) -> Result<(), Error> {
+        #[cfg(unix)]
+        for entry in fs::read_dir(folder).map_err(|err| Error::io(folder, err))? {
+            let path = entry.map_err(|err| Error::io(folder, err))?.path();
+            File::open(&path)
+                .and_then(|file| file.sync_all())
+                .map_err(|err| Error::io(&path, err))?;
+        }
+        sync_dir(folder);
+        Ok(())
+    }
+
+    /// Writes a folder's entries (names, renames) through to the disk where the system allows
+    /// it; some file systems refuse, and then the entries are as durable as they get.
+    fn sync_dir(folder: &Path) {
+        #[cfg(unix)]
+        let _ = File::open(folder).and_then(|file| file.sync_all());
+        #[cfg(not(unix))]
+        let _ = folder;
+    }
+}
+
 /// Reads `metadata.json`.
 pub fn load_metadata(dir: &Path) -> Result<Metadata, Error> {
     let path = dir.join(METADATA_FILE);
@@ -756,5 +1141,101 @@ mod tests {
         );
         let err = load(&dir.path().join("missing")).unwrap_err().to_string();
         assert!(err.contains("no model folder here"), "{err}");
+    }
+
+    /// The names in `folder`, sorted.
+    fn names_in(folder: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(folder)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_kill_between_the_fallbacks_renames_is_undone_at_the_next_load() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m");
+        let (model, metadata) = trained();
+        save(&path, &model, &metadata).unwrap();
+        // What a kill after the fallback's first rename leaves: the old model aside, no `m`,
+        // and the new model's staging folder.
+        fs::rename(&path, dir.path().join(".m.old")).unwrap();
+        let staging = dir.path().join(".m.new-AbC123");
+        fs::create_dir(&staging).unwrap();
+        fs::write(staging.join(MODEL_FILE), "{}").unwrap();
+        let loaded = load(&path).unwrap();
+        assert_eq!(loaded.heads, model.heads);
+        assert_eq!(names_in(dir.path()), ["m"]);
+    }
+
+    #[test]
+    fn a_save_removes_a_leftover_old_copy_and_stale_staging_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m");
+        let (model, metadata) = trained();
+        save(&path, &model, &metadata).unwrap();
+        save(&dir.path().join(".m.old"), &model, &metadata).unwrap();
+        fs::create_dir_all(dir.path().join(".m.new-xyz/deeper")).unwrap();
+        // Another model's folders are not this one's.
+        fs::create_dir(dir.path().join(".other.new-xyz")).unwrap();
+        save(&path, &model, &metadata).unwrap();
+        assert_eq!(names_in(dir.path()), [".other.new-xyz", "m"]);
+    }
+
+    #[test]
+    fn a_staging_folder_or_old_copy_a_live_save_holds_is_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m");
+        let (model, metadata) = trained();
+        let staging = dir.path().join(".m.new-live01");
+        fs::create_dir(&staging).unwrap();
+        let replace::Lock::Held(held) = replace::lock(&staging) else {
+            panic!("folders can be locked here");
+        };
+        save(&path, &model, &metadata).unwrap();
+        assert!(staging.is_dir(), "a live staging folder was removed");
+        drop(held);
+        load(&path).unwrap();
+        assert!(!staging.exists(), "a stale staging folder was kept");
+        // A fallback between its renames: the old copy locked, no `m`.
+        let old = dir.path().join(".m.old");
+        fs::rename(&path, &old).unwrap();
+        let replace::Lock::Held(held) = replace::lock(&old) else {
+            panic!("folders can be locked here");
+        };
+        assert!(load(&path).is_err());
+        assert!(old.is_dir());
+        drop(held);
+        load(&path).unwrap();
+        assert_eq!(names_in(dir.path()), ["m"]);
+    }
+
+    #[test]
+    fn a_destination_that_is_no_model_folder_is_refused_before_anything_moves() {
+        let dir = tempfile::tempdir().unwrap();
+        let (model, metadata) = trained();
+        let file = dir.path().join("file");
+        fs::write(&file, "not a model").unwrap();
+        let err = save(&file, &model, &metadata).unwrap_err().to_string();
+        assert!(err.contains("file: not a folder"), "{err}");
+        let others = dir.path().join("others");
+        fs::create_dir(&others).unwrap();
+        fs::write(others.join("notes.txt"), "mine").unwrap();
+        let err = save(&others, &model, &metadata).unwrap_err().to_string();
+        assert!(err.contains("a folder of other files"), "{err}");
+        let err = check_destination(&others.join(".."))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("names no folder"), "{err}");
+        assert_eq!(names_in(dir.path()), ["file", "others"]);
+        assert_eq!(fs::read(&file).unwrap(), b"not a model");
+        assert_eq!(names_in(&others), ["notes.txt"]);
+        // An empty folder takes a model.
+        let empty = dir.path().join("empty");
+        fs::create_dir(&empty).unwrap();
+        save(&empty, &model, &metadata).unwrap();
+        assert!(is_model(&empty));
     }
 }

@@ -10,6 +10,7 @@ mod evaluate;
 mod parquet;
 mod predict;
 mod python;
+mod save_kill;
 mod serve;
 mod summarize;
 mod train;

@@ -428,6 +428,7 @@ pub fn parse_range(param: Param, value: &str) -> Result<NgramRange, Error> {
 /// Runs `stance train`.
 pub fn run(mut args: TrainArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     let target = &args.model.model;
+    persist::check_destination(target)?;
     if target.exists() && !args.force {
         anyhow::bail!(
             "{}: a model folder (or file) is already there; pass --force to replace it, or name \
