@@ -254,7 +254,7 @@ fn bench_tweets(c: &mut Criterion) {
         },
         delimiter: b'\t',
         encoding: TextEncoding::Cp1252,
-        split: None,
+        ..ReadOptions::default()
     };
     let corpus = Corpus::read(std::slice::from_ref(&path), &options)
         .unwrap_or_else(|err| panic!("reading {}: {err}", path.display()));

@@ -167,7 +167,12 @@ fn the_default_model_is_reproducible_from_the_data() {
         .status()
         .unwrap();
     assert!(status.success());
-    for file in ["model.json", "weights.safetensors", "tokenizer.json"] {
+    for file in [
+        "model.json",
+        "weights.safetensors",
+        "tokenizer.json",
+        "MODEL_CARD.md",
+    ] {
         let shipped = std::fs::read(root().join("models/default").join(file))
             .expect("models/default is committed");
         let retrained = std::fs::read(model.join(file)).unwrap();

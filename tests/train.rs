@@ -24,12 +24,79 @@ fn trains_and_prints_a_summary() {
         "weights.safetensors",
         "tokenizer.json",
         "metadata.json",
+        "MODEL_CARD.md",
     ] {
         assert!(ws.path("m").join(file).is_file(), "{file}");
     }
     let metadata = std::fs::read_to_string(ws.path("m/metadata.json")).unwrap();
     assert!(metadata.contains("\"sha256\""), "{metadata}");
     assert!(metadata.contains("\"training_seconds\""), "{metadata}");
+    let card = std::fs::read_to_string(ws.path("m/MODEL_CARD.md")).unwrap();
+    assert!(card.contains("**stance**: 36 labelled rows (against 12, favor 12, none 12)"));
+    assert!(card.contains("None: trained on every row"), "{card}");
+}
+
+#[test]
+fn the_model_card_names_the_data_and_gives_the_held_out_figures_of_split() {
+    let ws = Workspace::new();
+    let labelled = std::fs::read_to_string(fixture("labelled.csv")).unwrap();
+    let mut lines = labelled.lines();
+    let mut csv = format!("{},split\n", lines.next().unwrap());
+    for (i, line) in lines.enumerate() {
+        let split = ["train", "train", "test", ""][i % 4];
+        csv += &format!("{line},{split}\n");
+    }
+    let data = ws.write("split.csv", &csv);
+    let sha256 = {
+        use sha2::Digest;
+        format!("{:x}", sha2::Sha256::digest(csv.as_bytes()))
+    };
+    ws.stance()
+        .args(["train", "--data"])
+        .arg(&data)
+        .args([
+            "--model",
+            "m",
+            "--min-df",
+            "1",
+            "--vocab-min-frequency",
+            "1",
+        ])
+        .args(["--split", "train"])
+        .assert()
+        .success();
+    let card = std::fs::read_to_string(ws.path("m/MODEL_CARD.md")).unwrap();
+    assert!(card.contains(&sha256), "{card}");
+    assert!(card.contains("| 18 |"), "the 18 training rows: {card}");
+    assert!(
+        card.contains("On the 9 rows of the training files outside the split `train`"),
+        "{card}"
+    );
+    assert!(card.contains("| stance | 9 |"), "{card}");
+    assert!(card.contains("## Known limits"), "{card}");
+    // The same figures are in `metadata.json`, and the card has no clock in it.
+    let metadata: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(ws.path("m/metadata.json")).unwrap()).unwrap();
+    assert_eq!(metadata["held_out"]["rows"], 9);
+    assert_eq!(metadata["held_out"]["trained_on"], "train");
+    ws.stance()
+        .args(["train", "--force", "--data"])
+        .arg(&data)
+        .args([
+            "--model",
+            "m",
+            "--min-df",
+            "1",
+            "--vocab-min-frequency",
+            "1",
+        ])
+        .args(["--split", "train"])
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read_to_string(ws.path("m/MODEL_CARD.md")).unwrap(),
+        card
+    );
 }
 
 #[test]

@@ -12,6 +12,7 @@ use clap::{Args, ValueEnum};
 use linfa::ParamGuard;
 use serde::Serialize;
 
+use crate::corpus::ReadOptions;
 use crate::corpus::Row;
 use crate::eval::tune::{thin_actors, Setting, CHOICE_FOLDS};
 use crate::eval::{train_tuned, CvMetric, Grid, Tuning};
@@ -19,8 +20,8 @@ use crate::features::{
     check_ngram_range, ngram_range_forms, FeatureParams, NgramRange, TermSettings,
 };
 use crate::model::{ClassWeight, LogisticParams, Solver, TrainParams};
-use crate::persist::{self, Metadata};
-use crate::{Corpus, Error, Param, StanceModel};
+use crate::persist::{self, HeldOut, Metadata};
+use crate::{evaluate, Corpus, Error, Param, StanceModel};
 
 use super::{CsvArgs, ModelArg};
 
@@ -470,6 +471,10 @@ pub fn run(mut args: TrainArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode>
         }
     };
     let seconds = started.elapsed().as_secs_f64();
+    let held_out = match &options.split {
+        Some(trained_on) => held_out(&model, &args.data, &options, trained_on)?,
+        None => None,
+    };
     let metadata = Metadata {
         crate_version: env!("CARGO_PKG_VERSION").into(),
         files: corpus.files.clone(),
@@ -477,6 +482,7 @@ pub fn run(mut args: TrainArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode>
         summary: summary.clone(),
         training_seconds: seconds,
         tuning: tuning.clone(),
+        held_out,
     };
     persist::save(&args.model.model, &model, &metadata)?;
     if let Some(tuning) = &tuning {
@@ -540,6 +546,26 @@ pub fn run(mut args: TrainArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode>
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The model's figures on the rows of the training files outside the split `trained_on`
+/// (rows with an empty split are in none), or `None` when there are none.
+fn held_out(
+    model: &StanceModel,
+    files: &[PathBuf],
+    options: &ReadOptions,
+    trained_on: &str,
+) -> Result<Option<HeldOut>, Error> {
+    debug_assert_eq!(options.split.as_deref(), Some(trained_on));
+    let other_splits = ReadOptions {
+        other_splits: true,
+        ..options.clone()
+    };
+    let rows = Corpus::read(files, &other_splits)?.rows;
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(HeldOut::of(trained_on, &evaluate(model, &rows)?)))
 }
 
 /// Counts finished fits on a terminal; silent otherwise.

@@ -109,6 +109,9 @@ pub struct ReadOptions {
     pub encoding: TextEncoding,
     /// Keep only rows whose split column holds this value. Default: every row.
     pub split: Option<String>,
+    /// With `split`, keep the rows of every other split instead (the rows training with
+    /// `split` never saw; a row with an empty split is in none). Default off.
+    pub other_splits: bool,
 }
 
 impl Default for ReadOptions {
@@ -118,6 +121,7 @@ impl Default for ReadOptions {
             delimiter: b',',
             encoding: TextEncoding::Utf8,
             split: None,
+            other_splits: false,
         }
     }
 }
@@ -351,6 +355,7 @@ pub struct RowReader<R: Read> {
     path: PathBuf,
     schema: Schema,
     split: Option<String>,
+    other_splits: bool,
     finished: bool,
 }
 
@@ -396,6 +401,7 @@ impl<R: Read> RowReader<R> {
             path: path.to_path_buf(),
             schema: options.schema.clone(),
             split: options.split.clone(),
+            other_splits: options.other_splits,
             finished: false,
         })
     }
@@ -429,7 +435,12 @@ impl<R: Read> RowReader<R> {
         while let Some((record, line)) = self.next_record()? {
             if let Some(wanted) = &self.split {
                 let split = self.columns.split.and_then(|i| record.get(i)).unwrap_or("");
-                if split.trim() != wanted {
+                let split = split.trim();
+                let keep = match self.other_splits {
+                    false => split == wanted,
+                    true => !split.is_empty() && split != wanted,
+                };
+                if !keep {
                     continue;
                 }
             }
@@ -809,6 +820,17 @@ mod tests {
             ..ReadOptions::default()
         };
         let rows = read("text,actor,split\na,X,train\nb,X,test\n", &options).unwrap();
+        let others = ReadOptions {
+            split: Some("train".into()),
+            other_splits: true,
+            ..ReadOptions::default()
+        };
+        let held_out = read(
+            "text,actor,split\na,X,train\nb,X,test\nc,X,\nd,X,dev\n",
+            &others,
+        );
+        let texts: Vec<String> = held_out.unwrap().into_iter().map(|r| r.text).collect();
+        assert_eq!(texts, ["b", "d"]);
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].text, "b");
         let err = read("text,actor\na,X\n", &options).unwrap_err();

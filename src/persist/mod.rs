@@ -44,9 +44,11 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+mod card;
+
 use crate::corpus::{SourceFile, Task};
 use crate::error::Error;
-use crate::eval::Tuning;
+use crate::eval::{EvalReport, Summary, Tuning};
 use crate::features::{FeatureParams, FeatureSpace};
 use crate::model::{Head, LinearModel, StanceModel, TrainSummary};
 use crate::text::TextPipeline;
@@ -68,6 +70,7 @@ const TOKENIZER_FILE: &str = "tokenizer.json";
 const MODEL_FILE: &str = "model.json";
 const METADATA_FILE: &str = "metadata.json";
 const WEIGHTS_FILE: &str = "weights.safetensors";
+const CARD_FILE: &str = "MODEL_CARD.md";
 
 /// What `model.json` held up to format 2: everything.
 #[derive(Deserialize)]
@@ -146,6 +149,50 @@ pub struct Metadata {
     /// With `train --cv`: the settings cross-validation tried, their scores and the choice.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tuning: Option<Tuning>,
+    /// With `train --split`: the figures on the rows the split left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held_out: Option<HeldOut>,
+}
+
+/// A model's figures on the rows of its training files that `--split` left out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HeldOut {
+    /// The split trained on; the figures are on the rows of every other split.
+    pub trained_on: String,
+    /// Rows scored.
+    pub rows: usize,
+    /// Per label column: the model's figures and the majority baseline's.
+    pub tasks: BTreeMap<Task, HeldOutTask>,
+}
+
+/// One label column's held-out figures.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HeldOutTask {
+    /// The model's.
+    pub model: Summary,
+    /// Always predicting the most frequent training label.
+    pub baseline: Summary,
+}
+
+impl HeldOut {
+    /// The held-out part of `report`, `model`'s evaluation on the rows outside `trained_on`.
+    pub fn of(trained_on: &str, report: &EvalReport) -> Self {
+        HeldOut {
+            trained_on: trained_on.into(),
+            rows: report.rows,
+            tasks: report
+                .tasks
+                .iter()
+                .map(|(&task, report)| {
+                    let figures = HeldOutTask {
+                        model: Summary::from(&report.metrics),
+                        baseline: report.baseline.scores.clone(),
+                    };
+                    (task, figures)
+                })
+                .collect(),
+        }
+    }
 }
 
 /// Writes the model folder `dir` atomically: at every instant `dir` holds the complete old
@@ -159,6 +206,8 @@ pub fn save(dir: &Path, model: &StanceModel, metadata: &Metadata) -> Result<(), 
     write_model(staging.path(), model)?;
     replace::fault_point("model-written");
     write_json(&staging.path().join(METADATA_FILE), metadata)?;
+    let path = staging.path().join(CARD_FILE);
+    fs::write(&path, card::render(model, metadata)).map_err(|err| Error::io(&path, err))?;
     staging.replace(dir)
 }
 
@@ -245,16 +294,18 @@ fn write_model(dir: &Path, model: &StanceModel) -> Result<(), Error> {
 }
 
 /// Rewrites the model folder `dir`, of any format this build reads, in the format it writes,
-/// atomically; `metadata.json` is kept as it is.
+/// atomically; `metadata.json` and `MODEL_CARD.md` are kept as they are.
 pub fn upgrade(dir: &Path) -> Result<(), Error> {
     check_destination(dir)?;
     let model = load(dir)?;
-    let metadata = fs::read(dir.join(METADATA_FILE)).ok();
+    let kept = [METADATA_FILE, CARD_FILE].map(|file| (file, fs::read(dir.join(file)).ok()));
     let staging = replace::Staging::new(dir)?;
     write_model(staging.path(), &model)?;
-    if let Some(bytes) = metadata {
-        let path = staging.path().join(METADATA_FILE);
-        fs::write(&path, bytes).map_err(|err| Error::io(&path, err))?;
+    for (file, bytes) in kept {
+        if let Some(bytes) = bytes {
+            let path = staging.path().join(file);
+            fs::write(&path, bytes).map_err(|err| Error::io(&path, err))?;
+        }
     }
     staging.replace(dir)
 }
@@ -990,6 +1041,7 @@ mod tests {
             summary,
             training_seconds: 0.0,
             tuning: None,
+            held_out: None,
         };
         (model, metadata)
     }
