@@ -165,11 +165,26 @@ impl TextPipeline {
     }
 
     /// Loads a pipeline saved by [`TextPipeline::save`].
+    ///
+    /// A file whose word ids are not `0..n` for its `n` words, or whose vocabulary lacks
+    /// [`UNKNOWN_TOKEN`], is refused as corrupt: the ids index a table of the words (an id of
+    /// four billion would ask for that many), and every unseen word maps to the unknown token.
     pub fn load(path: &Path) -> Result<Self, Error> {
-        let tokenizer = Tokenizer::from_file(path).map_err(|err| Error::CorruptModel {
+        let corrupt = |message: String| Error::CorruptModel {
             path: path.to_path_buf(),
-            message: err.to_string(),
-        })?;
+            message,
+        };
+        let tokenizer = Tokenizer::from_file(path).map_err(|err| corrupt(err.to_string()))?;
+        let words = tokenizer.get_vocab(true);
+        if let Some((word, id)) = words.iter().find(|(_, &id)| id as usize >= words.len()) {
+            return Err(corrupt(format!(
+                "the word {word:?} has id {id}, beyond the vocabulary's {} words",
+                words.len()
+            )));
+        }
+        if tokenizer.get_model().token_to_id(UNKNOWN_TOKEN).is_none() {
+            return Err(corrupt(format!("the vocabulary has no {UNKNOWN_TOKEN}")));
+        }
         Ok(Self::of(tokenizer))
     }
 
@@ -646,6 +661,31 @@ mod tests {
             loaded.tokenize(text).unwrap()
         );
         assert_eq!(original.vocab_size(), loaded.vocab_size());
+    }
+
+    /// Found by `tests/fuzz.rs`: an id of `u32::MAX` overflowed the table of words (or, a
+    /// little lower, asked for billions of entries), and a vocabulary without `[UNK]` loaded
+    /// and failed on the first unseen word.
+    #[test]
+    fn load_refuses_out_of_range_ids_and_a_missing_unknown_token() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tokenizer.json");
+        pipeline().save(&path).unwrap();
+        let saved: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        let mut far_id = saved.clone();
+        far_id["model"]["vocab"]["ice"] = u32::MAX.into();
+        let mut no_unknown = saved.clone();
+        let vocab = no_unknown["model"]["vocab"].as_object_mut().unwrap();
+        let unknown = vocab.remove(UNKNOWN_TOKEN).unwrap();
+        // Another word takes its id, so the ids stay 0..n.
+        vocab.insert("elsewhere".into(), unknown);
+        no_unknown["added_tokens"] = serde_json::json!([]);
+        for edited in [far_id, no_unknown] {
+            std::fs::write(&path, edited.to_string()).unwrap();
+            let err = TextPipeline::load(&path).unwrap_err();
+            assert!(matches!(err, Error::CorruptModel { .. }), "{err}");
+        }
     }
 
     #[test]
