@@ -106,6 +106,9 @@ pub struct TextPipeline {
     vocabulary: Vec<Token>,
     /// The words each thread has tokenised ([`TextPipeline::tokenize`]), by their text.
     words: ThreadLocal<RefCell<Words>>,
+    /// The last text each thread normalised for [`TextPipeline::original_range`], with its
+    /// alignments: the terms of one explanation are located in the same text one after another.
+    last_normalized: ThreadLocal<RefCell<Option<(String, NormalizedString)>>>,
 }
 
 /// Words tokenised, by their text: at most [`TextPipeline::MAX_WORDS`] of them.
@@ -199,6 +202,7 @@ impl TextPipeline {
             tokenizer,
             vocabulary,
             words: ThreadLocal::new(),
+            last_normalized: ThreadLocal::new(),
         }
     }
 
@@ -436,11 +440,20 @@ impl TextPipeline {
 
     /// The byte range of `text` that the byte range `start..end` of its normalised form came
     /// from (see [`TokenizedText::normalized`]), if it is one.
+    ///
+    /// Normalising with alignments costs far more than the lookup (each character a
+    /// normaliser expands, such as `ﬁ`, moves every alignment after it), so the thread's last
+    /// text is normalised once for all the ranges asked of it.
     pub fn original_range(&self, text: &str, start: usize, end: usize) -> Option<(usize, usize)> {
-        let mut normalized = NormalizedString::from(text);
-        if let Some(normalizer) = self.tokenizer.get_normalizer() {
-            normalizer.normalize(&mut normalized).ok()?;
+        let mut last = self.last_normalized.get_or_default().borrow_mut();
+        if last.as_ref().is_none_or(|(seen, _)| seen != text) {
+            let mut normalized = NormalizedString::from(text);
+            if let Some(normalizer) = self.tokenizer.get_normalizer() {
+                normalizer.normalize(&mut normalized).ok()?;
+            }
+            *last = Some((text.to_string(), normalized));
         }
+        let (_, normalized) = last.as_ref()?;
         let range = normalized.convert_offsets(NormalizedRange::Normalized(start..end))?;
         Some((range.start, range.end))
     }
