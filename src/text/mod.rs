@@ -177,7 +177,11 @@ impl TextPipeline {
             path: path.to_path_buf(),
             message,
         };
-        let tokenizer = Tokenizer::from_file(path).map_err(|err| corrupt(err.to_string()))?;
+        // The crate's deserialisers panic on some malformed parts (a decoder cut short, a
+        // precompiled normaliser that does not parse) instead of failing.
+        let tokenizer = std::panic::catch_unwind(|| Tokenizer::from_file(path))
+            .map_err(|_| corrupt("the tokeniser's configuration does not parse".into()))?
+            .map_err(|err| corrupt(err.to_string()))?;
         let words = tokenizer.get_vocab(true);
         if let Some((word, id)) = words.iter().find(|(_, &id)| id as usize >= words.len()) {
             return Err(corrupt(format!(
@@ -699,6 +703,20 @@ mod tests {
             let err = TextPipeline::load(&path).unwrap_err();
             assert!(matches!(err, Error::CorruptModel { .. }), "{err}");
         }
+    }
+
+    /// Found by `tests/fuzz.rs`: `"decoder": ull` made the `tokenizers` crate panic
+    /// (`expect("Helper")`) instead of failing.
+    #[test]
+    fn load_refuses_a_configuration_the_crate_panics_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tokenizer.json");
+        pipeline().save(&path).unwrap();
+        let saved = std::fs::read_to_string(&path).unwrap();
+        assert!(saved.contains("\"decoder\": null"), "{saved}");
+        std::fs::write(&path, saved.replace("\"decoder\": null", "\"decoder\":ull")).unwrap();
+        let err = TextPipeline::load(&path).unwrap_err();
+        assert!(matches!(err, Error::CorruptModel { .. }), "{err}");
     }
 
     #[test]
