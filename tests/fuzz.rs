@@ -542,7 +542,7 @@ fn run_cases(ctx: &Context, args: &Args, to: u64, deadline: Instant, report: Rep
                     .num_threads(1)
                     .build()
                     .expect("a one-thread pool");
-                let scratch = tempfile::tempdir().expect("scratch folder");
+                let scratch = scratch_dir();
                 pool.install(|| loop {
                     let case = next.fetch_add(1, Ordering::Relaxed);
                     if case >= to || Instant::now() > deadline {
@@ -588,6 +588,28 @@ fn run_cases(ctx: &Context, args: &Args, to: u64, deadline: Instant, report: Rep
     let mut stats = stats.into_inner().unwrap();
     stats.process_peak = alloc::process_peak().unwrap_or(0);
     stats
+}
+
+/// A scratch folder of this process's, named so a supervisor can remove the folders of a
+/// worker that died (its own drop never runs).
+fn scratch_dir() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("stance-fuzz-{}-", std::process::id()))
+        .tempdir()
+        .expect("scratch folder")
+}
+
+/// Removes the scratch folders of the process `pid`.
+fn remove_scratch(pid: u32) {
+    let prefix = format!("stance-fuzz-{pid}-");
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if entry.file_name().to_string_lossy().starts_with(&prefix) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 /// Counts a failure, and saves (shrunk) the first of its signature unless it is known.
@@ -918,7 +940,9 @@ fn run_worker(
             _ => eprintln!("fuzz: worker: {line}"),
         }
     }
+    let pid = child.id();
     let status = child.wait().expect("waiting for a worker");
+    remove_scratch(pid);
     let reason = reason.join().unwrap_or_default();
     total.merge_extremes(&snapshot);
     if status.success() {

@@ -607,7 +607,6 @@ fn check_json_lines(output: &[u8], text: Option<&str>) -> Result<(), Violation> 
             let (start, end) = (start as usize, end as usize);
             match text {
                 Some(text) => {
-                    check_range("predict's offsets are outside the text", text, start, end)?;
                     let quote = value.get("quote").and_then(serde_json::Value::as_str);
                     // The same quote three bytes on: offsets counted without the BOM.
                     let bom = "\u{feff}".len();
@@ -620,6 +619,7 @@ fn check_json_lines(output: &[u8], text: Option<&str>) -> Result<(), Violation> 
                             format!("{start}..{end}: {quote:?}"),
                         ));
                     }
+                    check_range("predict's offsets are outside the text", text, start, end)?;
                     if quote != Some(&text[start..end]) {
                         return Err(violation(
                             "predict's quote is not the text at its offsets",
