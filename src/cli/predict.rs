@@ -21,7 +21,7 @@ use serde::Deserialize;
 
 use crate::article::ActorList;
 use crate::corpus::missing_column;
-use crate::corpus::{decode_utf8_line, ReadOptions, RowReader};
+use crate::corpus::{decode_utf8_line, ReadOptions, RowReader, TextEncoding};
 use crate::eval::report::truncate;
 use crate::html::{article_page, ArticleInput};
 use crate::model::explain::{Explanation, Origin, SourceSpan};
@@ -519,7 +519,17 @@ fn resolve_kind(kind: InputKind, path: &Path, bytes: &[u8], options: &ReadOption
 
 /// Decodes an article with `--encoding`.
 fn article_text(bytes: &[u8], path: &Path, options: &ReadOptions) -> Result<String, crate::Error> {
-    Ok(options.encoding.decode(bytes, path)?.into_owned())
+    let text = options.encoding.decode(bytes, path)?;
+    // The decoder drops a UTF-8 byte-order mark; it is put back so that offsets count the
+    // file's bytes as given, BOM included, as the README promises.
+    const BOM: &str = "\u{feff}";
+    let dropped = options.encoding == TextEncoding::Utf8
+        && bytes.starts_with(BOM.as_bytes())
+        && !text.starts_with(BOM);
+    Ok(match dropped {
+        true => format!("{BOM}{text}"),
+        false => text.into_owned(),
+    })
 }
 
 /// One article per line: `{"id": …, "text": …}`.

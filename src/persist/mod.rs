@@ -550,9 +550,11 @@ mod weights {
             .map_err(|err| format!("{TERMS}: {err}"))?;
         let text = std::str::from_utf8(term_bytes.data())
             .map_err(|err| format!("{TERMS}: not UTF-8: {err}"))?;
+        // Read first: the tensor's size bounds `columns`, which `model.json` claims.
+        let ends = tensor(tensors, TERM_ENDS, Dtype::U64, columns)?;
         let mut terms = Vec::with_capacity(columns);
         let mut start = 0;
-        for end in words64(tensor(tensors, TERM_ENDS, Dtype::U64, columns)?) {
+        for end in words64(ends) {
             let end = u64::from_le_bytes(end) as usize;
             let term = text
                 .get(start..end)
@@ -593,7 +595,12 @@ mod weights {
         let read_model = |h: usize, actor: Option<usize>, fit: &FitEntry, classes: usize| {
             let (weights, intercept) = names(h, actor);
             LinearModel::from_parts(
-                floats32(tensor(&tensors, &weights, Dtype::F32, columns * classes)?),
+                floats32(tensor(
+                    &tensors,
+                    &weights,
+                    Dtype::F32,
+                    columns.saturating_mul(classes),
+                )?),
                 floats32(tensor(&tensors, &intercept, Dtype::F32, classes)?),
                 fit.iterations,
                 fit.converged,

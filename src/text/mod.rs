@@ -106,6 +106,9 @@ pub struct TextPipeline {
     vocabulary: Vec<Token>,
     /// The words each thread has tokenised ([`TextPipeline::tokenize`]), by their text.
     words: ThreadLocal<RefCell<Words>>,
+    /// The last text each thread normalised for [`TextPipeline::original_range`], with its
+    /// alignments: the terms of one explanation are located in the same text one after another.
+    last_normalized: ThreadLocal<RefCell<Option<(String, NormalizedString)>>>,
 }
 
 /// Words tokenised, by their text: at most [`TextPipeline::MAX_WORDS`] of them.
@@ -165,13 +168,33 @@ impl TextPipeline {
     }
 
     /// Loads a pipeline saved by [`TextPipeline::save`].
+    ///
+    /// A file whose word ids are not `0..n` for its `n` words, or whose vocabulary lacks
+    /// [`UNKNOWN_TOKEN`], [`TARGET_TOKEN`] or [`OTHER_ACTOR_TOKEN`], is refused as corrupt:
+    /// the ids index a table of the words (an id of four billion would ask for that many),
+    /// every unseen word maps to the unknown token, and the placeholders mask the actors.
     pub fn load(path: &Path) -> Result<Self, Error> {
         let corrupt = |message: String| Error::CorruptModel {
             path: path.to_path_buf(),
             message,
         };
-        let tokenizer = Tokenizer::from_file(path).map_err(|err| corrupt(err.to_string()))?;
-        for token in [UNKNOWN_TOKEN, TARGET_TOKEN, OTHER_ACTOR_TOKEN] {
+        // The crate's deserialisers panic on some malformed parts (a decoder cut short, a
+        // precompiled normaliser that does not parse) instead of failing.
+        let tokenizer = std::panic::catch_unwind(|| Tokenizer::from_file(path))
+            .map_err(|_| corrupt("the tokeniser's configuration does not parse".into()))?
+            .map_err(|err| corrupt(err.to_string()))?;
+        let words = tokenizer.get_vocab(true);
+        if let Some((word, id)) = words.iter().find(|(_, &id)| id as usize >= words.len()) {
+            return Err(corrupt(format!(
+                "the word {word:?} has id {id}, beyond the vocabulary's {} words",
+                words.len()
+            )));
+        }
+        if tokenizer.get_model().token_to_id(UNKNOWN_TOKEN).is_none() {
+            return Err(corrupt(format!("the vocabulary has no {UNKNOWN_TOKEN}")));
+        }
+        // The placeholders must be whole tokens, never split by the pre-tokeniser.
+        for token in [TARGET_TOKEN, OTHER_ACTOR_TOKEN] {
             if tokenizer.token_to_id(token).is_none() {
                 return Err(corrupt(format!("the vocabulary has no {token}")));
             }
@@ -190,6 +213,7 @@ impl TextPipeline {
             tokenizer,
             vocabulary,
             words: ThreadLocal::new(),
+            last_normalized: ThreadLocal::new(),
         }
     }
 
@@ -427,11 +451,20 @@ impl TextPipeline {
 
     /// The byte range of `text` that the byte range `start..end` of its normalised form came
     /// from (see [`TokenizedText::normalized`]), if it is one.
+    ///
+    /// Normalising with alignments costs far more than the lookup (each character a
+    /// normaliser expands, such as `ﬁ`, moves every alignment after it), so the thread's last
+    /// text is normalised once for all the ranges asked of it.
     pub fn original_range(&self, text: &str, start: usize, end: usize) -> Option<(usize, usize)> {
-        let mut normalized = NormalizedString::from(text);
-        if let Some(normalizer) = self.tokenizer.get_normalizer() {
-            normalizer.normalize(&mut normalized).ok()?;
+        let mut last = self.last_normalized.get_or_default().borrow_mut();
+        if last.as_ref().is_none_or(|(seen, _)| seen != text) {
+            let mut normalized = NormalizedString::from(text);
+            if let Some(normalizer) = self.tokenizer.get_normalizer() {
+                normalizer.normalize(&mut normalized).ok()?;
+            }
+            *last = Some((text.to_string(), normalized));
         }
+        let (_, normalized) = last.as_ref()?;
         let range = normalized.convert_offsets(NormalizedRange::Normalized(start..end))?;
         Some((range.start, range.end))
     }
@@ -652,6 +685,45 @@ mod tests {
             loaded.tokenize(text).unwrap()
         );
         assert_eq!(original.vocab_size(), loaded.vocab_size());
+    }
+
+    /// Found by `tests/fuzz.rs`: an id of `u32::MAX` overflowed the table of words (or, a
+    /// little lower, asked for billions of entries), and a vocabulary without `[UNK]` loaded
+    /// and failed on the first unseen word.
+    #[test]
+    fn load_refuses_out_of_range_ids_and_a_missing_unknown_token() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tokenizer.json");
+        pipeline().save(&path).unwrap();
+        let saved: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        let mut far_id = saved.clone();
+        far_id["model"]["vocab"]["ice"] = u32::MAX.into();
+        let mut no_unknown = saved.clone();
+        let vocab = no_unknown["model"]["vocab"].as_object_mut().unwrap();
+        let unknown = vocab.remove(UNKNOWN_TOKEN).unwrap();
+        // Another word takes its id, so the ids stay 0..n.
+        vocab.insert("elsewhere".into(), unknown);
+        no_unknown["added_tokens"] = serde_json::json!([]);
+        for edited in [far_id, no_unknown] {
+            std::fs::write(&path, edited.to_string()).unwrap();
+            let err = TextPipeline::load(&path).unwrap_err();
+            assert!(matches!(err, Error::CorruptModel { .. }), "{err}");
+        }
+    }
+
+    /// Found by `tests/fuzz.rs`: `"decoder": ull` made the `tokenizers` crate panic
+    /// (`expect("Helper")`) instead of failing.
+    #[test]
+    fn load_refuses_a_configuration_the_crate_panics_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tokenizer.json");
+        pipeline().save(&path).unwrap();
+        let saved = std::fs::read_to_string(&path).unwrap();
+        assert!(saved.contains("\"decoder\": null"), "{saved}");
+        std::fs::write(&path, saved.replace("\"decoder\": null", "\"decoder\":ull")).unwrap();
+        let err = TextPipeline::load(&path).unwrap_err();
+        assert!(matches!(err, Error::CorruptModel { .. }), "{err}");
     }
 
     #[test]
