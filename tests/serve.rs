@@ -37,11 +37,12 @@ impl Server {
         std::thread::spawn(move || {
             let mut line = String::new();
             while lines.read_line(&mut line).unwrap_or(0) > 0 {
+                // Logged before the port is sent, so the test sees the line it waited for.
+                log.lock().unwrap().push_str(&line);
                 if let Some(rest) = line.split("serving on http://127.0.0.1:").nth(1) {
                     let port: u16 = rest.split('/').next().unwrap().parse().unwrap();
                     let _ = sender.send(port);
                 }
-                log.lock().unwrap().push_str(&line);
                 line.clear();
             }
         });
