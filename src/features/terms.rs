@@ -442,11 +442,18 @@ impl Targets {
     }
 
     /// The first mention at most `window` tokens from position `i`; none when `window` is 0.
+    ///
+    /// Found by binary search, as every lookup here is: a text is asked about each of its
+    /// tokens, and one made of mentions would otherwise cost mentions × tokens.
     fn near(&self, i: usize, window: usize) -> Option<usize> {
+        if window == 0 {
+            return None;
+        }
+        let first = self.0.partition_point(|&t| t < i.saturating_sub(window));
         self.0
-            .iter()
+            .get(first)
             .copied()
-            .find(|&t| window > 0 && t.abs_diff(i) <= window)
+            .filter(|&t| t <= i.saturating_add(window))
     }
 
     /// The side prefix of the tokens `start..end`: [`LEFT`] before the first mention,
@@ -458,7 +465,7 @@ impl Targets {
             Some(LEFT)
         } else if start > last {
             Some(RIGHT)
-        } else if self.0.iter().any(|&t| (start..end).contains(&t)) {
+        } else if self.0[self.0.partition_point(|&t| t < start)] < end {
             None
         } else {
             Some(MIDDLE)
@@ -857,6 +864,41 @@ mod tests {
         let settings: TermSettings = serde_json::from_str(old).unwrap();
         assert!(settings.side_ngrams.is_off());
         assert!(!settings.lexicon);
+    }
+
+    #[test]
+    fn targets_found_by_search_are_those_a_walk_finds() {
+        // Every position, window and span of texts with mentions at the ends, side by side and
+        // apart, against a walk over every mention (what the lookups were first written as).
+        for positions in [
+            vec![],
+            vec![0],
+            vec![5],
+            vec![0, 1, 2],
+            vec![2, 3, 7, 11],
+            vec![11],
+        ] {
+            let targets = Targets(positions.clone());
+            for i in 0..13 {
+                for window in 0..4 {
+                    let walk = positions
+                        .iter()
+                        .copied()
+                        .find(|&t| window > 0 && t.abs_diff(i) <= window);
+                    assert_eq!(targets.near(i, window), walk, "{positions:?} {i} {window}");
+                }
+                for end in i + 1..14 {
+                    let walk = match (positions.first(), positions.last()) {
+                        (None, _) | (_, None) => None,
+                        (Some(&first), _) if end <= first => Some(LEFT),
+                        (_, Some(&last)) if i > last => Some(RIGHT),
+                        _ if positions.iter().any(|t| (i..end).contains(t)) => None,
+                        _ => Some(MIDDLE),
+                    };
+                    assert_eq!(targets.side(i, end), walk, "{positions:?} {i}..{end}");
+                }
+            }
+        }
     }
 
     #[test]
