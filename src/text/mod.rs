@@ -421,11 +421,33 @@ impl TextPipeline {
 
     /// The byte range of `text` that the byte range `start..end` of its normalised form came
     /// from (see [`TokenizedText::normalized`]), if it is one.
+    /// To map many ranges of one text, build [`TextPipeline::normalized_offsets`] once.
     pub fn original_range(&self, text: &str, start: usize, end: usize) -> Option<(usize, usize)> {
+        self.normalized_offsets(text).original_range(start, end)
+    }
+
+    /// `text` normalised once, to map ranges of its normalised form back to it with
+    /// [`NormalizedOffsets::original_range`]: normalising costs the whole text, and an
+    /// explanation maps a range for each character n-gram of a row.
+    pub fn normalized_offsets(&self, text: &str) -> NormalizedOffsets {
         let mut normalized = NormalizedString::from(text);
-        if let Some(normalizer) = self.tokenizer.get_normalizer() {
-            normalizer.normalize(&mut normalized).ok()?;
-        }
+        let ok = match self.tokenizer.get_normalizer() {
+            Some(normalizer) => normalizer.normalize(&mut normalized).is_ok(),
+            None => true,
+        };
+        NormalizedOffsets(ok.then_some(normalized))
+    }
+}
+
+/// A text normalised as [`TextPipeline`] normalises it, with where each byte of the normalised
+/// form came from; see [`TextPipeline::normalized_offsets`].
+pub struct NormalizedOffsets(Option<NormalizedString>);
+
+impl NormalizedOffsets {
+    /// The byte range of the text that the byte range `start..end` of its normalised form came
+    /// from, if it is one (none, too, when the text could not be normalised).
+    pub fn original_range(&self, start: usize, end: usize) -> Option<(usize, usize)> {
+        let normalized = self.0.as_ref()?;
         let range = normalized.convert_offsets(NormalizedRange::Normalized(start..end))?;
         Some((range.start, range.end))
     }
