@@ -298,6 +298,43 @@ mod tests {
         }
     }
 
+    /// The bytes an analysis gives for its statements: each one's words and context.
+    fn statement_bytes(analysis: &Analysis) -> usize {
+        let quotes = analysis.quotes.iter();
+        quotes.map(|q| q.text.len() + q.context_text.len()).sum()
+    }
+
+    #[test]
+    fn hostile_inputs_give_statements_within_a_constant_times_the_text() {
+        // What made the stage's output, and so its time, grow with the square of the text:
+        // 40,000 one-word quotes in one sentence after the seed, quote marks of every kind
+        // nested 5,000 deep, and an acronym repeated 8,000 times in one quote.
+        let opening = ["“", "‘", "\"", "«", "''"];
+        let closing = ["”", "’", "\"", "»", "''"];
+        let mut nested = String::from("Mamdani said ");
+        (0..5_000).for_each(|i| nested.push_str(&format!("{}we ", opening[i % 5])));
+        (0..5_000)
+            .rev()
+            .for_each(|i| nested.push_str(&format!("{} ", closing[i % 5])));
+        let texts = [
+            format!("{SEED}Mamdani said {}.", "\"q ".repeat(40_000)),
+            nested,
+            format!(
+                "Immigration and Customs Enforcement (ICE) said “{}” on Monday.",
+                "ICE ".repeat(8_000)
+            ),
+        ];
+        for text in &texts {
+            let analysis = analyse(text, &ActorList::new());
+            let bytes = statement_bytes(&analysis);
+            assert!(
+                bytes <= 40 * text.len(),
+                "{bytes} bytes from {}",
+                text.len()
+            );
+        }
+    }
+
     #[test]
     fn never_panics_with_multibyte_at_every_position() {
         let base = "Mayor Ann Lee said “we’ll win.” She (AL) told ICE’s chief: \"No.\"\r\n";

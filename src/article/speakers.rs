@@ -380,9 +380,8 @@ fn subject_after_quote(
     let sentence = doc.sentence_of(t)?;
     // A question or an exclamation ends its sentence inside the marks, and the attribution
     // right after it starts the next (`“Have I?” Sanders replied.`).
-    let asks = doc.text[..outer.end]
-        .trim_end_matches(|c: char| !c.is_alphanumeric() && c != '?' && c != '!')
-        .ends_with(['?', '!']);
+    let asks = last_sign(doc.text, outer.end, |c| c == '?' || c == '!')
+        .is_some_and(|c| c == '?' || c == '!');
     let next_sentence = asks
         && t == sentence.tokens.start
         && doc.sentence_of(closing)?.paragraph == sentence.paragraph;
@@ -405,9 +404,7 @@ fn subject_after_quote(
     while is_skippable(doc.token_text(u)) && doc.token_text(u) != "," {
         u += 1;
     }
-    let hands_over = doc.text[..outer.end]
-        .trim_end_matches(|c: char| !c.is_alphanumeric() && c != ',')
-        .ends_with(',');
+    let hands_over = last_sign(doc.text, outer.end, |c| c == ',') == Some(',');
     if is_active_cue(doc, u) || (hands_over && doc.is_word(u) && is_verbish(doc.token_text(u))) {
         return Some((m.actor, adjacent(m)));
     }
@@ -419,6 +416,24 @@ fn subject_after_quote(
         .take_while(|&v| !inside_marks(doc.tokens[v].span.start))
         .find(|&v| doc.token_text(v - 1) == "," && is_active_cue(doc, v))
         .map(|_| (m.actor, adjacent(m)))
+}
+
+/// How many characters before a quote's end [`last_sign`] looks back over.
+///
+/// Between a quote's last word and its end stand a few marks, spaces and signs (at most 12
+/// characters in a row that are neither letters, digits nor `?`, `!` or `,` anywhere in the 302
+/// PolNeAR training articles), but quote marks nested thousands deep put thousands there, and a
+/// look back without bound from each of their quotes made them quadratic.
+const SIGN_REACH: usize = 64;
+
+/// The last character before byte `end` of `text` that is a letter, a digit or one `sign`
+/// accepts, looking back over at most [`SIGN_REACH`] characters; none if there is none.
+fn last_sign(text: &str, end: usize, sign: impl Fn(char) -> bool) -> Option<char> {
+    text[..end]
+        .chars()
+        .rev()
+        .take(SIGN_REACH)
+        .find(|&c| c.is_alphanumeric() || sign(c))
 }
 
 /// Most words of an article and its adjectives before a speaker's name (`an angry Hollande`).
@@ -942,6 +957,20 @@ fn from_neighbours(
 mod tests {
     use super::*;
     use crate::article::{analyse, ActorList};
+
+    #[test]
+    fn the_last_sign_is_looked_for_within_reach() {
+        let question = |text: &str| last_sign(text, text.len(), |c| c == '?' || c == '!');
+        assert_eq!(question("“Have I?” "), Some('?'));
+        assert_eq!(question("“I have.” "), Some('e'));
+        assert_eq!(question("” ’ »"), None);
+        // A question mark behind more marks than the reach is not looked for: a quote nested
+        // thousands deep costs each of its quotes the reach, not the depth.
+        let deep = format!("“Why?{}", "” ".repeat(SIGN_REACH / 2 - 1));
+        assert_eq!(question(&deep), Some('?'));
+        let deeper = format!("“Why?{}", "” ".repeat(SIGN_REACH));
+        assert_eq!(question(&deeper), None);
+    }
 
     fn speakers(text: &str) -> Vec<(String, Option<String>, f64)> {
         analyse(text, &ActorList::new())

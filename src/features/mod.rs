@@ -12,7 +12,7 @@ mod target;
 mod terms;
 
 use std::borrow::Cow;
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::hash::BuildHasher;
 
 use linfa::ParamGuard;
@@ -29,7 +29,7 @@ use terms::TermSource;
 use crate::corpus::Row;
 use crate::error::Error;
 use crate::param::{Param, MAX_COEFFICIENT, MAX_NGRAM, MAX_TARGET_WINDOW};
-use crate::text::{Piece, TextPipeline, TokenCache, TokenizedText};
+use crate::text::{NormalizedOffsets, Piece, TextPipeline, TokenCache, TokenizedText};
 
 /// One text to featurise, with the actor it is about.
 #[derive(Debug, Clone, Copy)]
@@ -102,37 +102,60 @@ pub struct TermUse {
     pub spans: Vec<PartSpan>,
 }
 
-/// The byte ranges of the original (unmasked) text that a term's `source` covers.
-fn locate(
-    pipeline: &TextPipeline,
-    masked: &Masked,
-    tokenized: &TokenizedText,
-    source: TermSource,
-) -> Vec<(usize, usize)> {
-    match source {
-        TermSource::Tokens(start, end) => {
-            match (
-                tokenized.offsets.get(start),
-                tokenized.offsets.get(end.wrapping_sub(1)),
-            ) {
-                (Some(&(from, _)), Some(&(_, to))) => vec![masked.original(from, to)],
-                _ => Vec::new(),
+/// Maps the sources of one part's terms back to its original (unmasked) text. What character
+/// n-grams need (the collapsed text's map and the masked text normalised) is built at the first
+/// one and kept for the rest: built for each, it made explaining a long text quadratic.
+struct Locator<'p> {
+    pipeline: &'p TextPipeline,
+    masked: &'p Masked,
+    tokenized: &'p TokenizedText,
+    chars: OnceCell<(terms::Uncollapse, NormalizedOffsets)>,
+}
+
+impl<'p> Locator<'p> {
+    fn new(pipeline: &'p TextPipeline, masked: &'p Masked, tokenized: &'p TokenizedText) -> Self {
+        Locator {
+            pipeline,
+            masked,
+            tokenized,
+            chars: OnceCell::new(),
+        }
+    }
+
+    /// The byte ranges of the original text that a term's `source` covers.
+    fn locate(&self, source: TermSource) -> Vec<(usize, usize)> {
+        let (masked, tokenized) = (self.masked, self.tokenized);
+        match source {
+            TermSource::Tokens(start, end) => {
+                match (
+                    tokenized.offsets.get(start),
+                    tokenized.offsets.get(end.wrapping_sub(1)),
+                ) {
+                    (Some(&(from, _)), Some(&(_, to))) => vec![masked.original(from, to)],
+                    _ => Vec::new(),
+                }
             }
+            TermSource::Chars(start, end) => {
+                let (collapsed, normalized) = self.chars.get_or_init(|| {
+                    (
+                        terms::Uncollapse::new(&tokenized.normalized),
+                        self.pipeline.normalized_offsets(&masked.text),
+                    )
+                });
+                let (start, end) = collapsed.range(start, end);
+                normalized
+                    .original_range(start, end)
+                    .map(|(from, to)| masked.original(from, to))
+                    .into_iter()
+                    .collect()
+            }
+            TermSource::Target => masked
+                .replacements
+                .iter()
+                .filter(|r| r.target)
+                .map(|r| r.original)
+                .collect(),
         }
-        TermSource::Chars(start, end) => {
-            let (start, end) = terms::uncollapse(&tokenized.normalized, start, end);
-            pipeline
-                .original_range(&masked.text, start, end)
-                .map(|(from, to)| masked.original(from, to))
-                .into_iter()
-                .collect()
-        }
-        TermSource::Target => masked
-            .replacements
-            .iter()
-            .filter(|r| r.target)
-            .map(|r| r.original)
-            .collect(),
     }
 }
 
@@ -948,14 +971,14 @@ impl FeatureSpace {
         let mut columns = Vec::new();
         let mut spans: FxHashMap<u32, Vec<PartSpan>> = FxHashMap::default();
         self.each_part(pipeline, example, &shared, |part, text| {
-            let (masked, tokenized) = (&text.masked, &text.tokenized);
-            self.part_terms(part, tokenized, example.actor, &mut |term, source| {
+            let locator = Locator::new(pipeline, &text.masked, &text.tokenized);
+            self.part_terms(part, &text.tokenized, example.actor, &mut |term, source| {
                 let Some(column) = self.index.column(term, &self.terms) else {
                     return false;
                 };
                 columns.push(column);
                 let found = spans.entry(column).or_default();
-                for (start, end) in locate(pipeline, masked, tokenized, source) {
+                for (start, end) in locator.locate(source) {
                     found.push(PartSpan { part, start, end });
                 }
                 true

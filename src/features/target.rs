@@ -497,17 +497,18 @@ impl Masked {
     /// placeholder stands for its whole mention.
     pub fn original(&self, start: usize, end: usize) -> (usize, usize) {
         let map = |at: usize, is_end: bool| {
-            let mut shift = 0isize;
-            for r in &self.replacements {
-                if at < r.masked.0 || (is_end && at == r.masked.0) {
-                    break;
-                }
-                if at < r.masked.1 || (is_end && at == r.masked.1) {
-                    return if is_end { r.original.1 } else { r.original.0 };
-                }
-                shift = r.original.1 as isize - r.masked.1 as isize;
+            // The last placeholder that starts before `at` (at it, for a start), found by
+            // binary search: an explanation maps a range for each of a row's terms.
+            let before = self
+                .replacements
+                .partition_point(|r| r.masked.0 < at || (!is_end && r.masked.0 == at));
+            let Some(r) = before.checked_sub(1).map(|i| &self.replacements[i]) else {
+                return at;
+            };
+            if at < r.masked.1 || (is_end && at == r.masked.1) {
+                return if is_end { r.original.1 } else { r.original.0 };
             }
-            (at as isize + shift) as usize
+            (at as isize + r.original.1 as isize - r.masked.1 as isize) as usize
         };
         (map(start, false), map(end.max(start), true))
     }
@@ -526,14 +527,24 @@ pub fn mask_mentions(text: &str, targets: &[(usize, usize)], others: &[(usize, u
                 .iter()
                 .map(|&(start, end)| (start, end, OTHER_ACTOR_TOKEN)),
         );
-    let mut spans: Vec<(usize, usize, &str)> = Vec::new();
+    // The ranges kept so far, by start. They never overlap, so their ends rise with their
+    // starts, and a new range overlaps one of them exactly when it overlaps the last that
+    // starts before its end: one lookup, not a pass over all of them.
+    let mut kept: BTreeMap<usize, (usize, &str)> = BTreeMap::new();
     for (start, end, token) in candidates {
         let within = start < end && text.get(start..end).is_some();
-        if within && spans.iter().all(|&(s, e, _)| end <= s || start >= e) {
-            spans.push((start, end, token));
+        let free = || {
+            kept.range(..end)
+                .next_back()
+                .is_none_or(|(_, &(e, _))| e <= start)
+        };
+        if within && free() {
+            kept.insert(start, (end, token));
         }
     }
-    spans.sort_unstable();
+    let spans = kept
+        .into_iter()
+        .map(|(start, (end, token))| (start, end, token));
     let mut masked = String::with_capacity(text.len());
     let mut replacements = Vec::with_capacity(spans.len());
     let mut cursor = 0;
@@ -719,6 +730,105 @@ mod tests {
                 prop_assert_eq!(mentions.of(NAMES[name]), expected.as_slice(), "{:?}", text);
             }
         }
+    }
+
+    /// [`mask_mentions`] as it was first written: each range checked against every range kept
+    /// before it (quadratic in the mentions), the reference the indexed version must match.
+    fn mask_by_pairs(text: &str, targets: &[(usize, usize)], others: &[(usize, usize)]) -> Masked {
+        let mut spans: Vec<(usize, usize, bool)> = Vec::new();
+        let candidates = targets.iter().map(|&(s, e)| (s, e, true));
+        for (start, end, target) in candidates.chain(others.iter().map(|&(s, e)| (s, e, false))) {
+            let within = start < end && text.get(start..end).is_some();
+            if within && spans.iter().all(|&(s, e, _)| end <= s || start >= e) {
+                spans.push((start, end, target));
+            }
+        }
+        spans.sort_unstable();
+        let (mut masked, mut replacements, mut cursor) = (String::new(), Vec::new(), 0);
+        for (start, end, target) in spans {
+            masked.push_str(&text[cursor..start]);
+            let token = if target {
+                TARGET_TOKEN
+            } else {
+                OTHER_ACTOR_TOKEN
+            };
+            let placeholder = masked.len();
+            masked.push_str(&format!(" {token} "));
+            replacements.push(Replacement {
+                masked: (placeholder, masked.len()),
+                original: (start, end),
+                target,
+            });
+            cursor = end;
+        }
+        masked.push_str(&text[cursor..]);
+        Masked {
+            text: masked,
+            replacements,
+        }
+    }
+
+    /// [`Masked::original`] as it was first written: a walk over every placeholder before `at`.
+    fn original_by_walk(masked: &Masked, start: usize, end: usize) -> (usize, usize) {
+        let map = |at: usize, is_end: bool| {
+            let mut shift = 0isize;
+            for r in &masked.replacements {
+                if at < r.masked.0 || (is_end && at == r.masked.0) {
+                    break;
+                }
+                if at < r.masked.1 || (is_end && at == r.masked.1) {
+                    return if is_end { r.original.1 } else { r.original.0 };
+                }
+                shift = r.original.1 as isize - r.masked.1 as isize;
+            }
+            (at as isize + shift) as usize
+        };
+        (map(start, false), map(end.max(start), true))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+
+        /// Masking keeps, of ranges that overlap, the one given first (targets before others),
+        /// and maps every range of the masked text back as a walk over the placeholders does.
+        #[test]
+        fn masking_keeps_the_first_of_overlapping_ranges(
+            targets in proptest::collection::vec((0usize..40, 0usize..6), 0..12),
+            others in proptest::collection::vec((0usize..40, 0usize..6), 0..12),
+        ) {
+            let text = "Ann Lee met “ICE” in 東京 and ICE’s chief ";
+            let spans = |ranges: Vec<(usize, usize)>| -> Vec<(usize, usize)> {
+                ranges.into_iter().map(|(start, len)| (start, start + len)).collect()
+            };
+            let (targets, others) = (spans(targets), spans(others));
+            let masked = mask_mentions(text, &targets, &others);
+            prop_assert_eq!(&masked, &mask_by_pairs(text, &targets, &others));
+            for start in 0..=masked.text.len() + 1 {
+                for end in start..=masked.text.len() + 1 {
+                    prop_assert_eq!(
+                        masked.original(start, end),
+                        original_by_walk(&masked, start, end)
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn masking_a_text_of_mentions_keeps_every_mention() {
+        // 100,000 mentions, the target's and another actor's, half of them given twice: each
+        // is masked once, as its first range says.
+        let text = "ICE DHS ".repeat(50_000);
+        let ice: Vec<(usize, usize)> = (0..50_000).map(|i| (8 * i, 8 * i + 3)).collect();
+        let dhs: Vec<(usize, usize)> = (0..50_000).map(|i| (8 * i + 4, 8 * i + 7)).collect();
+        let masked = mask_mentions(&text, &ice, &[dhs.as_slice(), &ice].concat());
+        assert_eq!(masked.replacements.len(), 100_000);
+        assert_eq!(
+            masked.replacements.iter().filter(|r| r.target).count(),
+            50_000
+        );
+        let growth = (TARGET_TOKEN.len() - 1) + (OTHER_ACTOR_TOKEN.len() - 1);
+        assert_eq!(masked.text.len(), text.len() + 50_000 * growth);
     }
 
     #[test]

@@ -110,7 +110,7 @@ pub enum TermSource {
     /// Tokens `start..end` of the tokenised text.
     Tokens(usize, usize),
     /// Bytes `start..end` of the normalised text with its white space collapsed (see
-    /// [`uncollapse`]).
+    /// [`Uncollapse`]).
     Chars(usize, usize),
     /// The target's mentions (the actor term).
     Target,
@@ -442,11 +442,18 @@ impl Targets {
     }
 
     /// The first mention at most `window` tokens from position `i`; none when `window` is 0.
+    ///
+    /// Found by binary search, as every lookup here is: a text is asked about each of its
+    /// tokens, and one made of mentions would otherwise cost mentions × tokens.
     fn near(&self, i: usize, window: usize) -> Option<usize> {
+        if window == 0 {
+            return None;
+        }
+        let first = self.0.partition_point(|&t| t < i.saturating_sub(window));
         self.0
-            .iter()
+            .get(first)
             .copied()
-            .find(|&t| window > 0 && t.abs_diff(i) <= window)
+            .filter(|&t| t <= i.saturating_add(window))
     }
 
     /// The side prefix of the tokens `start..end`: [`LEFT`] before the first mention,
@@ -458,7 +465,7 @@ impl Targets {
             Some(LEFT)
         } else if start > last {
             Some(RIGHT)
-        } else if self.0.iter().any(|&t| (start..end).contains(&t)) {
+        } else if self.0[self.0.partition_point(|&t| t < start)] < end {
             None
         } else {
             Some(MIDDLE)
@@ -532,30 +539,46 @@ fn collapse(normalized: &str) -> String {
     collapsed
 }
 
-/// The byte range of `normalized` that the range `start..end` of its collapsed form (see
-/// [`TermSource::Chars`]) came from.
-pub fn uncollapse(normalized: &str, start: usize, end: usize) -> (usize, usize) {
-    // Where each byte of the collapsed text, and its end, sit in `normalized`.
-    let mut at = Vec::with_capacity(normalized.len() + 1);
-    let mut last_end = 0;
-    for piece in normalized.split_whitespace() {
-        let offset = piece.as_ptr() as usize - normalized.as_ptr() as usize;
-        if !at.is_empty() {
-            at.push(last_end); // the single space that stands for the white space
+/// Where each byte of a normalised text's collapsed form (see [`TermSource::Chars`]) sits in
+/// the normalised text: built in one pass, it maps any number of ranges back, each in constant
+/// time (an explanation maps one for each character n-gram of a row).
+pub struct Uncollapse {
+    /// The byte of the normalised text each byte of the collapsed text came from, then the
+    /// end of the text's last word.
+    at: Vec<usize>,
+}
+
+impl Uncollapse {
+    /// The map of `normalized`.
+    pub fn new(normalized: &str) -> Self {
+        let mut at = Vec::with_capacity(normalized.len() + 1);
+        let mut last_end = 0;
+        for piece in normalized.split_whitespace() {
+            let offset = piece.as_ptr() as usize - normalized.as_ptr() as usize;
+            if !at.is_empty() {
+                at.push(last_end); // the single space that stands for the white space
+            }
+            at.extend(offset..offset + piece.len());
+            last_end = offset + piece.len();
         }
-        at.extend(offset..offset + piece.len());
-        last_end = offset + piece.len();
+        at.push(last_end);
+        Uncollapse { at }
     }
-    at.push(last_end);
-    let byte = |i: usize| at.get(i).copied().unwrap_or(last_end);
-    // The last entry is the end of the text, which no byte of the collapsed text maps to.
-    let end = end.min(at.len() - 1);
-    let end = if end > start {
-        byte(end - 1) + 1
-    } else {
-        byte(start)
-    };
-    (byte(start), end)
+
+    /// The byte range of the normalised text that `start..end` of the collapsed one came from.
+    pub fn range(&self, start: usize, end: usize) -> (usize, usize) {
+        let at = &self.at;
+        let last_end = at[at.len() - 1];
+        let byte = |i: usize| at.get(i).copied().unwrap_or(last_end);
+        // The last entry is the end of the text, which no byte of the collapsed text maps to.
+        let end = end.min(at.len() - 1);
+        let end = if end > start {
+            byte(end - 1) + 1
+        } else {
+            byte(start)
+        };
+        (byte(start), end)
+    }
 }
 
 fn char_ngrams(
@@ -793,10 +816,11 @@ mod tests {
         assert_eq!(source_of("n<:a"), Some(TermSource::Tokens(0, 1)));
         // "a [" is bytes 0..3 of the collapsed text, 0..4 of the normalised one.
         assert_eq!(source_of("c: ["), Some(TermSource::Chars(1, 3)));
-        assert_eq!(uncollapse(&text.normalized, 1, 3), (1, 4));
-        assert_eq!(uncollapse(&text.normalized, 0, 3), (0, 4));
-        assert_eq!(uncollapse(&text.normalized, 2, 10), (3, 11));
-        assert_eq!(uncollapse(&text.normalized, 2, 99), (3, 11));
+        let uncollapse = Uncollapse::new(&text.normalized);
+        assert_eq!(uncollapse.range(1, 3), (1, 4));
+        assert_eq!(uncollapse.range(0, 3), (0, 4));
+        assert_eq!(uncollapse.range(2, 10), (3, 11));
+        assert_eq!(uncollapse.range(2, 99), (3, 11));
         assert_eq!(source_of("a:x"), Some(TermSource::Target));
         assert_eq!(TermKind::strip("n<:a"), "a");
         assert_eq!(TermKind::strip("c:ow:"), "ow:");
@@ -857,6 +881,41 @@ mod tests {
         let settings: TermSettings = serde_json::from_str(old).unwrap();
         assert!(settings.side_ngrams.is_off());
         assert!(!settings.lexicon);
+    }
+
+    #[test]
+    fn targets_found_by_search_are_those_a_walk_finds() {
+        // Every position, window and span of texts with mentions at the ends, side by side and
+        // apart, against a walk over every mention (what the lookups were first written as).
+        for positions in [
+            vec![],
+            vec![0],
+            vec![5],
+            vec![0, 1, 2],
+            vec![2, 3, 7, 11],
+            vec![11],
+        ] {
+            let targets = Targets(positions.clone());
+            for i in 0..13 {
+                for window in 0..4 {
+                    let walk = positions
+                        .iter()
+                        .copied()
+                        .find(|&t| window > 0 && t.abs_diff(i) <= window);
+                    assert_eq!(targets.near(i, window), walk, "{positions:?} {i} {window}");
+                }
+                for end in i + 1..14 {
+                    let walk = match (positions.first(), positions.last()) {
+                        (None, _) | (_, None) => None,
+                        (Some(&first), _) if end <= first => Some(LEFT),
+                        (_, Some(&last)) if i > last => Some(RIGHT),
+                        _ if positions.iter().any(|t| (i..end).contains(t)) => None,
+                        _ => Some(MIDDLE),
+                    };
+                    assert_eq!(targets.side(i, end), walk, "{positions:?} {i}..{end}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -106,9 +106,6 @@ pub struct TextPipeline {
     vocabulary: Vec<Token>,
     /// The words each thread has tokenised ([`TextPipeline::tokenize`]), by their text.
     words: ThreadLocal<RefCell<Words>>,
-    /// The last text each thread normalised for [`TextPipeline::original_range`], with its
-    /// alignments: the terms of one explanation are located in the same text one after another.
-    last_normalized: ThreadLocal<RefCell<Option<(String, NormalizedString)>>>,
 }
 
 /// Words tokenised, by their text: at most [`TextPipeline::MAX_WORDS`] of them.
@@ -213,7 +210,6 @@ impl TextPipeline {
             tokenizer,
             vocabulary,
             words: ThreadLocal::new(),
-            last_normalized: ThreadLocal::new(),
         }
     }
 
@@ -451,20 +447,33 @@ impl TextPipeline {
 
     /// The byte range of `text` that the byte range `start..end` of its normalised form came
     /// from (see [`TokenizedText::normalized`]), if it is one.
-    ///
-    /// Normalising with alignments costs far more than the lookup (each character a
-    /// normaliser expands, such as `ﬁ`, moves every alignment after it), so the thread's last
-    /// text is normalised once for all the ranges asked of it.
+    /// To map many ranges of one text, build [`TextPipeline::normalized_offsets`] once.
     pub fn original_range(&self, text: &str, start: usize, end: usize) -> Option<(usize, usize)> {
-        let mut last = self.last_normalized.get_or_default().borrow_mut();
-        if last.as_ref().is_none_or(|(seen, _)| seen != text) {
-            let mut normalized = NormalizedString::from(text);
-            if let Some(normalizer) = self.tokenizer.get_normalizer() {
-                normalizer.normalize(&mut normalized).ok()?;
-            }
-            *last = Some((text.to_string(), normalized));
-        }
-        let (_, normalized) = last.as_ref()?;
+        self.normalized_offsets(text).original_range(start, end)
+    }
+
+    /// `text` normalised once, to map ranges of its normalised form back to it with
+    /// [`NormalizedOffsets::original_range`]: normalising costs the whole text, and an
+    /// explanation maps a range for each character n-gram of a row.
+    pub fn normalized_offsets(&self, text: &str) -> NormalizedOffsets {
+        let mut normalized = NormalizedString::from(text);
+        let ok = match self.tokenizer.get_normalizer() {
+            Some(normalizer) => normalizer.normalize(&mut normalized).is_ok(),
+            None => true,
+        };
+        NormalizedOffsets(ok.then_some(normalized))
+    }
+}
+
+/// A text normalised as [`TextPipeline`] normalises it, with where each byte of the normalised
+/// form came from; see [`TextPipeline::normalized_offsets`].
+pub struct NormalizedOffsets(Option<NormalizedString>);
+
+impl NormalizedOffsets {
+    /// The byte range of the text that the byte range `start..end` of its normalised form came
+    /// from, if it is one (none, too, when the text could not be normalised).
+    pub fn original_range(&self, start: usize, end: usize) -> Option<(usize, usize)> {
+        let normalized = self.0.as_ref()?;
         let range = normalized.convert_offsets(NormalizedRange::Normalized(start..end))?;
         Some((range.start, range.end))
     }

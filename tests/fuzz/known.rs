@@ -23,23 +23,6 @@ pub struct Known {
 /// Every known failure.
 pub const KNOWN: &[Known] = &[
     Known {
-        target: "article",
-        signature: "slow with --explain",
-        fixture: "article-6b0d829ee054b2bd.bin",
-        skip: true,
-        note: "src/features (locate, terms::uncollapse) and src/model/explain.rs: each term of an \
-               explanation is located by a pass over the text, so explaining costs terms × \
-               text length (3 s for 2.3 KB of `according to , ` repeated)",
-    },
-    Known {
-        target: "jsonl",
-        signature: "slow with --explain",
-        fixture: "jsonl-0d3807d6551cb2d6.bin",
-        skip: true,
-        note: "the same cost of explaining as the article fixture, in JSON lines (36 s for \
-               5.4 KB of `according to , ` and escaped quote marks repeated)",
-    },
-    Known {
         target: "jsonl",
         signature: "memory",
         fixture: "jsonl-10b27482ff875922.bin",
