@@ -224,6 +224,18 @@ impl Error {
                 }
                 message
             }
+            // No UTF-8 text starts with 0xff or 0xfe: these are UTF-16's byte-order marks.
+            Error::InvalidUtf8 {
+                path,
+                line: 1,
+                column: 1,
+                byte: 0xfe | 0xff,
+            } => format!(
+                "{}:1:1: UTF-16 text (it starts with a UTF-16 byte-order mark); stance reads \
+                 UTF-8, Latin-1 or Windows-1252: convert it first, e.g. with `iconv -f UTF-16 \
+                 -t UTF-8`",
+                path.display()
+            ),
             Error::InvalidUtf8 {
                 path,
                 line,

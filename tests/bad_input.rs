@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use predicates::prelude::PredicateBooleanExt;
 use predicates::str::contains;
 
 use crate::util::{fixture, Workspace};
@@ -201,4 +202,51 @@ fn a_full_disk_is_an_error_that_names_standard_output() {
         stderr.contains("standard output: No space left"),
         "{stderr}"
     );
+}
+
+#[test]
+fn files_in_another_shape_get_a_message_that_says_what_they_are() {
+    let ws = Workspace::new();
+    let train = |file: &str| {
+        ws.stance()
+            .args(["train", "--data", file, "--model", "m"])
+            .assert()
+            .code(1)
+    };
+    // UTF-16, with its byte-order mark and without.
+    ws.write("bom.csv", b"\xff\xfet\x00e\x00x\x00t\x00\n\x00");
+    train("bom.csv").stderr(contains("bom.csv:1:1: UTF-16 text"));
+    ws.write("plain.csv", b"t\x00e\x00x\x00t\x00,\x00a\x00\n\x00");
+    train("plain.csv").stderr(contains("the file looks like UTF-16"));
+    // A quote mark opened and never closed.
+    ws.write(
+        "open.csv",
+        "text,actor,stance\n\"abc,ICE,favor\nx,y,against\n",
+    );
+    train("open.csv").stderr(contains("open.csv:2:").and(contains("never closes")));
+    // A header of 100,000 columns is named by its first ones.
+    let wide: Vec<String> = (0..100_000).map(|i| format!("c{i}")).collect();
+    ws.write("wide.csv", wide.join(",") + "\n");
+    let output = ws
+        .stance()
+        .args(["train", "--data", "wide.csv", "--model", "m"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("(100000 columns in all)"), "{stderr}");
+    assert!(stderr.len() < 1_000, "{} bytes", stderr.len());
+    ws.stance()
+        .args([
+            "train",
+            "--data",
+            "wide.csv",
+            "--model",
+            "m",
+            "--delimiter",
+            "\"",
+        ])
+        .assert()
+        .code(2)
+        .stderr(contains("other than the quote mark"));
+    assert!(!ws.path("m").exists());
 }

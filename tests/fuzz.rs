@@ -139,7 +139,22 @@ impl Args {
                 "--worker" => args.worker = true,
                 "--replay" => args.replay.push(PathBuf::from(value()?)),
                 // What `cargo test` passes to every test binary.
-                "--nocapture" | "--quiet" | "-q" | "--show-output" => {}
+                "--nocapture" | "--quiet" | "-q" | "--show-output" | "--include-ignored"
+                | "--ignored" | "--exact" => {}
+                // libtest's flags with a value (`cargo test -- --skip python`): a skip that
+                // names this target leaves it out.
+                "--skip" => {
+                    if "fuzz".contains(value()?.as_str()) {
+                        return Ok(None);
+                    }
+                }
+                "--test-threads" | "--format" | "--color" | "-Z" => {
+                    value()?;
+                }
+                with_value
+                    if ["--test-threads=", "--format=", "--color="]
+                        .iter()
+                        .any(|flag| with_value.starts_with(flag)) => {}
                 // A test name filter given to `cargo test`: run only if it names this target.
                 filter if !filter.starts_with('-') => {
                     if !"fuzz".contains(filter) {

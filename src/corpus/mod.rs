@@ -133,11 +133,15 @@ pub fn parse_delimiter(value: &str) -> Result<u8, Error> {
         "tab" | "\\t" | "\t" => Ok(b'\t'),
         "semicolon" => Ok(b';'),
         "pipe" => Ok(b'|'),
-        single if single.len() == 1 && single.is_ascii() => Ok(single.as_bytes()[0]),
+        single if single.len() == 1 && single.is_ascii() && single != "\"" => {
+            Ok(single.as_bytes()[0])
+        }
         other => Err(Error::InvalidValue {
             param: Param::Delimiter,
             value: other.into(),
-            expected: "comma, tab, semicolon, pipe or a single ASCII character".into(),
+            expected: "comma, tab, semicolon, pipe or a single ASCII character other than the \
+                       quote mark \""
+                .into(),
         }),
     }
 }
@@ -639,6 +643,17 @@ pub(crate) fn missing_column<'a>(
     param: Param,
 ) -> Error {
     let names: Vec<&str> = names.into_iter().collect();
+    // A header of a million columns is named by its first ones, not in an 8 MB message.
+    const LISTED: usize = 30;
+    let mut available = names[..names.len().min(LISTED)].join(", ");
+    if names.len() > LISTED {
+        available += &format!(", … ({} columns in all)", names.len());
+    }
+    let note = names.iter().any(|name| name.contains('\0')).then(|| {
+        "the header holds NUL bytes: the file looks like UTF-16 without a byte-order mark; \
+         convert it to UTF-8 first, e.g. with `iconv -f UTF-16LE -t UTF-8`"
+            .into()
+    });
     let delimiter = match names[..] {
         [only] => [(';', "semicolon"), ('\t', "tab"), ('|', "pipe")]
             .into_iter()
@@ -649,17 +664,23 @@ pub(crate) fn missing_column<'a>(
     Error::MissingColumn {
         path: path.to_path_buf(),
         column: name.to_string(),
-        available: names.join(", "),
+        available,
         param,
         needed_by: None,
         delimiter,
-        note: None,
+        note,
     }
 }
 
 fn csv_error(path: &Path, err: csv::Error) -> Error {
     let line = err.position().map_or(0, |p| p.line());
     let message = match err.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } if len < expected_len => format!(
+            "expected {expected_len} fields like the header, found {len} (a field that opens a \
+             quote mark and never closes it runs on over the lines after it)"
+        ),
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
         } => format!("expected {expected_len} fields like the header, found {len}"),
