@@ -51,20 +51,24 @@ fn the_model_card_names_the_data_and_gives_the_held_out_figures_of_split() {
         use sha2::Digest;
         format!("{:x}", sha2::Sha256::digest(csv.as_bytes()))
     };
-    ws.stance()
-        .args(["train", "--data"])
-        .arg(&data)
-        .args([
-            "--model",
-            "m",
-            "--min-df",
-            "1",
-            "--vocab-min-frequency",
-            "1",
-        ])
-        .args(["--split", "train"])
-        .assert()
-        .success();
+    let train_on_the_split = |force: &[&str]| {
+        ws.stance()
+            .args(["train", "--data"])
+            .arg(&data)
+            .args([
+                "--model",
+                "m",
+                "--min-df",
+                "1",
+                "--vocab-min-frequency",
+                "1",
+            ])
+            .args(["--split", "train"])
+            .args(force)
+            .assert()
+            .success();
+    };
+    train_on_the_split(&[]);
     let card = std::fs::read_to_string(ws.path("m/MODEL_CARD.md")).unwrap();
     assert!(card.contains(&sha256), "{card}");
     assert!(card.contains("| 18 |"), "the 18 training rows: {card}");
@@ -79,20 +83,7 @@ fn the_model_card_names_the_data_and_gives_the_held_out_figures_of_split() {
         serde_json::from_slice(&std::fs::read(ws.path("m/metadata.json")).unwrap()).unwrap();
     assert_eq!(metadata["held_out"]["rows"], 9);
     assert_eq!(metadata["held_out"]["trained_on"], "train");
-    ws.stance()
-        .args(["train", "--force", "--data"])
-        .arg(&data)
-        .args([
-            "--model",
-            "m",
-            "--min-df",
-            "1",
-            "--vocab-min-frequency",
-            "1",
-        ])
-        .args(["--split", "train"])
-        .assert()
-        .success();
+    train_on_the_split(&["--force"]);
     assert_eq!(
         std::fs::read_to_string(ws.path("m/MODEL_CARD.md")).unwrap(),
         card

@@ -12,8 +12,7 @@ use clap::{Args, ValueEnum};
 use linfa::ParamGuard;
 use serde::Serialize;
 
-use crate::corpus::ReadOptions;
-use crate::corpus::Row;
+use crate::corpus::{ReadOptions, Row};
 use crate::eval::tune::{thin_actors, Setting, CHOICE_FOLDS};
 use crate::eval::{train_tuned, CvMetric, Grid, Tuning};
 use crate::features::{
