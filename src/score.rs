@@ -258,37 +258,47 @@ pub fn score_article(
             target_aliases: aliases_of(*actor),
         })
         .collect();
-    let predictions = transpose(model.predict(&examples)?, pairs.len());
-    let mut explanations = match explain {
-        Some(k) => pairs
-            .iter()
-            .zip(&examples)
-            .map(|((quote, ..), example)| {
-                model.explain(example, k, |span| Some(article_span(quote, span)))
-            })
-            .collect::<Result<Vec<_>, Error>>()?,
-        None => vec![Vec::new(); pairs.len()],
-    };
-    Ok(pairs
-        .iter()
-        .zip(predictions)
-        .zip(explanations.iter_mut())
-        .map(
-            |(((quote, actor, _, _), predictions), explanations)| Scored {
-                article: article.to_string(),
-                quote_id: quote.id.to_string(),
-                span: Some((quote.span.start, quote.span.end)),
-                speaker: quote.speaker.clone(),
-                speaker_confidence: Some(quote.speaker_confidence),
-                actor: actor.map(str::to_string),
-                quote: quote.text.clone(),
-                context: Some(quote.context_text.clone()),
-                context_span: Some((quote.context.start, quote.context.end)),
-                predictions,
-                explanations: std::mem::take(explanations),
-            },
-        )
-        .collect())
+    // A chunk at a time, so a long article's features are never all in memory at once; each
+    // chunk is featurised (and explained) in parallel.
+    let mut scored = Vec::with_capacity(pairs.len());
+    for (pairs, examples) in pairs
+        .chunks(DEFAULT_CHUNK_ROWS)
+        .zip(examples.chunks(DEFAULT_CHUNK_ROWS))
+    {
+        let predictions = transpose(model.predict(examples)?, pairs.len());
+        let mut explanations = match explain {
+            Some(k) => pairs
+                .par_iter()
+                .zip(examples)
+                .map(|((quote, ..), example)| {
+                    model.explain(example, k, |span| Some(article_span(quote, span)))
+                })
+                .collect::<Result<Vec<_>, Error>>()?,
+            None => vec![Vec::new(); pairs.len()],
+        };
+        scored.extend(
+            pairs
+                .iter()
+                .zip(predictions)
+                .zip(explanations.iter_mut())
+                .map(
+                    |(((quote, actor, _, _), predictions), explanations)| Scored {
+                        article: article.to_string(),
+                        quote_id: quote.id.to_string(),
+                        span: Some((quote.span.start, quote.span.end)),
+                        speaker: quote.speaker.clone(),
+                        speaker_confidence: Some(quote.speaker_confidence),
+                        actor: actor.map(str::to_string),
+                        quote: quote.text.clone(),
+                        context: Some(quote.context_text.clone()),
+                        context_span: Some((quote.context.start, quote.context.end)),
+                        predictions,
+                        explanations: std::mem::take(explanations),
+                    },
+                ),
+        );
+    }
+    Ok(scored)
 }
 
 /// A range of a statement's model text or quote as a range of its article.

@@ -111,6 +111,11 @@ fn sentence_statements(doc: &Document, sentence: &Sentence, marks: &[Span]) -> V
         .filter(|&i| i != range.start || is_according(doc, i))
         .collect();
     let mut out: Vec<RawQuote> = Vec::new();
+    // Where a statement reaching back from its cue may start: the sentence's start, then past
+    // the attribution of the cue before (`Prices rose, Bo said, and wages fell, Lee said`:
+    // `and wages fell` is Lee's, not the sentence up to it). A run of N attributions in one
+    // sentence so gives N statements of their own words, not N copies of its start.
+    let mut floor = range.start;
     for &cue in &cues {
         if let Some(last) = out.last_mut() {
             if last.span.end > doc.tokens[cue].span.start {
@@ -136,7 +141,18 @@ fn sentence_statements(doc: &Document, sentence: &Sentence, marks: &[Span]) -> V
         if attributes_a_quote(cue) {
             continue;
         }
-        if let Some(span) = reported_clause(doc, sentence, cue) {
+        if let Some(span) = reported_clause(doc, sentence, cue, floor) {
+            // Only a statement before its cue moves the floor; one that follows its cue may
+            // still be reached over (it was often a word taken for a cue: `the United States
+            // than …, according to …`), and so may a quote's attribution (a statement over
+            // the quote is dropped as its context).
+            if span.end <= doc.tokens[cue].span.start {
+                // Past the attribution: up to the comma after the cue (`, Bo said,`), or the
+                // full stop of a sentence the segmenter ran on (`…, according to x.fr. They`).
+                floor = (cue + 1..range.end)
+                    .find(|&i| matches!(doc.token_text(i), "," | "." | "!" | "?"))
+                    .map_or(cue + 1, |end| end + 1);
+            }
             out.push(RawQuote {
                 span,
                 outer: span,
@@ -204,10 +220,21 @@ fn trim_clause(doc: &Document, start: usize, end: usize) -> Option<Span> {
     trim(doc.text, Span::new(start, end_byte))
 }
 
-/// The reported clause of a sentence with its cue at token `cue`.
-fn reported_clause(doc: &Document, sentence: &Sentence, cue: usize) -> Option<Span> {
+/// The reported clause of a sentence with its cue at token `cue`; one that reaches back from
+/// the cue starts no earlier than token `floor`.
+fn reported_clause(doc: &Document, sentence: &Sentence, cue: usize, floor: usize) -> Option<Span> {
     let text = doc.text;
     let range = sentence.tokens.clone();
+    // What precedes the cue, from the floor to the comma before the cue; none when the floor
+    // is past that comma.
+    let before = |comma: usize| {
+        let start = match floor {
+            _ if floor == range.start => sentence.span.start,
+            _ => doc.tokens.get(floor)?.span.start,
+        };
+        let end = doc.tokens[comma].span.start;
+        (start < end).then(|| trim(text, Span::new(start, end)))?
+    };
     let comma_before = (range.start..cue)
         .rev()
         .take(5)
@@ -219,11 +246,7 @@ fn reported_clause(doc: &Document, sentence: &Sentence, cue: usize) -> Option<Sp
             return clause_from(doc, sentence, comma + 1);
         }
         // `Prices rose, according to the report`: what precedes it.
-        let comma = comma_before?;
-        return trim(
-            text,
-            Span::new(sentence.span.start, doc.tokens[comma].span.start),
-        );
+        return before(comma_before?);
     }
     // Trailing attribution: `…, the company announced on Monday.` After it comes nothing or a
     // time or place, never a clause (`…, Hollis said she supported it`). One word more than
@@ -248,13 +271,10 @@ fn reported_clause(doc: &Document, sentence: &Sentence, cue: usize) -> Option<Sp
         // `The plan, Bo said, has failed`: the attribution stands inside its statement.
         let parenthetical = clean && comma > range.start && doc.token_text(cue + 1) == ",";
         if parenthetical {
-            return clause_from(doc, sentence, range.start);
+            return clause_from(doc, sentence, floor);
         }
         if clean && after_ok && comma > range.start {
-            return trim(
-                text,
-                Span::new(sentence.span.start, doc.tokens[comma].span.start),
-            );
+            return before(comma);
         }
     }
     let mut first = cue + 1;
@@ -386,6 +406,43 @@ mod tests {
                 "According to the audit, the fund lost money. Rents rose, according to the city."
             ),
             vec!["the fund lost money", "Rents rose"]
+        );
+    }
+
+    #[test]
+    fn a_trailing_attribution_reaches_back_only_past_the_one_before() {
+        assert_eq!(
+            statements("Rents rose, according to the city, and wages fell, according to a union."),
+            vec!["Rents rose", "and wages fell"]
+        );
+        // A run-on sentence the segmenter did not split.
+        assert_eq!(
+            statements(
+                "They were traders, according to ouest-france.fr. They flew to Cairo, a radio \
+                 station reported."
+            ),
+            vec!["They were traders", "They flew to Cairo"]
+        );
+    }
+
+    #[test]
+    fn a_run_of_attributions_gives_statements_linear_in_the_sentence() {
+        // Each attribution reaching back to the sentence's start would be N statements of
+        // growing length: N² bytes.
+        let n = 400;
+        let text = format!("Rents rose{}.", ", according to the city".repeat(n));
+        let total: usize = statements(&text).iter().map(String::len).sum();
+        assert!(
+            total <= text.len(),
+            "{total} bytes of statements for {}",
+            text.len()
+        );
+        let text = "according to , ".repeat(n);
+        let total: usize = statements(&text).iter().map(String::len).sum();
+        assert!(
+            total <= text.len(),
+            "{total} bytes of statements for {}",
+            text.len()
         );
     }
 
