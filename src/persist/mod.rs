@@ -25,7 +25,8 @@
 //! cannot be locked, staging folders are left alone. Failing to remove the old copy after the
 //! swap does not fail a save: the next recovery removes it. `--model` naming a file, the
 //! working folder or a folder of other files is refused before anything moves
-//! ([`check_destination`]).
+//! ([`check_destination`]). A load reads the folder again if a save replaced it while it
+//! was read ([`load`]).
 //!
 //! Two hooks are for tests only, and only builds with debug assertions (as `cargo test` builds
 //! the binary) read them: `STANCE_FAULT_AT=STEP` aborts the process at that step of a save, as
@@ -372,10 +373,51 @@ pub fn write_file(
     Ok(())
 }
 
+/// How many times [`load`] reads a folder that a save keeps replacing before it gives up.
+const LOAD_ATTEMPTS: usize = 50;
+
 /// Loads the model folder written by [`save`]. What an interrupted save left beside `dir` is
 /// put right first where it can be (see the module note); where it cannot, as beside a
 /// read-only model, the folder loads as it is.
+///
+/// The files are read one after another, so a save to the same folder by another process
+/// (`train --force` while `serve` or `predict` starts) could swap the folder between two of
+/// them and give a model made of both. On Unix the folder's identity (device and inode; a save
+/// puts a new folder in place) is read before and after, and the folder read again when it
+/// changed.
 pub fn load(dir: &Path) -> Result<StanceModel, Error> {
+    for _ in 0..LOAD_ATTEMPTS {
+        let before = folder_identity(dir);
+        let loaded = load_once(dir);
+        if before.is_none() || before == folder_identity(dir) {
+            return loaded;
+        }
+    }
+    Err(Error::io(
+        dir,
+        std::io::Error::other(format!(
+            "the model folder was replaced while it was read, {LOAD_ATTEMPTS} times over; \
+             load it once the save that replaces it is done"
+        )),
+    ))
+}
+
+/// The device and inode of the folder `dir` names now, where the system has them.
+fn folder_identity(dir: &Path) -> Option<(u64, u64)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        fs::metadata(dir).ok().map(|meta| (meta.dev(), meta.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        None
+    }
+}
+
+/// [`load`]'s one reading of the folder.
+fn load_once(dir: &Path) -> Result<StanceModel, Error> {
     recover(dir);
     if !dir.is_dir() {
         return Err(Error::io(
@@ -926,13 +968,13 @@ mod replace {
 
     /// Swaps the folders `a` and `b` in one step (`renameat2` with `RENAME_EXCHANGE`).
     #[cfg(any(target_os = "linux", target_os = "android"))]
-    fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    pub(super) fn exchange(a: &Path, b: &Path) -> io::Result<()> {
         use rustix::fs::{renameat_with, RenameFlags, CWD};
         renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(io::Error::from)
     }
 
     #[cfg(not(any(target_os = "linux", target_os = "android")))]
-    fn exchange(_: &Path, _: &Path) -> io::Result<()> {
+    pub(super) fn exchange(_: &Path, _: &Path) -> io::Result<()> {
         Err(io::ErrorKind::Unsupported.into())
     }
 
@@ -1076,6 +1118,46 @@ mod tests {
             loaded.predict(&examples).unwrap(),
             model.predict(&examples).unwrap()
         );
+    }
+
+    /// A folder swapped again and again with another model's (as a save from another process
+    /// swaps it) always loads as one model or the other, never an error or a mix of both.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    #[test]
+    fn a_folder_swapped_while_it_loads_gives_one_whole_model() {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let dir = tempfile::tempdir().unwrap();
+        let (path, other) = (dir.path().join("m"), dir.path().join("other"));
+        let (first, metadata) = trained();
+        let mut params = TrainParams::default();
+        params.features.terms.word_ngrams = crate::features::NgramRange::new(1, 1);
+        let (second, _) = trained_with(&params);
+        assert_ne!(first.features, second.features);
+        save(&path, &first, &metadata).unwrap();
+        save(&other, &second, &metadata).unwrap();
+        let done = AtomicBool::new(false);
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                while !done.load(Ordering::Relaxed) {
+                    replace::exchange(&path, &other).unwrap();
+                    std::thread::sleep(std::time::Duration::from_millis(3));
+                }
+            });
+            for _ in 0..500 {
+                let loaded = load(&path).unwrap_or_else(|err| {
+                    done.store(true, Ordering::Relaxed);
+                    panic!("{err}")
+                });
+                assert!(
+                    [&first, &second]
+                        .iter()
+                        .any(|model| model.features == loaded.features
+                            && model.heads == loaded.heads),
+                    "a model made of both folders"
+                );
+            }
+            done.store(true, Ordering::Relaxed);
+        });
     }
 
     /// Writes `model` into the folder `path` as format 1 or 2 did: everything in `model.json`.
