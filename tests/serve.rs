@@ -1,7 +1,7 @@
 //! `stance serve`: the real binary on a free port, spoken to over plain TCP.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
+use std::net::{Shutdown, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -67,6 +67,31 @@ impl Server {
             .unwrap()
     }
 
+    /// The number of files the server process has open: its listener, its connections, …
+    fn open_files(&self) -> usize {
+        std::fs::read_dir(format!("/proc/{}/fd", self.child.id()))
+            .unwrap()
+            .count()
+    }
+
+    /// Waits until the server has at most `most` files open, for at most `within`.
+    fn wait_for_open_files(&self, most: usize, within: Duration) {
+        let start = Instant::now();
+        while self.open_files() > most {
+            assert!(
+                start.elapsed() < within,
+                "{} files still open, {most} expected",
+                self.open_files()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Whether the server has reported a panic.
+    fn panicked(&self) -> bool {
+        self.stderr.lock().unwrap().contains("panicked")
+    }
+
     /// Sends one HTTP/1.1 request and reads the whole answer.
     fn request(&self, method: &str, target: &str, headers: &[&str], body: &[u8]) -> Answer {
         request(self.port, method, target, headers, body)
@@ -118,11 +143,47 @@ fn request(port: u16, method: &str, target: &str, headers: &[&str], body: &[u8])
 /// Reads an answer to the end of the connection. A server that refuses a body closes the
 /// connection without reading the rest, which may reset it after the answer: what came
 /// before the reset is the answer.
-fn read_answer(mut stream: TcpStream) -> Answer {
+fn read_answer(stream: TcpStream) -> Answer {
+    let bytes = read_to_close(stream);
+    assert!(
+        !bytes.is_empty(),
+        "the connection was closed without an answer"
+    );
+    parse_answer(&bytes)
+}
+
+/// Everything the server sends until it closes the connection (or resets it).
+fn read_to_close(mut stream: TcpStream) -> Vec<u8> {
     let mut bytes = Vec::new();
     if let Err(err) = stream.read_to_end(&mut bytes) {
-        assert!(!bytes.is_empty(), "{err}");
+        assert!(
+            matches!(
+                err.kind(),
+                ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted
+            ),
+            "{err}"
+        );
     }
+    bytes
+}
+
+/// Sends `bytes` on a connection of their own, closes its sending side, and reads until the
+/// server closes it: the answer, or `None` when the connection was closed without one. The
+/// sending may fail half-way when the server refuses and closes early.
+fn exchange(port: u16, bytes: &[u8]) -> Option<Answer> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    if stream.write_all(bytes).is_ok() {
+        let _ = stream.shutdown(Shutdown::Write);
+    }
+    let answer = read_to_close(stream);
+    (!answer.is_empty()).then(|| parse_answer(&answer))
+}
+
+/// Splits an answer into its status, head and body; the answers are never chunked.
+fn parse_answer(bytes: &[u8]) -> Answer {
     let split = bytes
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
@@ -233,21 +294,24 @@ fn bad_and_oversize_bodies_are_refused() {
     stream.read_exact(&mut head).unwrap();
     assert_eq!(&head, b"HTTP/1.1 413");
     drop(stream);
-    // A body without a length (chunked) is cut off at the limit too.
-    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
-    stream
-        .write_all(
-            b"POST /predict HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\
-              Transfer-Encoding: chunked\r\n\r\n",
-        )
-        .unwrap();
+    // A body without a length (chunked) is cut off at the limit too, and the rest is not
+    // read: the connection is closed, so sending it may fail.
+    let mut chunked = b"Transfer-Encoding: chunked\r\n\r\n".to_vec();
     for _ in 0..3 {
-        stream.write_all(b"200\r\n").unwrap();
-        stream.write_all(&[b'b'; 0x200]).unwrap();
-        stream.write_all(b"\r\n").unwrap();
+        chunked.extend_from_slice(b"200\r\n");
+        chunked.extend_from_slice(&[b'b'; 0x200]);
+        chunked.extend_from_slice(b"\r\n");
     }
-    stream.write_all(b"0\r\n\r\n").unwrap();
-    assert_eq!(read_answer(stream).status, 413);
+    chunked.extend_from_slice(b"0\r\n\r\n");
+    let mut bytes = b"POST /predict HTTP/1.1\r\nHost: x\r\n".to_vec();
+    bytes.extend_from_slice(&chunked);
+    let answer = exchange(server.port, &bytes).unwrap();
+    assert_eq!(answer.status, 413);
+    assert!(
+        answer.headers.contains("Connection: close"),
+        "{}",
+        answer.headers
+    );
     assert_eq!(server.request("GET", "/", &[], b"").status, 200);
 
     let bad_utf8 = server.request("POST", "/predict", &[], b"\xe2\x80\x9cFine\n  and \xff\xfe");
@@ -277,13 +341,292 @@ fn bad_and_oversize_bodies_are_refused() {
             .status,
         400
     );
+    // JSON lines that are not UTF-8, cut short, not objects, or not text at all.
+    for body in [
+        &b"{\"id\": 1, \"text\": \"caf\xe9 au lait\"}\n"[..],
+        b"{\"id\": 1, \"text\": \"ok\"}\n{\"id\": 2, \"te",
+        b"[1, 2]\n",
+        b"\x00\x01\x02\x03\n",
+    ] {
+        let answer = server.request("POST", "/predict?format=jsonl", &[], body);
+        assert_eq!(answer.status, 400, "{:?}", String::from_utf8_lossy(body));
+        assert!(answer.text().starts_with("request:"), "{}", answer.text());
+    }
+    assert!(!server.panicked());
+}
+
+#[test]
+fn malformed_requests_get_4xx_and_the_server_lives_on() {
+    let ws = Workspace::new();
+    ws.train_fixture("m");
+    let server = Server::start(&ws, &["--model", "m", "--read-timeout", "5"]);
+    let port = server.port;
+    let article = "“The Nurses Union is right,” Elena Ruiz said.";
+
+    // Bytes that are no HTTP: 400, or the connection closed when not even a line came.
+    for garbage in [
+        &b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 a TLS hello"[..],
+        b"hello there\r\n\r\n",
+        b"\r\n\r\n",
+        b"GET / HTTP/9.9\r\n\r\n",
+        b"GET /\xff\xfe HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"GET / HTTP/1.1\r\nno colon in this header\r\n\r\n",
+    ] {
+        let status = exchange(port, garbage).map(|answer| answer.status);
+        assert!(
+            matches!(status, None | Some(400)),
+            "{status:?} for {:?}",
+            String::from_utf8_lossy(garbage)
+        );
+    }
+
+    // How the body is delimited, each refused before it is read.
+    let post = |headers: &str, body: &[u8]| {
+        let mut bytes = format!("POST /predict HTTP/1.1\r\nHost: x\r\n{headers}\r\n").into_bytes();
+        bytes.extend_from_slice(body);
+        exchange(port, &bytes).expect("an answer")
+    };
+    for (headers, body, status) in [
+        ("Content-Length: abc\r\n", &b"hello"[..], 400),
+        ("Content-Length: 5\r\nContent-Length: 6\r\n", b"hello!", 400),
+        (
+            "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n",
+            b"5\r\nhello\r\n0\r\n\r\n",
+            400,
+        ),
+        ("Transfer-Encoding: gzip\r\n", b"hello", 501),
+        ("Content-Length: 99999999999999999999999\r\n", b"hello", 413),
+        // A broken chunk size, a chunk longer than its size, one cut short.
+        (
+            "Transfer-Encoding: chunked\r\n",
+            b"zz\r\nhello\r\n0\r\n\r\n",
+            400,
+        ),
+        (
+            "Transfer-Encoding: chunked\r\n",
+            b"3\r\nhello\r\n0\r\n\r\n",
+            400,
+        ),
+        ("Transfer-Encoding: chunked\r\n", b"5\r\nhel", 400),
+        // A body that ends before its declared length.
+        ("Content-Length: 5000\r\n", &[b'a'; 2000], 400),
+        (
+            "Expect: something-else\r\nContent-Length: 5\r\n",
+            b"hello",
+            417,
+        ),
+    ] {
+        let answer = post(headers, body);
+        assert_eq!(answer.status, status, "{headers:?}: {}", answer.text());
+    }
+    // A chunk-size line without end is cut off, not gathered in memory.
+    let mut endless = vec![b'1'; 1 << 20];
+    endless.extend_from_slice(b"\r\n");
+    let answer = post("Transfer-Encoding: chunked\r\n", &endless);
+    assert_eq!(answer.status, 400);
+    assert!(
+        answer.text().contains("over 4096 bytes"),
+        "{}",
+        answer.text()
+    );
+
+    // A request the body of a refused one carries is not read: one answer, and the
+    // connection closed, though the client did not ask for that.
+    let answer = post(
+        "Content-Length: abc\r\n",
+        b"GET /nothing HTTP/1.1\r\nHost: x\r\n\r\n",
+    );
+    assert_eq!(answer.status, 400);
+    assert!(
+        answer.headers.contains("Connection: close"),
+        "{}",
+        answer.headers
+    );
+    assert!(!answer.text().contains("HTTP/1.1"), "{}", answer.text());
+
+    // Headers too large, in one line or in many: 431.
+    let long = format!("X-Long: {}\r\n", "a".repeat(100_000));
+    let many = "X-Many: 0123456789\r\n".repeat(5000);
+    for headers in [long, many] {
+        assert_eq!(post(&headers, b"").status, 431);
+    }
+
+    // A query that decodes to bytes that are not UTF-8 is still a query.
+    let answer = server.request(
+        "POST",
+        "/predict?name=%FF%FE&output=jsonl",
+        &[],
+        article.as_bytes(),
+    );
+    assert_eq!(answer.status, 200, "{}", answer.text());
+
+    // Every thread is still there: eight requests at once are all answered.
+    std::thread::scope(|scope| {
+        let answers: Vec<_> = (0..8)
+            .map(|_| scope.spawn(|| request(port, "POST", "/predict", &[], article.as_bytes())))
+            .collect();
+        for answer in answers {
+            assert_eq!(answer.join().unwrap().status, 200);
+        }
+    });
+    assert!(!server.panicked(), "{}", server.stderr.lock().unwrap());
+}
+
+/// The ways a client can keep the server waiting: nothing sent, half a request line, half the
+/// headers, half a small body (read with the headers), half a large one (read on its own).
+const SLOW_STARTS: [&[u8]; 5] = [
+    b"",
+    b"POST /predi",
+    b"POST /predict HTTP/1.1\r\nHost: x\r\nContent-Le",
+    b"POST /predict HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\n\r\nonly a little",
+    b"POST /predict HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\nonly a little",
+];
+
+/// Opens a connection and sends the start of a request that never gets finished.
+fn slow_client(port: u16, start: &[u8]) -> TcpStream {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    stream.write_all(start).unwrap();
+    stream
+}
+
+#[test]
+fn slow_clients_time_out_without_holding_up_the_others() {
+    let ws = Workspace::new();
+    ws.train_fixture("m");
+    let server = Server::start(&ws, &["--model", "m", "--read-timeout", "2"]);
+    let port = server.port;
+    let files = server.open_files();
+    let article = "“The Nurses Union is right,” Elena Ruiz said.";
+
+    let start = Instant::now();
+    // Two send steadily, a byte every 100 ms: one its headers, one a body.
+    let trickles = [
+        b"POST /predict HTTP/1.1\r\nHost: x\r\nX-Slow: ".to_vec(),
+        b"POST /predict HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n".to_vec(),
+    ];
+    let (slow, trickled, answered) = std::thread::scope(|scope| {
+        let trickles: Vec<_> = trickles
+            .iter()
+            .map(|head| {
+                scope.spawn(move || {
+                    let mut stream = slow_client(port, head);
+                    for _ in 0..300 {
+                        std::thread::sleep(Duration::from_millis(100));
+                        if stream.write_all(b"a").is_err() {
+                            break;
+                        }
+                    }
+                    read_to_close(stream)
+                })
+            })
+            .collect();
+        // Five clients each open a slow connection and then send a whole request, ten times
+        // over, all at once: fifty slow connections, and fifty requests among them.
+        let clients: Vec<_> = (0..5)
+            .map(|client| {
+                scope.spawn(move || {
+                    let mut slow = Vec::new();
+                    for i in 0..10 {
+                        let start = SLOW_STARTS[(client + i) % SLOW_STARTS.len()];
+                        slow.push(slow_client(port, start));
+                        let answer = request(port, "POST", "/predict", &[], article.as_bytes());
+                        assert_eq!(answer.status, 200, "{}", answer.text());
+                    }
+                    slow
+                })
+            })
+            .collect();
+        let slow: Vec<TcpStream> = clients
+            .into_iter()
+            .flat_map(|client| client.join().unwrap())
+            .collect();
+        let answered = start.elapsed();
+        // The whole requests were all answered before the server let any slow client go:
+        // none of them waited for a slow one.
+        for stream in &slow {
+            stream.set_nonblocking(true).unwrap();
+            let waiting = stream.peek(&mut [0]);
+            assert!(
+                matches!(&waiting, Err(err) if err.kind() == ErrorKind::WouldBlock),
+                "{waiting:?} after {answered:?}"
+            );
+            stream.set_nonblocking(false).unwrap();
+        }
+        let trickled: Vec<Vec<u8>> = trickles
+            .into_iter()
+            .map(|trickle| trickle.join().unwrap())
+            .collect();
+        (slow, trickled, answered)
+    });
+
+    // Each slow client, and each that kept sending, gets 408 and its connection closed.
+    for (i, stream) in slow.into_iter().enumerate() {
+        let answer = read_answer(stream);
+        assert_eq!(answer.status, 408, "slow client {i}: {}", answer.text());
+        assert!(
+            answer.headers.contains("Connection: close"),
+            "{}",
+            answer.headers
+        );
+    }
+    for bytes in trickled {
+        assert_eq!(parse_answer(&bytes).status, 408);
+    }
+    let all_gone = start.elapsed();
+    eprintln!(
+        "slow clients: 50 whole requests answered after {answered:?}, all 52 slow clients \
+         let go after {all_gone:?}"
+    );
+    assert!(all_gone < Duration::from_secs(20), "{all_gone:?}");
+    server.wait_for_open_files(files, Duration::from_secs(10));
+    let answer = server.request("POST", "/predict", &[], article.as_bytes());
+    assert_eq!(answer.status, 200);
+    assert!(!server.panicked(), "{}", server.stderr.lock().unwrap());
+}
+
+#[test]
+fn connections_over_the_limit_get_503() {
+    let ws = Workspace::new();
+    ws.train_fixture("m");
+    let server = Server::start(
+        &ws,
+        &[
+            "--model",
+            "m",
+            "--read-timeout",
+            "1",
+            "--max-connections",
+            "4",
+        ],
+    );
+    let idle: Vec<TcpStream> = (0..4).map(|_| slow_client(server.port, b"")).collect();
+    let refused = exchange(server.port, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    assert_eq!(refused.status, 503);
+    assert!(refused.text().contains("too many connections"));
+    // The idle ones are let go after the timeout, and there is room again.
+    for stream in idle {
+        assert_eq!(read_answer(stream).status, 408);
+    }
+    let start = Instant::now();
+    loop {
+        let answer = server.request("GET", "/", &[], b"");
+        if answer.status == 200 {
+            break;
+        }
+        assert_eq!(answer.status, 503);
+        assert!(start.elapsed() < Duration::from_secs(10));
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 #[test]
 fn two_thousand_requests_from_eight_clients_keep_memory_flat() {
     let ws = Workspace::new();
     ws.train_fixture("m");
-    let server = Server::start(&ws, &["--model", "m"]);
+    let server = Server::start(&ws, &["--model", "m", "--read-timeout", "1"]);
     let article = "“We are proud of the Nurses Union,” Mayor Elena Ruiz said on Monday. \
                    Governor Alan Brandt said the Transit Authority “has failed riders” and \
                    called Ruiz “a good partner.”";
@@ -315,16 +658,34 @@ fn two_thousand_requests_from_eight_clients_keep_memory_flat() {
             }
         });
     };
+    // Meanwhile, rounds of ten slow clients, each held until the server lets it go.
+    let loading = std::sync::atomic::AtomicBool::new(true);
+    let slow_rounds = || {
+        let mut rounds = 0;
+        while loading.load(std::sync::atomic::Ordering::SeqCst) {
+            let slow: Vec<TcpStream> = (0..10)
+                .map(|i| slow_client(server.port, SLOW_STARTS[i % SLOW_STARTS.len()]))
+                .collect();
+            for stream in slow {
+                assert_eq!(read_answer(stream).status, 408);
+            }
+            rounds += 1;
+        }
+        rounds
+    };
     let start = Instant::now();
-    load(0, 200);
-    let warm = server.resident_kb();
-    let warm_time = start.elapsed();
-    load(200, 2000);
-    let after = server.resident_kb();
-    let total = start.elapsed();
+    let (warm, warm_time, after, total, rounds) = std::thread::scope(|scope| {
+        let slow = scope.spawn(slow_rounds);
+        load(0, 200);
+        let warm = (server.resident_kb(), start.elapsed());
+        load(200, 2000);
+        let after = (server.resident_kb(), start.elapsed());
+        loading.store(false, std::sync::atomic::Ordering::SeqCst);
+        (warm.0, warm.1, after.0, after.1, slow.join().unwrap())
+    });
     eprintln!(
         "serve load: 200 requests in {warm_time:.2?} ({warm} kB resident), 2000 in \
-         {total:.2?} ({after} kB resident)"
+         {total:.2?} ({after} kB resident), {rounds} rounds of 10 slow clients"
     );
     assert!(
         after as f64 <= 1.5 * warm as f64,

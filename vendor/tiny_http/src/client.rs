@@ -6,9 +6,12 @@ use std::io::{BufReader, BufWriter, ErrorKind, Read};
 
 use std::net::SocketAddr;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use crate::common::{HTTPVersion, Method};
-use crate::util::RefinedTcpStream;
+use crate::util::{read_timeout_as_timed_out, RefinedTcpStream};
 use crate::util::{SequentialReader, SequentialReaderBuilder, SequentialWriterBuilder};
 use crate::Request;
 
@@ -34,6 +37,16 @@ pub struct ClientConnection {
 
     // true if the connection goes through SSL
     secure: bool,
+
+    // Patched for `stance`: the time the request line and headers (and a body of up to 1 KiB
+    // read with them) may take, from when the previous request is done with
+    head_timeout: Option<Duration>,
+
+    // Patched for `stance`: the most bytes of request line and headers
+    max_head_bytes: Option<usize>,
+
+    // Patched for `stance`: set by `Request::close_connection` to read no further request
+    closing: Arc<AtomicBool>,
 }
 
 /// Error that can happen when reading a request.
@@ -44,13 +57,18 @@ enum ReadError {
     /// the client sent an unrecognized `Expect` header
     ExpectationFailed(HTTPVersion),
     ReadIoError(IoError),
+    /// the request line and headers are over the limit (patched for `stance`)
+    HeadTooLarge,
 }
 
 impl ClientConnection {
-    /// Creates a new `ClientConnection` that takes ownership of the `TcpStream`.
+    /// Creates a new `ClientConnection` that takes ownership of the `TcpStream`; patched for
+    /// `stance` with the limits on each request's head.
     pub fn new(
         write_socket: RefinedTcpStream,
         mut read_socket: RefinedTcpStream,
+        head_timeout: Option<Duration>,
+        max_head_bytes: Option<usize>,
     ) -> ClientConnection {
         let remote_addr = read_socket.peer_addr();
         let secure = read_socket.secure();
@@ -65,6 +83,9 @@ impl ClientConnection {
             next_header_source: first_header,
             no_more_requests: false,
             secure,
+            head_timeout,
+            max_head_bytes,
+            closing: Arc::new(AtomicBool::new(false)),
         }
     }
 
@@ -77,22 +98,46 @@ impl ClientConnection {
     ///
     /// Reads until `CRLF` is reached. The next read will start
     ///  at the first byte of the new line.
-    fn read_next_line(&mut self) -> IoResult<AsciiString> {
+    ///
+    /// Patched for `stance`: fails with `TimedOut` once `deadline` has passed (or a read
+    /// waited longer than the socket's read timeout), and with `HeadTooLarge` when the line
+    /// would take more than `budget`, the bytes of the head still allowed.
+    fn read_next_line(
+        &mut self,
+        deadline: Option<Instant>,
+        budget: &mut usize,
+    ) -> Result<AsciiString, ReadError> {
         let mut buf = Vec::new();
         let mut prev_byte_was_cr = false;
 
         loop {
+            if deadline.is_some_and(|deadline| Instant::now() >= deadline) {
+                let err = IoError::new(
+                    ErrorKind::TimedOut,
+                    "the request head did not arrive in time",
+                );
+                return Err(ReadError::ReadIoError(err));
+            }
             let byte = self.next_header_source.by_ref().bytes().next();
 
             let byte = match byte {
-                Some(b) => b?,
-                None => return Err(IoError::new(ErrorKind::ConnectionAborted, "Unexpected EOF")),
+                Some(b) => {
+                    b.map_err(|err| ReadError::ReadIoError(read_timeout_as_timed_out(err)))?
+                }
+                None => {
+                    let err = IoError::new(ErrorKind::ConnectionAborted, "Unexpected EOF");
+                    return Err(ReadError::ReadIoError(err));
+                }
             };
+
+            *budget = budget.checked_sub(1).ok_or(ReadError::HeadTooLarge)?;
 
             if byte == b'\n' && prev_byte_was_cr {
                 buf.pop(); // removing the '\r'
-                return AsciiString::from_ascii(buf)
-                    .map_err(|_| IoError::new(ErrorKind::InvalidInput, "Header is not in ASCII"));
+                return AsciiString::from_ascii(buf).map_err(|_| {
+                    let err = IoError::new(ErrorKind::InvalidInput, "Header is not in ASCII");
+                    ReadError::ReadIoError(err)
+                });
             }
 
             prev_byte_was_cr = byte == b'\r';
@@ -104,10 +149,22 @@ impl ClientConnection {
     /// Reads a request from the stream.
     /// Blocks until the header has been read.
     fn read(&mut self) -> Result<Request, ReadError> {
+        // Patched for `stance`: the previous request's body must be done with first, and if
+        // its answer closed the connection, nothing more is read; the limits count from here.
+        self.next_header_source.wait_for_turn();
+        if self.closing.load(Ordering::SeqCst) {
+            let err = IoError::new(ErrorKind::ConnectionAborted, "closed after the last answer");
+            return Err(ReadError::ReadIoError(err));
+        }
+        let deadline = self
+            .head_timeout
+            .and_then(|timeout| Instant::now().checked_add(timeout));
+        let mut budget = self.max_head_bytes.unwrap_or(usize::MAX);
+
         let (method, path, version, headers) = {
             // reading the request line
             let (method, path, version) = {
-                let line = self.read_next_line().map_err(ReadError::ReadIoError)?;
+                let line = self.read_next_line(deadline, &mut budget)?;
 
                 parse_request_line(
                     line.as_str().trim(), // TODO: remove this conversion
@@ -118,7 +175,7 @@ impl ClientConnection {
             let headers = {
                 let mut headers = Vec::new();
                 loop {
-                    let line = self.read_next_line().map_err(ReadError::ReadIoError)?;
+                    let line = self.read_next_line(deadline, &mut budget)?;
 
                     if line.is_empty() {
                         break;
@@ -150,9 +207,12 @@ impl ClientConnection {
             path,
             version.clone(),
             headers,
-            *self.remote_addr.as_ref().unwrap(),
+            // Patched for `stance`: a peer gone before its address was read is no panic
+            self.remote_addr.as_ref().ok().copied().flatten(),
             data_source,
             writer,
+            deadline,
+            self.closing.clone(),
         )
         .map_err(|e| {
             use crate::request;
@@ -187,7 +247,7 @@ impl Iterator for ClientConnection {
             let rq = match self.read() {
                 Err(ReadError::WrongRequestLine) => {
                     let writer = self.sink.next().unwrap();
-                    let response = Response::new_empty(StatusCode(400));
+                    let response = Response::new_empty(StatusCode(400)).with_connection_close();
                     response
                         .raw_print(writer, HTTPVersion(1, 1), &[], false, None)
                         .ok();
@@ -197,16 +257,33 @@ impl Iterator for ClientConnection {
 
                 Err(ReadError::WrongHeader(ver)) => {
                     let writer = self.sink.next().unwrap();
-                    let response = Response::new_empty(StatusCode(400));
+                    let response = Response::new_empty(StatusCode(400)).with_connection_close();
                     response.raw_print(writer, ver, &[], false, None).ok();
                     return None; // we don't know where the next request would start,
                                  // se we have to close
                 }
 
+                // Patched for `stance`: the head is over `max_head_bytes`.
+                Err(ReadError::HeadTooLarge) => {
+                    let writer = self.sink.next().unwrap();
+                    let response = Response::from_string(
+                        "the request line and headers are too large\n".to_owned(),
+                    )
+                    .with_status_code(StatusCode(431))
+                    .with_connection_close();
+                    response
+                        .raw_print(writer, HTTPVersion(1, 1), &[], false, None)
+                        .ok();
+                    return None; // the rest of the head is unread: closing
+                }
+
                 Err(ReadError::ReadIoError(ref err)) if err.kind() == ErrorKind::TimedOut => {
                     // request timeout
                     let writer = self.sink.next().unwrap();
-                    let response = Response::new_empty(StatusCode(408));
+                    let response =
+                        Response::from_string("the request did not arrive in time\n".to_owned())
+                            .with_status_code(StatusCode(408))
+                            .with_connection_close();
                     response
                         .raw_print(writer, HTTPVersion(1, 1), &[], false, None)
                         .ok();

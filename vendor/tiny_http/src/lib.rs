@@ -98,9 +98,10 @@ use std::error::Error;
 use std::io::Error as IoError;
 use std::io::ErrorKind as IoErrorKind;
 use std::io::Result as IoResult;
+use std::io::Write;
 use std::net::{Shutdown, TcpStream, ToSocketAddrs};
-use std::sync::atomic::AtomicBool;
 use std::sync::atomic::Ordering::Relaxed;
+use std::sync::atomic::{AtomicBool, AtomicUsize};
 use std::sync::mpsc;
 use std::sync::Arc;
 use std::thread;
@@ -179,6 +180,26 @@ pub struct ServerConfig {
     pub ssl: Option<SslConfig>,
 }
 
+/// Limits on each connection, so that slow or idle clients cannot hold the server's threads
+/// and sockets for ever (added for `stance`). The default sets none, as unpatched.
+#[derive(Debug, Clone, Default)]
+pub struct ConnectionLimits {
+    /// The longest one read from the client may wait; also the time a request line and its
+    /// headers (with a body of up to 1 KiB, read with them) may take as a whole, counted from
+    /// when the connection is ready for them. A head late on either count is answered with
+    /// 408 and the connection closed. A body read through `Request::as_reader` fails with
+    /// `WouldBlock` (`TimedOut` off Unix) after a wait this long.
+    pub read_timeout: Option<Duration>,
+    /// The longest one write to the client may wait.
+    pub write_timeout: Option<Duration>,
+    /// The most bytes of a request line and headers together; more is answered with 431 and
+    /// the connection closed.
+    pub max_head_bytes: Option<usize>,
+    /// The most connections open at once, counting those whose requests are being answered;
+    /// one more is answered with 503 and closed at once.
+    pub max_connections: Option<usize>,
+}
+
 /// Configuration of the server for SSL.
 #[derive(Debug, Clone)]
 pub struct SslConfig {
@@ -243,6 +264,16 @@ impl Server {
         listener: L,
         ssl_config: Option<SslConfig>,
     ) -> Result<Server, Box<dyn Error + Send + Sync + 'static>> {
+        Self::from_listener_with_limits(listener, ssl_config, ConnectionLimits::default())
+    }
+
+    /// Builds a new server using the specified listener, with limits on each connection
+    /// (added for `stance`).
+    pub fn from_listener_with_limits<L: Into<Listener>>(
+        listener: L,
+        ssl_config: Option<SslConfig>,
+        limits: ConnectionLimits,
+    ) -> Result<Server, Box<dyn Error + Send + Sync + 'static>> {
         let listener = listener.into();
         // building the "close" variable
         let close_trigger = Arc::new(AtomicBool::new(false));
@@ -288,14 +319,31 @@ impl Server {
         thread::spawn(move || {
             // a tasks pool is used to dispatch the connections into threads
             let tasks_pool = util::TaskPool::new();
+            // Patched for `stance`: the connections open, for `limits.max_connections`.
+            let live = Arc::new(AtomicUsize::new(0));
 
             log::debug!("Running accept thread");
             while !inside_close_trigger.load(Relaxed) {
                 let new_client = match server.accept() {
-                    Ok((sock, _)) => {
-                        use util::RefinedTcpStream;
-                        let (read_closable, write_closable) = match ssl {
-                            None => RefinedTcpStream::new(sock),
+                    Ok((mut sock, _)) => {
+                        use util::{ConnectionSlot, RefinedTcpStream};
+                        // Patched for `stance`: refuse a connection over the limit at once,
+                        // and bound every read and write of the others.
+                        if limits
+                            .max_connections
+                            .is_some_and(|max| live.load(Relaxed) >= max)
+                        {
+                            refuse_connection(&mut sock);
+                            continue;
+                        }
+                        if let Err(e) = sock.set_timeouts(limits.read_timeout, limits.write_timeout)
+                        {
+                            log::error!("Error setting a connection's timeouts: {}", e);
+                            continue;
+                        }
+                        let slot = Some(ConnectionSlot::take(&live));
+                        let halves = match ssl {
+                            None => RefinedTcpStream::new(sock, slot),
                             #[cfg(any(feature = "ssl-openssl", feature = "ssl-rustls"))]
                             Some(ref ssl) => {
                                 // trying to apply SSL over the connection
@@ -305,13 +353,25 @@ impl Server {
                                     Err(_) => continue,
                                 };
 
-                                RefinedTcpStream::new(sock)
+                                RefinedTcpStream::new(sock, slot)
                             }
                             #[cfg(not(any(feature = "ssl-openssl", feature = "ssl-rustls")))]
                             Some(ref _ssl) => unreachable!(),
                         };
+                        let (read_closable, write_closable) = match halves {
+                            Ok(halves) => halves,
+                            Err(e) => {
+                                log::error!("Error duplicating a connection: {}", e);
+                                continue;
+                            }
+                        };
 
-                        Ok(ClientConnection::new(write_closable, read_closable))
+                        Ok(ClientConnection::new(
+                            write_closable,
+                            read_closable,
+                            limits.read_timeout,
+                            limits.max_head_bytes,
+                        ))
                     }
                     Err(e) => Err(e),
                 };
@@ -322,26 +382,27 @@ impl Server {
                         let mut client = Some(client);
                         tasks_pool.spawn(Box::new(move || {
                             if let Some(client) = client.take() {
-                                // Synchronization is needed for HTTPS requests to avoid a deadlock
-                                if client.secure() {
-                                    let (sender, receiver) = mpsc::channel();
-                                    for rq in client {
-                                        messages.push(rq.with_notify_sender(sender.clone()).into());
-                                        receiver.recv().unwrap();
-                                    }
-                                } else {
-                                    for rq in client {
-                                        messages.push(rq.into());
+                                // Synchronization is needed for HTTPS requests to avoid a
+                                // deadlock. Patched for `stance`: for every connection, so
+                                // that each has one request at a time in the queue (a client
+                                // pipelining requests without end no longer fills it).
+                                let (sender, receiver) = mpsc::channel();
+                                for rq in client {
+                                    messages.push(rq.with_notify_sender(sender.clone()).into());
+                                    if receiver.recv().is_err() {
+                                        break;
                                     }
                                 }
                             }
                         }));
                     }
 
+                    // Patched for `stance`: an accept that fails (no file descriptor left, a
+                    // connection reset before it was taken) no longer stops the server; it
+                    // waits a little and accepts again.
                     Err(e) => {
                         log::error!("Error accepting new client: {}", e);
-                        inside_messages.push(e.into());
-                        break;
+                        thread::sleep(Duration::from_millis(100));
                     }
                 }
             }
@@ -409,6 +470,20 @@ impl Server {
     pub fn unblock(&self) {
         self.messages.unblock();
     }
+}
+
+/// Answers a connection over `ConnectionLimits::max_connections` with 503 and drops it
+/// (patched for `stance`). The socket is new, so the short answer fits its send buffer.
+fn refuse_connection(sock: &mut Connection) {
+    let body = "too many connections; try again later\n";
+    let answer = format!(
+        "HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\
+         Content-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\n\r\n{}",
+        body.len(),
+        body
+    );
+    sock.set_timeouts(None, Some(Duration::from_secs(1))).ok();
+    sock.write_all(answer.as_bytes()).ok();
 }
 
 impl Iterator for IncomingRequests<'_> {

@@ -5,11 +5,13 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::str::FromStr;
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
+use std::sync::Arc;
+use std::time::Instant;
 
-use crate::util::{EqualReader, FusedReader};
+use crate::util::{ChunkedReader, EqualReader, FusedReader};
 use crate::{HTTPVersion, Header, Method, Response, StatusCode};
-use chunked_transfer::Decoder;
 
 /// Represents an HTTP request made by a client.
 ///
@@ -74,6 +76,10 @@ pub struct Request {
 
     // If Some, a message must be sent after responding
     notify_when_responded: Option<Sender<()>>,
+
+    // Patched for `stance`: set to close the connection after the response, shared with the
+    // connection and the body reader
+    closing: Arc<AtomicBool>,
 }
 
 struct NotifyOnDrop<R> {
@@ -96,7 +102,7 @@ impl<R: Write> Write for NotifyOnDrop<R> {
 }
 impl<R> Drop for NotifyOnDrop<R> {
     fn drop(&mut self) {
-        self.sender.send(()).unwrap();
+        self.sender.send(()).ok(); // patched for `stance`: the connection may be gone
     }
 }
 
@@ -125,6 +131,9 @@ impl From<IoError> for RequestCreationError {
 /// It is the responsibility of the `Request` to read only the data of the request and not further.
 ///
 /// The `Write` object will be used by the `Request` to write the response.
+///
+/// Patched for `stance`: a body of up to 1 KiB, read here with the head, must arrive by
+/// `deadline`; `closing` is the connection's flag for `Request::close_connection`.
 #[allow(clippy::too_many_arguments)]
 pub fn new_request<R, W>(
     secure: bool,
@@ -135,6 +144,8 @@ pub fn new_request<R, W>(
     remote_addr: Option<SocketAddr>,
     mut source_data: R,
     writer: W,
+    deadline: Option<Instant>,
+    closing: Arc<AtomicBool>,
 ) -> Result<Request, RequestCreationError>
 where
     R: Read + Send + 'static,
@@ -198,7 +209,14 @@ where
             let mut offset = 0;
 
             while offset != content_length {
-                let read = source_data.read(&mut buffer[offset..])?;
+                if deadline.is_some_and(|deadline| Instant::now() >= deadline) {
+                    let info = "the request body did not arrive in time";
+                    let err = IoError::new(ErrorKind::TimedOut, info);
+                    return Err(RequestCreationError::CreationIoError(err));
+                }
+                let read = source_data
+                    .read(&mut buffer[offset..])
+                    .map_err(crate::util::read_timeout_as_timed_out)?;
                 if read == 0 {
                     // the socket returned EOF, but we were before the expected content-length
                     // aborting
@@ -212,13 +230,14 @@ where
 
             Box::new(Cursor::new(buffer)) as Box<dyn Read + Send + 'static>
         } else {
-            let (data_reader, _) = EqualReader::new(source_data, content_length); // TODO:
+            let (data_reader, _) = EqualReader::new(source_data, content_length, closing.clone()); // TODO:
             Box::new(FusedReader::new(data_reader)) as Box<dyn Read + Send + 'static>
         }
     } else if transfer_encoding.is_some() {
         // if a transfer-encoding was specified, then "chunked" is ALWAYS applied
-        // over the message (RFC2616 #3.6)
-        Box::new(FusedReader::new(Decoder::new(source_data))) as Box<dyn Read + Send + 'static>
+        // over the message (RFC2616 #3.6); patched for `stance`: with bounded lines
+        Box::new(FusedReader::new(ChunkedReader::new(source_data)))
+            as Box<dyn Read + Send + 'static>
     } else {
         // if we have neither a Content-Length nor a Transfer-Encoding,
         // assuming that we have no data
@@ -238,6 +257,7 @@ where
         body_length: content_length,
         must_send_continue: expects_continue,
         notify_when_responded: None,
+        closing,
     })
 }
 
@@ -427,6 +447,14 @@ impl Request {
         reader.unwrap()
     }
 
+    /// Closes the connection once this request is answered (patched for `stance`): the
+    /// response says `Connection: close`, the rest of an unread body is left unread rather
+    /// than drained, and no later request is read from the connection. For an answer given
+    /// without reading the body, or after a body that could not be read.
+    pub fn close_connection(&mut self) {
+        self.closing.store(true, Ordering::SeqCst);
+    }
+
     /// Sends a response to this request.
     #[inline]
     pub fn respond<R>(mut self, response: Response<R>) -> Result<(), IoError>
@@ -435,7 +463,8 @@ impl Request {
     {
         let res = self.respond_impl(response);
         if let Some(sender) = self.notify_when_responded.take() {
-            sender.send(()).unwrap();
+            // Patched for `stance`: the connection may be gone; that is no reason to panic.
+            sender.send(()).ok();
         }
         res
     }
@@ -447,6 +476,11 @@ impl Request {
         let mut writer = self.extract_writer_impl();
 
         let do_not_send_body = self.method == Method::Head;
+        let response = if self.closing.load(Ordering::SeqCst) {
+            response.with_connection_close()
+        } else {
+            response
+        };
 
         Self::ignore_client_closing_errors(response.raw_print(
             writer.by_ref(),
@@ -491,7 +525,7 @@ impl Drop for Request {
             let response = Response::empty(500);
             let _ = self.respond_impl(response); // ignoring any potential error
             if let Some(sender) = self.notify_when_responded.take() {
-                sender.send(()).unwrap();
+                sender.send(()).ok();
             }
         }
     }

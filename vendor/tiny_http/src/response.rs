@@ -285,6 +285,14 @@ where
         self.headers.push(header);
     }
 
+    /// Adds `Connection: close`, which `add_header` refuses (patched for `stance`): the server
+    /// closes the connection after this response.
+    pub(crate) fn with_connection_close(mut self) -> Response<R> {
+        self.headers
+            .push(Header::from_bytes(&b"Connection"[..], &b"close"[..]).unwrap());
+        self
+    }
+
     /// Returns the same request, but with an additional header.
     ///
     /// Some headers cannot be modified and some other have a

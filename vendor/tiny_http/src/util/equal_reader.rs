@@ -1,13 +1,15 @@
 use std::io::Read;
 use std::io::Result as IoResult;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::channel;
 use std::sync::mpsc::{Receiver, Sender};
+use std::sync::Arc;
 
 /// A `Reader` that reads exactly the number of bytes from a sub-reader.
 ///
 /// If the limit is reached, it returns EOF. If the limit is not reached
 /// when the destructor is called, the remaining bytes will be read and
-/// thrown away.
+/// thrown away, unless the connection is closing (patched for `stance`).
 pub struct EqualReader<R>
 where
     R: Read,
@@ -15,19 +17,26 @@ where
     reader: R,
     size: usize,
     last_read_signal: Sender<IoResult<()>>,
+    /// Set when the connection closes after the answer: the rest is then left unread.
+    closing: Arc<AtomicBool>,
 }
 
 impl<R> EqualReader<R>
 where
     R: Read,
 {
-    pub fn new(reader: R, size: usize) -> (EqualReader<R>, Receiver<IoResult<()>>) {
+    pub fn new(
+        reader: R,
+        size: usize,
+        closing: Arc<AtomicBool>,
+    ) -> (EqualReader<R>, Receiver<IoResult<()>>) {
         let (tx, rx) = channel();
 
         let r = EqualReader {
             reader,
             size,
             last_read_signal: tx,
+            closing,
         };
 
         (r, rx)
@@ -64,6 +73,11 @@ where
     R: Read,
 {
     fn drop(&mut self) {
+        // Patched for `stance`: a body the server refused is not drained when the connection
+        // closes anyway; draining would let a client that sends it slowly hold the thread.
+        if self.closing.load(Ordering::SeqCst) {
+            return;
+        }
         let mut remaining_to_read = self.size;
         // Patched for `stance` (as proposed upstream in tiny-http pull request 290): drain
         // through a fixed buffer, not one the size of the declared remainder, which a client
@@ -102,7 +116,8 @@ mod tests {
         let mut org_reader = Cursor::new("hello world".to_string().into_bytes());
 
         {
-            let (mut equal_reader, _) = EqualReader::new(org_reader.by_ref(), 5);
+            let (mut equal_reader, _) =
+                EqualReader::new(org_reader.by_ref(), 5, Default::default());
 
             let mut string = String::new();
             equal_reader.read_to_string(&mut string).unwrap();
@@ -121,7 +136,8 @@ mod tests {
         let mut org_reader = Cursor::new("hello world".to_string().into_bytes());
 
         {
-            let (mut equal_reader, _) = EqualReader::new(org_reader.by_ref(), 5);
+            let (mut equal_reader, _) =
+                EqualReader::new(org_reader.by_ref(), 5, Default::default());
 
             let mut vec = [0];
             equal_reader.read_exact(&mut vec).unwrap();

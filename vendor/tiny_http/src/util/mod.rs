@@ -1,7 +1,9 @@
+pub(crate) use self::chunked_reader::ChunkedReader;
 pub use self::custom_stream::CustomStream;
 pub use self::equal_reader::EqualReader;
 pub use self::fused_reader::FusedReader;
 pub use self::messages_queue::MessagesQueue;
+pub(crate) use self::refined_tcp_stream::ConnectionSlot;
 pub use self::refined_tcp_stream::RefinedTcpStream;
 pub use self::sequential::{SequentialReader, SequentialReaderBuilder};
 pub use self::sequential::{SequentialWriter, SequentialWriterBuilder};
@@ -9,6 +11,7 @@ pub use self::task_pool::TaskPool;
 
 use std::str::FromStr;
 
+mod chunked_reader;
 mod custom_stream;
 mod equal_reader;
 mod fused_reader;
@@ -16,6 +19,16 @@ mod messages_queue;
 pub(crate) mod refined_tcp_stream;
 mod sequential;
 mod task_pool;
+
+/// Patched for `stance`: a blocking socket whose read timeout expires fails with `WouldBlock`
+/// on Unix; this gives it the kind `TimedOut` that the rest of the crate answers with 408.
+pub(crate) fn read_timeout_as_timed_out(err: std::io::Error) -> std::io::Error {
+    if err.kind() == std::io::ErrorKind::WouldBlock {
+        std::io::Error::new(std::io::ErrorKind::TimedOut, err)
+    } else {
+        err
+    }
+}
 
 /// Parses a the value of a header.
 /// Suitable for `Accept-*`, `TE`, etc.

@@ -1,6 +1,8 @@
 use std::io::Result as IoResult;
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 use crate::connection::Connection;
 #[cfg(any(feature = "ssl-openssl", feature = "ssl-rustls"))]
@@ -12,13 +14,35 @@ pub(crate) enum Stream {
     Https(SslStream),
 }
 
-impl Clone for Stream {
-    fn clone(&self) -> Self {
+impl Stream {
+    /// A second handle on the same stream. Patched for `stance`: this was `Clone`, which
+    /// panicked (in the accept thread, stopping the server) when no file descriptor was left.
+    fn try_clone(&self) -> IoResult<Self> {
         match self {
-            Stream::Http(tcp_stream) => Stream::Http(tcp_stream.try_clone().unwrap()),
+            Stream::Http(tcp_stream) => tcp_stream.try_clone().map(Stream::Http),
             #[cfg(any(feature = "ssl-openssl", feature = "ssl-rustls"))]
-            Stream::Https(ssl_stream) => Stream::Https(ssl_stream.clone()),
+            Stream::Https(ssl_stream) => Ok(Stream::Https(ssl_stream.clone())),
         }
+    }
+}
+
+/// One open connection in the server's count, given back when both halves of its stream are
+/// dropped (patched for `stance`, for `ConnectionLimits::max_connections`).
+pub(crate) struct ConnectionSlot {
+    live: Arc<AtomicUsize>,
+}
+
+impl ConnectionSlot {
+    /// Counts one more connection in `live`.
+    pub(crate) fn take(live: &Arc<AtomicUsize>) -> Arc<ConnectionSlot> {
+        live.fetch_add(1, Ordering::SeqCst);
+        Arc::new(ConnectionSlot { live: live.clone() })
+    }
+}
+
+impl Drop for ConnectionSlot {
+    fn drop(&mut self) {
+        self.live.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -86,30 +110,39 @@ pub struct RefinedTcpStream {
     stream: Stream,
     close_read: bool,
     close_write: bool,
+    // Patched for `stance`: dropped after `stream`, so the count falls once the socket is shut.
+    _slot: Option<Arc<ConnectionSlot>>,
 }
 
 impl RefinedTcpStream {
-    pub(crate) fn new<S>(stream: S) -> (RefinedTcpStream, RefinedTcpStream)
+    /// The read and the write half of `stream`, each holding `slot` if there is one. Patched
+    /// for `stance`: fails instead of panicking when the stream cannot be duplicated.
+    pub(crate) fn new<S>(
+        stream: S,
+        slot: Option<Arc<ConnectionSlot>>,
+    ) -> IoResult<(RefinedTcpStream, RefinedTcpStream)>
     where
         S: Into<Stream>,
     {
         let stream: Stream = stream.into();
 
-        let (read, write) = (stream.clone(), stream);
+        let (read, write) = (stream.try_clone()?, stream);
 
         let read = RefinedTcpStream {
             stream: read,
             close_read: true,
             close_write: false,
+            _slot: slot.clone(),
         };
 
         let write = RefinedTcpStream {
             stream: write,
             close_read: false,
             close_write: true,
+            _slot: slot,
         };
 
-        (read, write)
+        Ok((read, write))
     }
 
     /// Returns true if this struct wraps around a secure connection.

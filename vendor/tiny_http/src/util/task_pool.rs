@@ -69,7 +69,11 @@ impl TaskPool {
     pub fn spawn(&self, code: Box<dyn FnMut() + Send>) {
         let mut queue = self.sharing.todo.lock().unwrap();
 
-        if self.sharing.waiting_tasks.load(Ordering::Acquire) == 0 {
+        // Patched for `stance`: a thread woken for a queued task still counts as waiting
+        // until it takes the lock again, so `waiting_tasks == 0` let a second task be queued
+        // for the same thread, where it waited for a busy thread to finish (behind a slow
+        // client, up to its read timeout). Queue only for a waiting thread not yet claimed.
+        if self.sharing.waiting_tasks.load(Ordering::Acquire) <= queue.len() {
             self.add_thread(Some(code));
         } else {
             queue.push_back(code);
