@@ -169,10 +169,10 @@ impl ValidLogisticParams {
 pub struct LinearModel {
     /// Features × classes.
     #[serde(with = "single_precision")]
-    pub weights: Array2<f64>,
+    pub(crate) weights: Array2<f64>,
     /// One per class.
     #[serde(with = "single_precision")]
-    pub intercept: Array1<f64>,
+    pub(crate) intercept: Array1<f64>,
     /// Solver iterations used.
     pub iterations: u64,
     /// Whether the solver met its tolerance before `max_iterations`.
@@ -243,7 +243,7 @@ impl LinearModel {
 
 /// The rows a model trains on: the whole feature matrix borrowed, or a selection of it.
 #[derive(Debug, Clone)]
-pub struct TrainingRows<'a>(pub Cow<'a, FeatureMatrix>);
+pub(crate) struct TrainingRows<'a>(pub(crate) Cow<'a, FeatureMatrix>);
 
 impl From<FeatureMatrix> for TrainingRows<'_> {
     fn from(matrix: FeatureMatrix) -> Self {
@@ -277,7 +277,7 @@ impl Records for TrainingRows<'_> {
 
 /// Training data for [`LinearModel`]: sparse rows and one-hot (or soft) targets, rows ×
 /// classes; optional dataset weights multiply the class weights.
-pub type TrainingSet<'a> = DatasetBase<TrainingRows<'a>, Array2<f64>>;
+pub(crate) type TrainingSet<'a> = DatasetBase<TrainingRows<'a>, Array2<f64>>;
 
 impl<'a> Fit<TrainingRows<'a>, Array2<f64>, Error> for ValidLogisticParams {
     type Object = LinearModel;
@@ -443,12 +443,12 @@ fn solver_error(err: impl std::fmt::Display) -> Error {
 
 impl LinearModel {
     /// Class probabilities, rows × classes.
-    pub fn probabilities(&self, x: &FeatureMatrix) -> Array2<f64> {
+    pub(crate) fn probabilities(&self, x: &FeatureMatrix) -> Array2<f64> {
         self.probabilities_from(sparse_dot(&x.matrix, self.weights.view()))
     }
 
     /// Class probabilities of the rows `rows` of `x`, in that order, rows × classes.
-    pub fn probabilities_of_rows(&self, x: &FeatureMatrix, rows: &[usize]) -> Array2<f64> {
+    pub(crate) fn probabilities_of_rows(&self, x: &FeatureMatrix, rows: &[usize]) -> Array2<f64> {
         self.probabilities_from(sparse_dot_of_rows(&x.matrix, rows, self.weights.view()))
     }
 

@@ -21,9 +21,8 @@ use ndarray::Array2;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-pub use logistic::{
-    argmax, ClassWeight, LinearModel, LogisticParams, Solver, TrainingRows, ValidLogisticParams,
-};
+use logistic::TrainingRows;
+pub use logistic::{argmax, ClassWeight, LinearModel, LogisticParams, Solver, ValidLogisticParams};
 
 use crate::corpus::{Row, Task};
 use crate::error::Error;
