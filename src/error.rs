@@ -64,6 +64,26 @@ pub enum Error {
         byte: u8,
     },
 
+    /// A field of a labelled file is longer than the most stance reads in one field
+    /// ([`crate::corpus::MAX_FIELD_BYTES`]); the file is read no further.
+    #[error("{}", self.message(Naming::Field))]
+    FieldTooLong {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line where the field starts.
+        line: u64,
+        /// 1-based byte column where the field starts.
+        column: u64,
+        /// 1-based number of the field in its record.
+        field: usize,
+        /// The header's name for the field, when the header has been read.
+        name: Option<String>,
+        /// The most bytes a field may hold.
+        limit: u64,
+        /// Whether the field opens a quote mark and runs on over line ends.
+        unclosed_quote: bool,
+    },
+
     /// A field that must hold a value is empty.
     #[error("{}:{line}: column `{column}` is empty; expected {expected}", path.display())]
     EmptyField {
@@ -248,6 +268,36 @@ impl Error {
                 Param::Encoding.given(naming, "latin1"),
                 Param::Encoding.given(naming, "cp1252"),
             ),
+            Error::FieldTooLong {
+                path,
+                line,
+                column,
+                field,
+                name,
+                limit,
+                unclosed_quote,
+            } => {
+                let field = match name {
+                    Some(name) => format!("column `{name}`"),
+                    None => format!("field {field}"),
+                };
+                const MIB: u64 = 1024 * 1024;
+                let limit = match limit % MIB {
+                    0 => format!("{} MiB ({limit} bytes)", limit / MIB),
+                    _ => format!("{limit} bytes"),
+                };
+                let advice = if *unclosed_quote {
+                    "it opens a quote mark and runs on over the lines after it: a quote mark \
+                     that never closes?"
+                } else {
+                    "cut the text into rows of at most that size"
+                };
+                format!(
+                    "{}:{line}:{column}: {field} holds more than {limit}, the most stance reads \
+                     in a field; {advice}",
+                    path.display()
+                )
+            }
             Error::InvalidValue {
                 param,
                 value,

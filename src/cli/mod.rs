@@ -146,7 +146,7 @@ impl CsvArgs {
             delimiter: parse_delimiter(&self.delimiter)?,
             encoding: self.encoding.parse::<TextEncoding>()?,
             split: self.split.clone(),
-            other_splits: false,
+            ..ReadOptions::default()
         })
     }
 

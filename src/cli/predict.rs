@@ -45,8 +45,8 @@ const DEFAULT_EXPLAIN_TERMS: usize = 5;
 pub struct PredictArgs {
     #[command(flatten)]
     pub model: ModelSource,
-    /// Input files or folders (a folder's `.txt`, `.md` and `.parquet` files, sorted); `-` (or
-    /// nothing) reads standard input.
+    /// Input files or folders (a folder's `.txt`, `.md` and `.parquet` files, and those of the
+    /// folders within it, sorted); `-` (or nothing) reads standard input.
     #[arg(value_name = "FILE")]
     pub inputs: Vec<PathBuf>,
     #[command(flatten)]
@@ -449,32 +449,95 @@ fn open_input(path: &Path, progress: &Progress) -> Result<OpenedInput, crate::Er
     Ok(OpenedInput { head, rest })
 }
 
-/// Replaces each folder by the `.txt`, `.md` and `.parquet` files inside it, sorted; an unreadable folder
-/// is reported and counted as failed.
+/// What a folder's files must end with to be read.
+const FOLDER_EXTENSIONS: [&str; 3] = ["txt", "md", "parquet"];
+
+/// Replaces each folder by the `.txt`, `.md` and `.parquet` files inside it and inside the
+/// folders within it, sorted, as a file named on the command line is read (links followed; a
+/// folder met again through a link is not read twice). What the walk cannot read is reported
+/// on standard error, naming it, and counted as failed, as an input that cannot be read is:
+/// a folder that cannot be listed (locked from this user), an entry that cannot be looked at
+/// (a link to nothing), a named pipe or device with one of those extensions.
 fn expand_folders(inputs: &[PathBuf], failed: &mut usize) -> Vec<PathBuf> {
     let mut files = Vec::new();
     for input in inputs {
-        if !input.is_dir() {
+        if input.is_dir() {
+            let mut walk = FolderWalk {
+                files: &mut files,
+                seen: std::collections::HashSet::new(),
+                failed,
+            };
+            walk.folder(input);
+        } else {
             files.push(input.clone());
-            continue;
-        }
-        match std::fs::read_dir(input) {
-            Ok(entries) => {
-                let mut found: Vec<PathBuf> = entries
-                    .filter_map(Result::ok)
-                    .map(|entry| entry.path())
-                    .filter(|path| path.is_file() && has_extension(path, &["txt", "md", "parquet"]))
-                    .collect();
-                found.sort();
-                files.extend(found);
-            }
-            Err(err) => {
-                *failed += 1;
-                eprintln!("stance: error: {}", crate::Error::io(input, err));
-            }
         }
     }
     files
+}
+
+/// A walk through one folder named on the command line.
+struct FolderWalk<'a> {
+    files: &'a mut Vec<PathBuf>,
+    /// The folders read so far, by their real path.
+    seen: std::collections::HashSet<PathBuf>,
+    failed: &'a mut usize,
+}
+
+impl FolderWalk<'_> {
+    /// Adds the files of `folder` and of the folders within it, in the order of their paths.
+    fn folder(&mut self, folder: &Path) {
+        match std::fs::canonicalize(folder) {
+            Ok(real) => {
+                if !self.seen.insert(real) {
+                    return;
+                }
+            }
+            Err(err) => return self.report(crate::Error::io(folder, err)),
+        }
+        let entries = match std::fs::read_dir(folder) {
+            Ok(entries) => entries,
+            Err(err) => return self.report(crate::Error::io(folder, err)),
+        };
+        let mut paths = Vec::new();
+        for entry in entries {
+            match entry {
+                Ok(entry) => paths.push(entry.path()),
+                Err(err) => self.report(crate::Error::io(folder, err)),
+            }
+        }
+        paths.sort();
+        for path in paths {
+            match std::fs::metadata(&path) {
+                Ok(found) if found.is_dir() => self.folder(&path),
+                Ok(_) if !has_extension(&path, &FOLDER_EXTENSIONS) => {}
+                Ok(found) if found.is_file() => self.files.push(path),
+                // Opening a named pipe would wait for a writer.
+                Ok(_) => self.report(crate::Error::io(
+                    &path,
+                    io::Error::new(
+                        io::ErrorKind::InvalidInput,
+                        "not a file or a folder (a named pipe, socket or device)",
+                    ),
+                )),
+                Err(err) => {
+                    // A link says where it leads.
+                    let err = match std::fs::read_link(&path) {
+                        Ok(target) => io::Error::new(
+                            err.kind(),
+                            format!("a link to {}: {err}", target.display()),
+                        ),
+                        Err(_) => err,
+                    };
+                    self.report(crate::Error::io(&path, err))
+                }
+            }
+        }
+    }
+
+    fn report(&mut self, err: crate::Error) {
+        *self.failed += 1;
+        eprintln!("stance: error: {err}");
+    }
 }
 
 fn has_extension(path: &Path, extensions: &[&str]) -> bool {

@@ -5,10 +5,12 @@
 //! a `csv::ReaderBuilder`. Bad input is an [`Error`] that names the file, the line and the
 //! column. A Parquet file (told by its first bytes) is read as the same records
 //! ([`crate::parquet`]), a row's number standing for its line. [`RowReader`] reads rows one at
-//! a time from a stream, so an input of any size can be scored in bounded memory;
-//! [`read_bytes`] and [`Corpus::read`] collect them.
+//! a time from a stream, so an input of any size can be scored in bounded memory, and refuses
+//! a CSV field longer than [`MAX_FIELD_BYTES`] as it comes to it; [`read_bytes`] and
+//! [`Corpus::read`] collect them.
 
 mod encoding;
+mod field_size;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -17,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 pub use encoding::{decode_utf8, decode_utf8_line, read_error, DecodingReader, TextEncoding};
+pub use field_size::{FieldSizeLimit, MAX_FIELD_BYTES};
 
 use crate::error::Error;
 use crate::param::Param;
@@ -112,6 +115,10 @@ pub struct ReadOptions {
     /// With `split`, keep the rows of every other split instead (the rows training with
     /// `split` never saw; a row with an empty split is in none). Default off.
     pub other_splits: bool,
+    /// The most bytes one field of a CSV file may hold: a longer one is an error
+    /// ([`Error::FieldTooLong`]) found before more of it is read. Default
+    /// [`MAX_FIELD_BYTES`].
+    pub max_field_bytes: u64,
 }
 
 impl Default for ReadOptions {
@@ -122,6 +129,7 @@ impl Default for ReadOptions {
             encoding: TextEncoding::Utf8,
             split: None,
             other_splits: false,
+            max_field_bytes: MAX_FIELD_BYTES,
         }
     }
 }
@@ -299,9 +307,17 @@ impl Corpus {
         Ok(corpus)
     }
 
-    /// Fails, naming the columns looked for and those each file has, when no row has a stance
-    /// or a sentiment label.
+    /// Fails when there is no row, and, naming the columns looked for and those each file has,
+    /// when no row has a stance or a sentiment label.
     pub fn require_labels(&self, schema: &Schema) -> Result<(), Error> {
+        if self.rows.is_empty() {
+            let names: Vec<&str> = self.files.iter().map(|file| file.path.as_str()).collect();
+            return Err(Error::NoData(format!(
+                "no rows: {} {} a header and no row under it (or none --split keeps)",
+                names.join(", "),
+                if names.len() == 1 { "has" } else { "have" }
+            )));
+        }
         if self
             .rows
             .iter()
@@ -324,22 +340,84 @@ impl Corpus {
     }
 }
 
-/// Reads one labelled file.
+/// Reads one labelled file. A CSV file is read as it is parsed, so a bad record (a field over
+/// the limit, say) stops the reading there; a Parquet file is read whole.
 pub fn read_file(path: &Path, options: &ReadOptions) -> Result<(Vec<Row>, SourceFile), Error> {
-    let bytes = std::fs::read(path).map_err(|err| Error::io(path, err))?;
-    let sha256 = format!("{:x}", Sha256::digest(&bytes));
-    let (rows, header) = if is_parquet(&bytes) {
+    let file = std::fs::File::open(path).map_err(|err| Error::io(path, err))?;
+    let mut input = HashingReader {
+        inner: file,
+        hasher: Sha256::new(),
+    };
+    let mut head = Vec::new();
+    (&mut input)
+        .take(HEAD_BYTES as u64)
+        .read_to_end(&mut head)
+        .map_err(|err| Error::io(path, err))?;
+    let (rows, header) = if is_parquet(&head) {
+        let mut bytes = head;
+        input
+            .read_to_end(&mut bytes)
+            .map_err(|err| Error::io(path, err))?;
         RowReader::parquet(ParquetRecords::new(bytes, path)?, path, options)?.read_all()?
     } else {
-        RowReader::new(&bytes[..], path, options)?.read_all()?
+        check_text(&head, head.len() < HEAD_BYTES, path)?;
+        let bytes = std::io::Cursor::new(head).chain(&mut input);
+        RowReader::new(bytes, path, options)?.read_all()?
     };
+    // Every byte has been hashed: the CSV reader reads to the end of a file whose records are
+    // all good.
     let file = SourceFile {
         path: path.display().to_string(),
-        sha256,
+        sha256: format!("{:x}", input.hasher.finalize()),
         rows: rows.len(),
         header,
     };
     Ok((rows, file))
+}
+
+/// A reader that hashes the bytes it reads.
+struct HashingReader<R> {
+    inner: R,
+    hasher: Sha256,
+}
+
+impl<R: Read> Read for HashingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let read = self.inner.read(buf)?;
+        self.hasher.update(&buf[..read]);
+        Ok(read)
+    }
+}
+
+/// Bytes looked at to tell a binary file: `predict` reads as far ahead of each input.
+const HEAD_BYTES: usize = 8192;
+
+/// Refuses an empty file, and a binary one (NUL bytes in `head`, its first [`HEAD_BYTES`])
+/// before its bytes are taken for text in some encoding; `whole` says whether `head` is the
+/// whole file. UTF-16 (with its byte-order mark, or without it when its NUL bytes all fall at
+/// even or all at odd places, as in English) is left to the messages that name it.
+fn check_text(head: &[u8], whole: bool, path: &Path) -> Result<(), Error> {
+    let not_text = |problem: &str| {
+        Err(Error::NotText {
+            path: path.to_path_buf(),
+            problem: problem.into(),
+        })
+    };
+    if whole && head.iter().all(u8::is_ascii_whitespace) {
+        return not_text("the file is empty; expected a header naming the columns, then rows");
+    }
+    if head.starts_with(b"\xff\xfe") || head.starts_with(b"\xfe\xff") {
+        return Ok(());
+    }
+    let nul_at = |parity: usize| {
+        head.iter()
+            .enumerate()
+            .any(|(at, &byte)| byte == 0 && at % 2 == parity)
+    };
+    if nul_at(0) && nul_at(1) {
+        return not_text("a binary file (it holds NUL bytes), not text");
+    }
+    Ok(())
 }
 
 /// Reads labelled rows from bytes; `path` names them in errors.
@@ -350,8 +428,9 @@ pub fn read_bytes(bytes: &[u8], path: &Path, options: &ReadOptions) -> Result<Ve
 /// Labelled rows read one at a time from a stream of bytes in any [`TextEncoding`].
 ///
 /// An iterator of `Result<Row, Error>`: each row in file order, or the first bad record's
-/// error (naming its line), after which it ends. Only the reader's buffers are held, so memory
-/// does not grow with the input. Rows left out by `--split` are skipped.
+/// error (naming its line), after which it ends. Only the reader's buffers are held, each
+/// field at most [`ReadOptions::max_field_bytes`], so memory does not grow with the input.
+/// Rows left out by `--split` are skipped.
 pub struct RowReader<R: Read> {
     records: Records<R>,
     header: csv::StringRecord,
@@ -368,6 +447,7 @@ impl<R: Read> RowReader<R> {
     /// input in errors.
     pub fn new(reader: R, path: &Path, options: &ReadOptions) -> Result<Self, Error> {
         let text = DecodingReader::new(reader, options.encoding, path);
+        let text = FieldSizeLimit::new(text, options.delimiter, options.max_field_bytes, path);
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(options.delimiter)
             .flexible(false)
@@ -422,7 +502,13 @@ impl<R: Read> RowReader<R> {
             Records::Csv(records) => match records.next() {
                 None => Ok(None),
                 Some(record) => {
-                    let record = record.map_err(|err| csv_error(&self.path, err))?;
+                    let record = record.map_err(|err| {
+                        let mut err = csv_error(&self.path, err);
+                        if let Error::FieldTooLong { field, name, .. } = &mut err {
+                            *name = self.header.get(*field - 1).map(str::to_string);
+                        }
+                        err
+                    })?;
                     let line = record.position().map_or(0, |p| p.line());
                     Ok(Some((record, line)))
                 }
@@ -471,7 +557,7 @@ impl RowReader<std::io::Empty> {
 
 /// Where a [`RowReader`]'s records come from.
 enum Records<R: Read> {
-    Csv(Box<csv::StringRecordsIntoIter<DecodingReader<R>>>),
+    Csv(Box<csv::StringRecordsIntoIter<FieldSizeLimit<DecodingReader<R>>>>),
     Parquet(Box<ParquetRecords>),
 }
 
@@ -832,6 +918,30 @@ mod tests {
             "{err}"
         );
         assert!(reader.next().is_none());
+    }
+
+    #[test]
+    fn a_field_over_the_limit_names_its_column_after_the_rows_before_it() {
+        let options = ReadOptions {
+            max_field_bytes: 8,
+            ..ReadOptions::default()
+        };
+        let text = "id,text,actor\n1,short,X\n2,\"far too long\",Y\n3,c,Z\n";
+        let mut reader = RowReader::new(text.as_bytes(), Path::new("t.csv"), &options).unwrap();
+        assert_eq!(reader.next().unwrap().unwrap().text, "short");
+        let err = reader.next().unwrap().unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("t.csv:3:3: column `text` holds more than 8 bytes"),
+            "{err}"
+        );
+        assert!(reader.next().is_none());
+        // A header field over the limit has no name yet.
+        let err = read("id,textual_words,actor\n", &options).unwrap_err();
+        assert!(
+            err.to_string().starts_with("test.csv:1:4: field 2"),
+            "{err}"
+        );
     }
 
     #[test]

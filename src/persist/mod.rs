@@ -24,9 +24,9 @@
 //! folder is told from a live one without guessing from ages or process ids; where folders
 //! cannot be locked, staging folders are left alone. Failing to remove the old copy after the
 //! swap does not fail a save: the next recovery removes it. `--model` naming a file, the
-//! working folder or a folder of other files is refused before anything moves
-//! ([`check_destination`]). A load reads the folder again if a save replaced it while it
-//! was read ([`load`]).
+//! working folder, a folder of other files or a place where no folder can be made (a
+//! read-only folder) is refused before anything moves ([`check_destination`]). A load reads
+//! the folder again if a save replaced it while it was read ([`load`]).
 //!
 //! Two hooks are for tests only, and only builds with debug assertions (as `cargo test` builds
 //! the binary) read them: `STANCE_FAULT_AT=STEP` aborts the process at that step of a save, as
@@ -253,7 +253,47 @@ pub fn check_destination(dir: &Path) -> Result<(), Error> {
             "a folder of other files, with no {MODEL_FILE}: saving a model would replace them \
              all, so name a new folder or a model's"
         )),
-        _ => Ok(()),
+        _ => check_writable(dir),
+    }
+}
+
+/// Checks that the folder beside `dir`, where a save stages the new model, takes a new folder,
+/// by making one there and removing it: a read-only folder, or a file system that takes none
+/// (`/sys`), is refused before a model is trained for it. Where that folder does not exist
+/// yet, the nearest one above it that does is tried (nothing is made on the way).
+fn check_writable(dir: &Path) -> Result<(), Error> {
+    let Some((parent, name)) = replace::beside(dir) else {
+        return Ok(());
+    };
+    let mut folder = parent.as_path();
+    while replace::missing(folder) {
+        folder = match folder.parent() {
+            Some(up) if !up.as_os_str().is_empty() => up,
+            _ if folder.is_relative() && folder != Path::new(".") => Path::new("."),
+            _ => break,
+        };
+    }
+    // Named as a staging folder, so that the next recovery removes it if a kill leaves it.
+    let mut probe = replace::staging_prefix(&name);
+    probe.push(format!("probe{}", std::process::id()));
+    let probe = folder.join(probe);
+    match fs::create_dir(&probe) {
+        Ok(()) => {
+            let _ = fs::remove_dir(&probe);
+            Ok(())
+        }
+        // Left by an earlier run of this process id: the folder took it.
+        Err(err) if err.kind() == io::ErrorKind::AlreadyExists => Ok(()),
+        Err(err) => Err(Error::io(
+            dir,
+            io::Error::new(
+                err.kind(),
+                format!(
+                    "cannot save a model here: no folder can be made in {}: {err}",
+                    folder.display()
+                ),
+            ),
+        )),
     }
 }
 
@@ -420,12 +460,18 @@ fn folder_identity(dir: &Path) -> Option<(u64, u64)> {
 fn load_once(dir: &Path) -> Result<StanceModel, Error> {
     recover(dir);
     if !dir.is_dir() {
+        let (kind, found) = match fs::metadata(dir) {
+            Ok(_) => (io::ErrorKind::InvalidInput, "a file, not a model folder"),
+            Err(_) => (io::ErrorKind::NotFound, "no model folder here"),
+        };
         return Err(Error::io(
             dir,
-            std::io::Error::new(
-                std::io::ErrorKind::NotFound,
-                "no model folder here; train one with `stance train --model DIR`, or point \
-                 --model at the shipped model, `models/default` in the stance repository",
+            io::Error::new(
+                kind,
+                format!(
+                    "{found}; train one with `stance train --model DIR`, or point --model at \
+                     the shipped model, `models/default` in the stance repository"
+                ),
             ),
         ));
     }

@@ -265,7 +265,7 @@ impl Context {
                 TextEncoding::Utf8,
             ][usize::from((settings >> 2) & 3)],
             split: (settings & 0x20 != 0).then(|| "train".to_string()),
-            other_splits: false,
+            ..ReadOptions::default()
         };
         let outcome = match read_bytes(payload, Path::new("fuzz.csv"), &options) {
             Ok(rows) => {
