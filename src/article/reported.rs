@@ -228,9 +228,10 @@ fn reported_clause(doc: &Document, sentence: &Sentence, cue: usize, floor: usize
     // What precedes the cue, from the floor to the comma before the cue; none when the floor
     // is past that comma.
     let before = |comma: usize| {
-        let start = match floor {
-            _ if floor == range.start => sentence.span.start,
-            _ => doc.tokens.get(floor)?.span.start,
+        let start = if floor == range.start {
+            sentence.span.start
+        } else {
+            doc.tokens.get(floor)?.span.start
         };
         let end = doc.tokens[comma].span.start;
         (start < end).then(|| trim(text, Span::new(start, end)))?
