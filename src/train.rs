@@ -27,7 +27,8 @@ pub struct TrainSettings {
 }
 
 /// A K-fold cross-validation over a grid of settings, scored on the held-out folds
-/// ([`crate::eval::tune`]); its out-of-fold predictions also calibrate the chosen model.
+/// ([`tune`](mod@crate::eval::tune)); its out-of-fold predictions also calibrate the chosen
+/// model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Search {
     /// Number of folds.

@@ -11,7 +11,7 @@
 //! training data and settings, so the same inputs give the same bytes; `metadata.json` records
 //! the run (file hashes, the [`TrainSettings`] that train the model again, time). Folders saved
 //! before the settings were typed record the training command's flags instead; they load with
-//! those read into the settings ([`flags`]).
+//! those read into the settings (`persist/flags.rs`).
 //!
 //! A save is atomic in the strict sense: at every instant `DIR` holds the complete old model
 //! or the complete new one, whenever the process is killed. The new model is written to a
@@ -146,7 +146,7 @@ pub struct Metadata {
     /// Training files with their SHA-256.
     pub files: Vec<SourceFile>,
     /// Every training setting: the files read with them and trained with them give this model
-    /// again. In a folder saved before they were typed, read from its `flags` ([`flags`]).
+    /// again. In a folder saved before they were typed, read from its `flags` (`persist/flags.rs`).
     pub settings: TrainSettings,
     /// What training did.
     pub summary: TrainSummary,
