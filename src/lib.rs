@@ -17,7 +17,9 @@
 //!    labels each row, one head per label column, optionally one model per actor.
 //! 5. [`eval`]: accuracy, macro-F1, F_avg, confusion and per-actor figures, each with a
 //!    bootstrap interval over statements, and the paired comparison of two models.
-//! 6. [`persist`]: the model folder, versioned and written atomically.
+//! 6. [`persist`]: the model folder, versioned and written atomically, with the
+//!    [`TrainSettings`] that trained it: how the files were read, the parameters and the
+//!    cross-validation that chose some of them ([`train`] runs them).
 //! 7. [`score`]: rows or articles through the whole pipeline to scored (statement, actor)
 //!    pairs.
 //! 8. [`summary`]: the scored pairs of a whole collection (`predict --format jsonl`) in, the
@@ -42,6 +44,7 @@ pub mod persist;
 pub mod score;
 pub mod summary;
 pub mod text;
+pub mod train;
 
 pub use corpus::{Corpus, ReadOptions, Row, Schema, Task};
 pub use error::Error;
@@ -49,3 +52,4 @@ pub use eval::{evaluate, EvalReport};
 pub use features::{Example, FeatureParams, FeatureSpace};
 pub use model::{StanceModel, TrainParams};
 pub use param::{Naming, Param};
+pub use train::TrainSettings;

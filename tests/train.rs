@@ -3,6 +3,10 @@
 use predicates::prelude::PredicateBooleanExt;
 use predicates::str::contains;
 
+use std::path::PathBuf;
+
+use stance::{persist, Corpus};
+
 use crate::util::{fixture, Workspace};
 
 #[test]
@@ -339,18 +343,25 @@ fn cv_picks_the_best_mean_records_it_and_trains_with_it() {
     for candidate in candidates {
         assert_eq!(candidate["folds"].as_array().unwrap().len(), 3);
     }
-    // The recorded flags are the chosen setting: training with them, without --cv, gives the
-    // same model.
+    // The recorded settings hold the chosen setting and the search: the library trains the same
+    // model from them.
+    retrains_the_same_model(&ws, "tuned");
+    // Trained with the chosen setting as flags, without --cv, it is the same model ...
     let setting = &candidates[chosen]["setting"];
-    let flags = &metadata["flags"];
-    assert_eq!(flags["c"], setting["c"]);
-    let word = flags["word_ngrams"].as_str().unwrap().to_string();
-    let side = flags["side_ngrams"].as_str().unwrap().to_string();
-    let c = flags["c"].as_f64().unwrap().to_string();
-    assert_eq!(
-        flags["no_kind_norm"],
-        !setting["kind_norm"].as_bool().unwrap()
-    );
+    let params = &metadata["settings"]["params"];
+    assert_eq!(params["logistic"]["c"], setting["c"]);
+    let terms = &params["features"]["terms"];
+    assert_eq!(terms["word_ngrams"], setting["word_ngrams"]);
+    assert_eq!(terms["side_ngrams"], setting["side_ngrams"]);
+    assert_eq!(params["features"]["kind_norm"], setting["kind_norm"]);
+    let range = |range: &serde_json::Value| match (range["min"].as_u64(), range["max"].as_u64()) {
+        (_, Some(0)) => "0".to_string(),
+        (Some(min), Some(max)) => format!("{min}-{max}"),
+        _ => panic!("a range: {range}"),
+    };
+    let word = range(&setting["word_ngrams"]);
+    let side = range(&setting["side_ngrams"]);
+    let c = setting["c"].as_f64().unwrap().to_string();
     let kind_norm: &[&str] = if setting["kind_norm"] == true {
         &[]
     } else {
@@ -456,7 +467,7 @@ fn mention_columns_mark_the_target_whatever_its_words() {
         .success();
     let metadata = std::fs::read_to_string(ws.path("m/metadata.json")).unwrap();
     assert!(
-        metadata.contains(r#""mention_columns":"from,to""#),
+        metadata.contains(r#""mention":["from","to"]"#),
         "{metadata}"
     );
 
@@ -514,8 +525,15 @@ fn without_flags_actor_models_and_normalisation_are_chosen_from_the_data() {
         "{tuning}"
     );
     let setting = &tuning["candidates"][tuning["chosen"].as_u64().unwrap() as usize]["setting"];
-    // The flags record the choice, never `auto`.
-    let flags = &chosen["flags"];
+    // The settings record the choice and the search that made it.
+    let settings = &chosen["settings"];
+    assert_eq!(settings["params"]["per_actor"], setting["per_actor"]);
+    assert_eq!(
+        settings["params"]["features"]["kind_norm"],
+        setting["kind_norm"]
+    );
+    assert_eq!(settings["search"]["folds"], 3);
+    retrains_the_same_model(&ws, "chosen");
     let own = if setting["per_actor"].as_bool().unwrap() {
         "own"
     } else {
@@ -526,8 +544,6 @@ fn without_flags_actor_models_and_normalisation_are_chosen_from_the_data() {
     } else {
         "whole"
     };
-    assert_eq!(flags["actor_models"], own, "{flags}");
-    assert_eq!(flags["kind_norm"], norm, "{flags}");
     // Chosen by hand, nothing is searched.
     ws.train_fixture_command("by-hand")
         .args([
@@ -552,6 +568,86 @@ fn without_flags_actor_models_and_normalisation_are_chosen_from_the_data() {
         .stdout(contains("cross-validation,").not());
     let thin = metadata("thin");
     assert!(thin["tuning"].is_null());
-    assert_eq!(thin["flags"]["actor_models"], "shared");
-    assert_eq!(thin["flags"]["kind_norm"], "apart");
+    assert_eq!(thin["settings"]["params"]["per_actor"], false);
+    assert_eq!(thin["settings"]["params"]["features"]["kind_norm"], true);
+    assert!(thin["settings"]["search"].is_null());
+    retrains_the_same_model(&ws, "thin");
+}
+
+/// Trains again through the library, from the files and settings the metadata of the model
+/// folder `model` records, and checks the model is the same, byte for byte.
+fn retrains_the_same_model(ws: &Workspace, model: &str) {
+    let folder = ws.path(model);
+    let metadata = persist::load_metadata(&folder).unwrap();
+    let files: Vec<PathBuf> = metadata.files.iter().map(|f| ws.path(&f.path)).collect();
+    let corpus = Corpus::read(&files, &metadata.settings.read).unwrap();
+    let trained = metadata.settings.train(&corpus.rows, |_, _| {}).unwrap();
+    assert_eq!(trained.settings, metadata.settings);
+    assert_eq!(trained.tuning, metadata.tuning);
+    let again = ws.path(&format!("{model}-again"));
+    persist::save(&again, &trained.model, &metadata).unwrap();
+    for file in [
+        "model.json",
+        "weights.safetensors",
+        "tokenizer.json",
+        "MODEL_CARD.md",
+    ] {
+        assert!(
+            std::fs::read(folder.join(file)).unwrap() == std::fs::read(again.join(file)).unwrap(),
+            "{model}/{file} differs when trained again from its recorded settings"
+        );
+    }
+}
+
+/// The README's tables of `stance train`'s flags give the defaults the flags have (which are
+/// the library's): a flag's default is written in one place, and the tables must follow it.
+#[test]
+fn the_readme_gives_the_defaults_the_flags_have() {
+    use clap::CommandFactory;
+
+    let command = stance::cli::Cli::command();
+    let train = command.find_subcommand("train").expect("a train command");
+    let defaults: std::collections::HashMap<String, String> = train
+        .get_arguments()
+        .filter(|arg| arg.get_action().takes_values() && !arg.get_default_values().is_empty())
+        .map(|arg| {
+            let values: Vec<&str> = arg
+                .get_default_values()
+                .iter()
+                .map(|value| value.to_str().unwrap())
+                .collect();
+            (format!("--{}", arg.get_long().unwrap()), values.join(","))
+        })
+        .collect();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let flags_section = readme
+        .split("### Flags")
+        .nth(1)
+        .and_then(|rest| rest.split("\n`stance evaluate`").next())
+        .expect("the README's flag tables");
+    let mut checked = 0;
+    for row in flags_section
+        .lines()
+        .filter(|line| line.starts_with("| `--"))
+    {
+        let cells: Vec<&str> = row.split(" | ").collect();
+        let flags = cells[0].trim_start_matches("| ").split(", ");
+        let shown = cells[1].split(", ");
+        for (flag, shown) in flags.zip(shown) {
+            let flag = flag.trim_matches('`').split(' ').next().unwrap();
+            if let Some(default) = defaults.get(flag) {
+                assert_eq!(
+                    shown.trim_matches('`'),
+                    default,
+                    "the README's default of {flag}"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(
+        checked >= 25,
+        "only {checked} defaults found in the README's tables"
+    );
 }

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::corpus::{parse_delimiter, ReadOptions, Schema, TextEncoding};
+use crate::corpus::{delimiter_name, parse_delimiter, ReadOptions, Schema, TextEncoding};
 use crate::{persist, Error, Naming, Param};
 
 /// Quotes, speakers and actors in news articles, with each quote's stance toward each actor.
@@ -86,26 +86,27 @@ pub fn error_message_naming(err: &anyhow::Error, naming: Naming) -> String {
     message
 }
 
-/// How to read labelled files: shared by every subcommand that reads them.
-#[derive(Debug, Clone, Args, serde::Serialize)]
+/// How to read labelled files: shared by every subcommand that reads them. The defaults are
+/// [`ReadOptions::default`]'s.
+#[derive(Debug, Clone, Args)]
 pub struct CsvArgs {
     /// Column holding the text.
-    #[arg(long, default_value = "text", value_name = "NAME")]
+    #[arg(long, default_value_t = Schema::default().text, value_name = "NAME")]
     pub text_column: String,
     /// Column holding the actor the row is about.
-    #[arg(long, default_value = "actor", value_name = "NAME")]
+    #[arg(long, default_value_t = Schema::default().actor, value_name = "NAME")]
     pub actor_column: String,
     /// Column holding the stance label (optional in the file).
-    #[arg(long, default_value = "stance", value_name = "NAME")]
+    #[arg(long, default_value_t = Schema::default().stance, value_name = "NAME")]
     pub stance_column: String,
     /// Column holding the sentiment label (optional in the file).
-    #[arg(long, default_value = "sentiment", value_name = "NAME")]
+    #[arg(long, default_value_t = Schema::default().sentiment, value_name = "NAME")]
     pub sentiment_column: String,
     /// Column holding the sentence(s) around the text (optional in the file).
-    #[arg(long, default_value = "context", value_name = "NAME")]
+    #[arg(long, default_value_t = Schema::default().context, value_name = "NAME")]
     pub context_column: String,
     /// Column naming each row's split (used with --split).
-    #[arg(long, default_value = "split", value_name = "NAME")]
+    #[arg(long, default_value_t = Schema::default().split, value_name = "NAME")]
     pub split_column: String,
     /// Keep only rows whose split column holds this value, e.g. train or test.
     #[arg(long, value_name = "NAME")]
@@ -115,13 +116,20 @@ pub struct CsvArgs {
     /// words are masked as the target whatever they are ("he", "the senator"). Rows with both
     /// empty have no mark.
     #[arg(long, value_name = "START,END")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mention_columns: Option<String>,
     /// Field delimiter: comma, tab, semicolon, pipe or one character.
-    #[arg(long, default_value = "comma", value_name = "DELIM")]
+    #[arg(
+        long,
+        default_value_t = delimiter_name(ReadOptions::default().delimiter),
+        value_name = "DELIM"
+    )]
     pub delimiter: String,
     /// Byte encoding of the files: utf-8, latin1 or cp1252.
-    #[arg(long, default_value = "utf-8", value_name = "ENCODING")]
+    #[arg(
+        long,
+        default_value_t = ReadOptions::default().encoding.to_string(),
+        value_name = "ENCODING"
+    )]
     pub encoding: String,
 }
 
@@ -157,10 +165,10 @@ impl CsvArgs {
             return None;
         }
         let metadata = persist::load_metadata(dir).ok()?;
-        let columns = metadata.flags.get("mention_columns")?.as_str()?;
+        let (start, end) = metadata.settings.read.schema.mention?;
         Some(format!(
-            "stance: note: {} was trained with --mention-columns {columns}; rows read without \
-             it are masked by the actor's name only",
+            "stance: note: {} was trained with --mention-columns {start},{end}; rows read \
+             without it are masked by the actor's name only",
             dir.display()
         ))
     }

@@ -6,58 +6,60 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use anyhow::Context;
 use clap::builder::BoolishValueParser;
 use clap::{Args, ValueEnum};
 use linfa::ParamGuard;
-use serde::Serialize;
 
 use crate::corpus::{ReadOptions, Row};
-use crate::eval::tune::{thin_actors, Setting, CHOICE_FOLDS};
-use crate::eval::{train_tuned, CvMetric, Grid, Tuning};
-use crate::features::{
-    check_ngram_range, ngram_range_forms, FeatureParams, NgramRange, TermSettings,
-};
-use crate::model::{ClassWeight, LogisticParams, Solver, TrainParams};
+use crate::eval::tune::{thin_actors, CHOICE_FOLDS, DEFAULT_SEED};
+use crate::eval::{CvMetric, Grid, Tuning};
+use crate::features::{parse_ngram_range, FeatureParams, TermSettings};
+use crate::model::{ClassWeight, LogisticParams, Solver, TrainParams, ValidLogisticParams};
 use crate::persist::{self, HeldOut, Metadata};
+use crate::train::{Search, TrainSettings, Trained};
 use crate::{evaluate, Corpus, Error, Param, StanceModel};
 
 use super::{CsvArgs, ModelArg};
 
 /// Train a model on labelled CSV.
-#[derive(Debug, Clone, Args, Serialize)]
+///
+/// Every default is read from the library's ([`TrainParams::default`], [`Grid::default`],
+/// [`DEFAULT_SEED`], [`CvMetric::default`]), so the flags cannot drift from it.
+#[derive(Debug, Clone, Args)]
 pub struct TrainArgs {
     /// Labelled files (CSV or other delimited text); rows of all files are pooled.
     #[arg(long, required = true, num_args = 1.., value_name = "FILE")]
     pub data: Vec<PathBuf>,
     #[command(flatten)]
-    #[serde(skip)]
     pub model: ModelArg,
     /// Replace the model folder if it exists (the old model stays until the new one is
     /// complete); without it, an existing folder is an error.
     #[arg(long)]
-    #[serde(skip)]
     pub force: bool,
     #[command(flatten)]
-    #[serde(flatten)]
     pub csv: CsvArgs,
     /// Inverse regularisation strength C (alpha = 1/C).
-    #[arg(long, default_value_t = 10.0, conflicts_with = "cv")]
+    #[arg(long, default_value_t = ValidLogisticParams::default().c(), conflicts_with = "cv")]
     pub c: f64,
     /// Most solver iterations per model (Newton steps, or L-BFGS iterations).
-    #[arg(long, default_value_t = 300)]
+    #[arg(long, default_value_t = ValidLogisticParams::default().max_iterations())]
     pub max_iter: u64,
     /// Seed of the fold assignment of `--cv` and of the quick choice of actor models;
     /// training itself has no randomness.
-    #[arg(long, default_value_t = 42)]
+    #[arg(long, default_value_t = DEFAULT_SEED)]
     pub seed: u64,
     /// Weight rows so every label counts equally (balanced) or not (none).
-    #[arg(long, value_enum, default_value_t = ClassWeightArg::Balanced, conflicts_with = "cv")]
+    #[arg(
+        long,
+        value_enum,
+        default_value_t = ValidLogisticParams::default().class_weight().into(),
+        conflicts_with = "cv"
+    )]
     pub class_weight: ClassWeightArg,
     /// Optimiser: newton (Newton's method with conjugate gradients, as liblinear) or lbfgs,
     /// both on sparse features, or linfa (linfa-logistic, dense; small vocabularies, needs
     /// --class-weight none).
-    #[arg(long, value_enum, default_value_t = SolverArg::Newton)]
+    #[arg(long, value_enum, default_value_t = ValidLogisticParams::default().solver().into())]
     pub solver: SolverArg,
     /// One model shared by all actors, or also one per actor (unseen actors use the shared
     /// one). `auto` chooses by a quick cross-validation when every actor has
@@ -68,12 +70,12 @@ pub struct TrainArgs {
     #[arg(long, conflicts_with_all = ["cv", "actor_models"])]
     pub per_actor: bool,
     /// Fewest labelled rows an actor needs for a model of its own.
-    #[arg(long, default_value_t = 30, value_name = "N")]
+    #[arg(long, default_value_t = TrainParams::default().min_actor_rows, value_name = "N")]
     pub min_actor_rows: usize,
     /// Word n-gram lengths, MIN-MAX (0 turns them off).
     #[arg(
         long,
-        default_value = "1-3",
+        default_value_t = terms().word_ngrams.to_string(),
         value_name = "RANGE",
         conflicts_with = "cv"
     )]
@@ -81,29 +83,33 @@ pub struct TrainArgs {
     /// Character n-gram lengths, MIN-MAX (0 turns them off).
     #[arg(
         long,
-        default_value = "2-5",
+        default_value_t = terms().char_ngrams.to_string(),
         value_name = "RANGE",
         conflicts_with = "cv"
     )]
     pub char_ngrams: String,
     /// Keep features seen in at least N training rows.
-    #[arg(long, default_value_t = 2, value_name = "N")]
+    #[arg(long, default_value_t = FeatureParams::default().min_df, value_name = "N")]
     pub min_df: usize,
     /// Keep words seen at least N times in the tokeniser's vocabulary.
-    #[arg(long, default_value_t = 2, value_name = "N")]
+    #[arg(
+        long,
+        default_value_t = FeatureParams::default().vocab_min_frequency,
+        value_name = "N"
+    )]
     pub vocab_min_frequency: u64,
     /// Word n-gram lengths of a quote's own words, apart from its context (0 turns them off).
-    #[arg(long, default_value = "1-2", value_name = "RANGE")]
+    #[arg(long, default_value_t = terms().quote_ngrams.to_string(), value_name = "RANGE")]
     pub quote_ngrams: String,
     /// Words at most N tokens from a mention of the actor get position-marked features
     /// (0 turns them off).
-    #[arg(long, default_value_t = 3, value_name = "N")]
+    #[arg(long, default_value_t = terms().target_window, value_name = "N")]
     pub target_window: usize,
     /// Word n-gram lengths marked by their side of the actor's mentions (before, between,
     /// after; 0 turns them off).
     #[arg(
         long,
-        default_value = "1-2",
+        default_value_t = terms().side_ngrams.to_string(),
         value_name = "RANGE",
         conflicts_with = "cv"
     )]
@@ -134,37 +140,113 @@ pub struct TrainArgs {
     #[arg(long, value_name = "K")]
     pub cv: Option<usize>,
     /// The score `--cv` maximises (mean over the held-out folds).
-    #[arg(long, value_enum, default_value_t = CvMetricArg::StanceMacroF1, requires = "cv")]
+    #[arg(long, value_enum, default_value_t = CvMetric::default().into(), requires = "cv")]
     pub cv_metric: CvMetricArg,
-    /// Values of C `--cv` tries [default: 1,10,100].
-    #[arg(long, value_delimiter = ',', value_name = "C,...", requires = "cv")]
-    pub grid_c: Option<Vec<f64>>,
-    /// Class weightings `--cv` tries [default: balanced,none].
-    #[arg(long, value_enum, value_delimiter = ',', requires = "cv")]
-    pub grid_class_weight: Option<Vec<ClassWeightArg>>,
-    /// Whether `--cv` tries per-actor models: no, yes or both [default: no,yes].
-    #[arg(long, value_delimiter = ',', value_parser = BoolishValueParser::new(), value_name = "yes|no,...", hide_possible_values = true, requires = "cv")]
-    pub grid_per_actor: Option<Vec<bool>>,
-    /// Word n-gram ranges `--cv` tries [default: 1-2,1-3].
-    #[arg(long, value_delimiter = ',', value_name = "RANGES", requires = "cv")]
-    pub grid_word_ngrams: Option<Vec<String>>,
-    /// Character n-gram ranges `--cv` tries [default: 2-5].
-    #[arg(long, value_delimiter = ',', value_name = "RANGES", requires = "cv")]
-    pub grid_char_ngrams: Option<Vec<String>>,
-    /// Side-of-target n-gram ranges `--cv` tries [default: 1-2].
-    #[arg(long, value_delimiter = ',', value_name = "RANGES", requires = "cv")]
-    pub grid_side_ngrams: Option<Vec<String>>,
-    /// Whether `--cv` masks the actors: yes, no or both [default: yes].
-    #[arg(long, value_delimiter = ',', value_parser = BoolishValueParser::new(), value_name = "yes|no,...", hide_possible_values = true, requires = "cv")]
-    pub grid_target_mask: Option<Vec<bool>>,
-    /// Whether `--cv` normalises each kind of term apart: yes, no or both [default: yes].
-    #[arg(long, value_delimiter = ',', value_parser = BoolishValueParser::new(), value_name = "yes|no,...", hide_possible_values = true, requires = "cv")]
-    pub grid_kind_norm: Option<Vec<bool>>,
+    /// Values of C `--cv` tries.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "C,...",
+        default_value = list(&Grid::default().c),
+        requires = "cv"
+    )]
+    pub grid_c: Vec<f64>,
+    /// Class weightings `--cv` tries.
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = list(Grid::default().class_weight.into_iter().map(flag_value)),
+        requires = "cv"
+    )]
+    pub grid_class_weight: Vec<ClassWeightArg>,
+    /// Whether `--cv` tries per-actor models: no, yes or both.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_parser = BoolishValueParser::new(),
+        value_name = "yes|no,...",
+        hide_possible_values = true,
+        default_value = yes_no(&Grid::default().per_actor),
+        requires = "cv"
+    )]
+    pub grid_per_actor: Vec<bool>,
+    /// Word n-gram ranges `--cv` tries.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "RANGES",
+        default_value = list(&Grid::default().word_ngrams),
+        requires = "cv"
+    )]
+    pub grid_word_ngrams: Vec<String>,
+    /// Character n-gram ranges `--cv` tries.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "RANGES",
+        default_value = list(&Grid::default().char_ngrams),
+        requires = "cv"
+    )]
+    pub grid_char_ngrams: Vec<String>,
+    /// Side-of-target n-gram ranges `--cv` tries.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "RANGES",
+        default_value = list(&Grid::default().side_ngrams),
+        requires = "cv"
+    )]
+    pub grid_side_ngrams: Vec<String>,
+    /// Whether `--cv` masks the actors: yes, no or both.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_parser = BoolishValueParser::new(),
+        value_name = "yes|no,...",
+        hide_possible_values = true,
+        default_value = yes_no(&Grid::default().target_mask),
+        requires = "cv"
+    )]
+    pub grid_target_mask: Vec<bool>,
+    /// Whether `--cv` normalises each kind of term apart: yes, no or both.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_parser = BoolishValueParser::new(),
+        value_name = "yes|no,...",
+        hide_possible_values = true,
+        default_value = yes_no(&Grid::default().kind_norm),
+        requires = "cv"
+    )]
+    pub grid_kind_norm: Vec<bool>,
+}
+
+/// The library's default term settings, which the n-gram and window flags show and take.
+fn terms() -> TermSettings {
+    FeatureParams::default().terms
+}
+
+/// A list flag's values as it takes them, `1,10,100`: how a grid flag's default is given, so
+/// `--help` shows it as it would be typed.
+fn list<T: std::fmt::Display>(values: impl IntoIterator<Item = T>) -> String {
+    let values: Vec<String> = values.into_iter().map(|value| value.to_string()).collect();
+    values.join(",")
+}
+
+/// Booleans as a yes-or-no grid flag takes them, `no,yes`.
+fn yes_no(values: &[bool]) -> String {
+    list(values.iter().map(|&yes| if yes { "yes" } else { "no" }))
+}
+
+/// The name `--class-weight` gives `weight`.
+fn flag_value(weight: ClassWeight) -> String {
+    let value = ClassWeightArg::from(weight).to_possible_value();
+    value.expect("no value is skipped").get_name().to_string()
 }
 
 /// `--cv-metric` values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum CvMetricArg {
     /// Macro-F1 of the stance labels.
     StanceMacroF1,
@@ -177,8 +259,7 @@ pub enum CvMetricArg {
 }
 
 /// `--class-weight` values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ClassWeightArg {
     /// Every row counts once.
     None,
@@ -215,9 +296,19 @@ impl From<CvMetricArg> for CvMetric {
     }
 }
 
+impl From<CvMetric> for CvMetricArg {
+    fn from(metric: CvMetric) -> CvMetricArg {
+        match metric {
+            CvMetric::StanceMacroF1 => CvMetricArg::StanceMacroF1,
+            CvMetric::StanceFavg => CvMetricArg::StanceFavg,
+            CvMetric::SentimentMacroF1 => CvMetricArg::SentimentMacroF1,
+            CvMetric::MeanMacroF1 => CvMetricArg::MeanMacroF1,
+        }
+    }
+}
+
 /// `--actor-models` values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ActorModelsArg {
     /// Chosen from the data.
     Auto,
@@ -228,8 +319,7 @@ pub enum ActorModelsArg {
 }
 
 /// `--kind-norm` values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum KindNormArg {
     /// Chosen from the data.
     Auto,
@@ -240,8 +330,7 @@ pub enum KindNormArg {
 }
 
 /// `--solver` values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SolverArg {
     /// Newton's method with conjugate gradients on the sparse matrix.
     Newton,
@@ -251,6 +340,26 @@ pub enum SolverArg {
     Linfa,
 }
 
+impl From<SolverArg> for Solver {
+    fn from(arg: SolverArg) -> Solver {
+        match arg {
+            SolverArg::Newton => Solver::Newton,
+            SolverArg::Lbfgs => Solver::Lbfgs,
+            SolverArg::Linfa => Solver::Linfa,
+        }
+    }
+}
+
+impl From<Solver> for SolverArg {
+    fn from(solver: Solver) -> SolverArg {
+        match solver {
+            Solver::Newton => SolverArg::Newton,
+            Solver::Lbfgs => SolverArg::Lbfgs,
+            Solver::Linfa => SolverArg::Linfa,
+        }
+    }
+}
+
 impl TrainArgs {
     /// The validated training parameters.
     pub fn params(&self) -> Result<TrainParams, Error> {
@@ -258,19 +367,15 @@ impl TrainArgs {
             .c(self.c)
             .max_iterations(self.max_iter)
             .class_weight(self.class_weight.into())
-            .solver(match self.solver {
-                SolverArg::Newton => Solver::Newton,
-                SolverArg::Lbfgs => Solver::Lbfgs,
-                SolverArg::Linfa => Solver::Linfa,
-            });
+            .solver(self.solver.into());
         TrainParams {
             features: FeatureParams {
                 terms: TermSettings {
-                    word_ngrams: parse_range(Param::WordNgrams, &self.word_ngrams)?,
-                    char_ngrams: parse_range(Param::CharNgrams, &self.char_ngrams)?,
-                    quote_ngrams: parse_range(Param::QuoteNgrams, &self.quote_ngrams)?,
+                    word_ngrams: parse_ngram_range(Param::WordNgrams, &self.word_ngrams)?,
+                    char_ngrams: parse_ngram_range(Param::CharNgrams, &self.char_ngrams)?,
+                    quote_ngrams: parse_ngram_range(Param::QuoteNgrams, &self.quote_ngrams)?,
                     target_window: self.target_window,
-                    side_ngrams: parse_range(Param::SideNgrams, &self.side_ngrams)?,
+                    side_ngrams: parse_ngram_range(Param::SideNgrams, &self.side_ngrams)?,
                     actor_term: !self.no_actor_feature,
                     lexicon: !self.no_lexicon,
                 },
@@ -286,71 +391,54 @@ impl TrainArgs {
         .check()
     }
 
-    /// The settings `--cv` tries: the `--grid-*` values, or [`Grid::default`]'s.
+    /// The settings `--cv` tries: the `--grid-*` values.
     pub fn grid(&self) -> Result<Grid, Error> {
-        let default = Grid::default();
-        let ranges = |param: Param, values: &Option<Vec<String>>, default: Vec<NgramRange>| {
-            values.as_ref().map_or(Ok(default), |values| {
-                values
-                    .iter()
-                    .map(|value| parse_range(param, value))
-                    .collect()
-            })
+        let ranges = |param: Param, values: &[String]| {
+            values
+                .iter()
+                .map(|value| parse_ngram_range(param, value))
+                .collect::<Result<Vec<_>, _>>()
         };
         Ok(Grid {
-            c: self.grid_c.clone().unwrap_or(default.c),
-            class_weight: self
-                .grid_class_weight
-                .as_ref()
-                .map_or(default.class_weight, |weights| {
-                    weights.iter().map(|&w| w.into()).collect()
-                }),
-            per_actor: self.grid_per_actor.clone().unwrap_or(default.per_actor),
-            word_ngrams: ranges(
-                Param::GridWordNgrams,
-                &self.grid_word_ngrams,
-                default.word_ngrams,
-            )?,
-            char_ngrams: ranges(
-                Param::GridCharNgrams,
-                &self.grid_char_ngrams,
-                default.char_ngrams,
-            )?,
-            side_ngrams: ranges(
-                Param::GridSideNgrams,
-                &self.grid_side_ngrams,
-                default.side_ngrams,
-            )?,
-            target_mask: self.grid_target_mask.clone().unwrap_or(default.target_mask),
-            kind_norm: self.grid_kind_norm.clone().unwrap_or(default.kind_norm),
+            c: self.grid_c.clone(),
+            class_weight: self.grid_class_weight.iter().map(|&w| w.into()).collect(),
+            per_actor: self.grid_per_actor.clone(),
+            word_ngrams: ranges(Param::GridWordNgrams, &self.grid_word_ngrams)?,
+            char_ngrams: ranges(Param::GridCharNgrams, &self.grid_char_ngrams)?,
+            side_ngrams: ranges(Param::GridSideNgrams, &self.grid_side_ngrams)?,
+            target_mask: self.grid_target_mask.clone(),
+            kind_norm: self.grid_kind_norm.clone(),
         })
     }
 
-    /// Sets the flags `--cv` chose, so the recorded flags retrain the same model without it.
-    fn adopt(&mut self, setting: &Setting) {
-        self.c = setting.c;
-        self.class_weight = setting.class_weight.into();
-        self.per_actor = setting.per_actor;
-        self.word_ngrams = range_flag(setting.word_ngrams);
-        self.char_ngrams = range_flag(setting.char_ngrams);
-        self.side_ngrams = range_flag(setting.side_ngrams);
-        self.no_target_mask = !setting.target_mask;
-        self.no_kind_norm = !setting.kind_norm;
-        self.settle_choices(setting.per_actor, setting.kind_norm);
-    }
-
-    /// Records the actor models and normalisation as chosen, never `auto`.
-    fn settle_choices(&mut self, per_actor: bool, kind_norm: bool) {
-        self.actor_models = if per_actor {
-            ActorModelsArg::Own
-        } else {
-            ActorModelsArg::Shared
+    /// The settings to train with on `rows`: the flags' reading and parameters, and the search
+    /// of `--cv`, or without it the quick one of [`TrainArgs::choices`] when `auto` leaves
+    /// something to the data; with a note when that search was not worth running.
+    fn settings(
+        &self,
+        read: ReadOptions,
+        params: TrainParams,
+        grid: Grid,
+        rows: &[Row],
+    ) -> (TrainSettings, Option<String>) {
+        let (choices, note) = self.choices(rows, &params);
+        let search = |folds: usize, grid: Grid| Search {
+            folds,
+            seed: self.seed,
+            metric: self.cv_metric.into(),
+            grid,
         };
-        self.kind_norm = if kind_norm {
-            KindNormArg::Apart
-        } else {
-            KindNormArg::Whole
+        let search = match (self.cv, choices) {
+            (Some(folds), _) => Some(search(folds, grid)),
+            (None, Some(choices)) => Some(search(CHOICE_FOLDS, choices)),
+            (None, None) => None,
         };
+        let settings = TrainSettings {
+            read,
+            params,
+            search,
+        };
+        (settings, note)
     }
 
     /// With no `--cv`, the grid of what `auto` leaves to the data: shared or own actor models
@@ -398,35 +486,8 @@ impl TrainArgs {
     }
 }
 
-/// Writes a range the way `parse_range` reads it.
-fn range_flag(range: NgramRange) -> String {
-    if range.is_off() {
-        "0".into()
-    } else {
-        format!("{}-{}", range.min, range.max)
-    }
-}
-
-/// Parses `MIN-MAX`, `N` (for N-N) or `0` (off), checked as every range is.
-pub fn parse_range(param: Param, value: &str) -> Result<NgramRange, Error> {
-    let invalid = || Error::InvalidValue {
-        param,
-        value: value.into(),
-        expected: ngram_range_forms(),
-    };
-    let parse = |s: &str| s.trim().parse::<usize>().map_err(|_| invalid());
-    let (min, max) = match value.split_once('-') {
-        Some((min, max)) => (parse(min)?, parse(max)?),
-        None => {
-            let n = parse(value)?;
-            (n, n)
-        }
-    };
-    check_ngram_range(param, NgramRange::new(min, max)).map_err(|_| invalid())
-}
-
 /// Runs `stance train`.
-pub fn run(mut args: TrainArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
+pub fn run(args: TrainArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     let target = &args.model.model;
     persist::check_destination(target)?;
     if target.exists() && !args.force {
@@ -436,59 +497,41 @@ pub fn run(mut args: TrainArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode>
             target.display()
         );
     }
-    let mut params = args.params()?;
-    let options = args.csv.read_options()?;
+    let params = args.params()?;
+    let grid = args.grid()?;
+    let read = args.csv.read_options()?;
     let started = Instant::now();
-    let corpus = Corpus::read(&args.data, &options)?;
-    corpus.require_labels(&options.schema)?;
+    let corpus = Corpus::read(&args.data, &read)?;
+    corpus.require_labels(&read.schema)?;
     // `--cv K` searches its grid; without it, a quick search settles what `auto` leaves open.
-    let (choices, note) = args.choices(&corpus.rows, &params);
-    let search = match (args.cv, choices) {
-        (Some(k), _) => Some((args.grid()?, k)),
-        (None, Some(grid)) => Some((grid, CHOICE_FOLDS)),
-        (None, None) => None,
-    };
-    let (model, summary, tuning) = match search {
-        Some((grid, k)) => {
-            let (model, summary, tuned, tuning) = train_tuned(
-                &corpus.rows,
-                &params,
-                &grid,
-                k,
-                args.seed,
-                args.cv_metric.into(),
-                show_progress,
-            )?;
-            params = tuned;
-            args.adopt(&tuning.best().setting);
-            (model, summary, Some(tuning))
-        }
-        None => {
-            args.settle_choices(params.per_actor, params.features.kind_norm);
-            let (model, summary) = StanceModel::train(&corpus.rows, &params)?;
-            (model, summary, None)
-        }
-    };
+    let (settings, note) = args.settings(read, params, grid, &corpus.rows);
+    let Trained {
+        model,
+        summary,
+        tuning,
+        settings,
+    } = settings.train(&corpus.rows, show_progress)?;
     let seconds = started.elapsed().as_secs_f64();
-    let held_out = match &options.split {
-        Some(trained_on) => held_out(&model, &args.data, &options, trained_on)?,
+    let held_out = match &settings.read.split {
+        Some(trained_on) => held_out(&model, &args.data, &settings.read, trained_on)?,
         None => None,
     };
     let metadata = Metadata {
         crate_version: env!("CARGO_PKG_VERSION").into(),
         files: corpus.files.clone(),
-        flags: serde_json::to_value(&args).context("recording the flags")?,
-        summary: summary.clone(),
+        settings,
+        summary,
         training_seconds: seconds,
-        tuning: tuning.clone(),
+        tuning,
         held_out,
     };
     persist::save(&args.model.model, &model, &metadata)?;
-    if let Some(tuning) = &tuning {
+    let (params, summary) = (&metadata.settings.params, &metadata.summary);
+    if let Some(tuning) = &metadata.tuning {
         write!(out, "{}", tuning_table(tuning))?;
     }
     if args.cv.is_none() {
-        match (&tuning, note) {
+        match (&metadata.tuning, note) {
             (Some(_), _) => writeln!(
                 out,
                 "actor models: {}, normalisation: {} (chosen by {CHOICE_FOLDS}-fold \
@@ -602,9 +645,9 @@ fn tuning_table(tuning: &Tuning) -> String {
             table,
             "{} {:>5} {:>9} {:>5} {:>5} {:>5} {:>5} {:>5} {:>7} {:>8.2} ± {:>4.2}",
             if n == tuning.chosen { "*" } else { " " },
-            range_flag(setting.word_ngrams),
-            range_flag(setting.char_ngrams),
-            range_flag(setting.side_ngrams),
+            setting.word_ngrams,
+            setting.char_ngrams,
+            setting.side_ngrams,
             if setting.target_mask { "yes" } else { "no" },
             if setting.kind_norm { "apart" } else { "whole" },
             setting.c,
@@ -629,21 +672,88 @@ fn tuning_table(tuning: &Tuning) -> String {
 
 #[cfg(test)]
 mod tests {
+    use clap::{CommandFactory, Parser};
+
     use super::*;
+    use crate::cli::{Cli, Command};
+
+    fn parse(argv: &[String]) -> TrainArgs {
+        let argv = ["stance", "train", "--data", "x.csv"]
+            .into_iter()
+            .map(String::from)
+            .chain(argv.iter().cloned());
+        match Cli::try_parse_from(argv).unwrap().command {
+            Command::Train(args) => *args,
+            _ => unreachable!("a train command"),
+        }
+    }
 
     #[test]
-    fn ranges() {
-        assert_eq!(
-            parse_range(Param::WordNgrams, "1-3").unwrap(),
-            NgramRange::new(1, 3)
+    fn the_flags_default_to_the_librarys_defaults() {
+        let args = parse(&[]);
+        assert_eq!(args.params().unwrap(), TrainParams::default());
+        assert_eq!(args.csv.read_options().unwrap(), ReadOptions::default());
+        assert_eq!(args.grid().unwrap(), Grid::default());
+        assert_eq!(args.seed, DEFAULT_SEED);
+        assert_eq!(CvMetric::from(args.cv_metric), CvMetric::default());
+        assert_eq!(args.actor_models, ActorModelsArg::Auto);
+        assert_eq!(args.kind_norm, KindNormArg::Auto);
+        // `--cv K` alone searches as the library's default search does.
+        let args = parse(&["--cv".into(), "5".into()]);
+        let (settings, _) = args.settings(
+            args.csv.read_options().unwrap(),
+            args.params().unwrap(),
+            args.grid().unwrap(),
+            &[],
         );
         assert_eq!(
-            parse_range(Param::WordNgrams, "2").unwrap(),
-            NgramRange::new(2, 2)
+            settings,
+            TrainSettings {
+                search: Some(Search::new(5)),
+                ..TrainSettings::default()
+            }
         );
-        assert!(parse_range(Param::WordNgrams, "0").unwrap().is_off());
-        for bad in ["3-1", "0-2", "x", "1-99", ""] {
-            assert!(parse_range(Param::WordNgrams, bad).is_err(), "{bad}");
+    }
+
+    /// `stance train`'s flags that show a default and take a value, with the defaults
+    /// `--help` shows: those of the search (`--cv-metric`, `--grid-*`) or the others.
+    fn shown_defaults(of_the_search: bool) -> Vec<String> {
+        let command = Cli::command();
+        let train = command.find_subcommand("train").expect("a train command");
+        let mut argv = Vec::new();
+        for arg in train.get_arguments() {
+            let id = arg.get_id().as_str();
+            let defaults = arg.get_default_values();
+            let searched = id.starts_with("grid_") || id == "cv_metric";
+            if defaults.is_empty() || !arg.get_action().takes_values() || searched != of_the_search
+            {
+                continue;
+            }
+            let shown: Vec<&str> = defaults.iter().map(|v| v.to_str().unwrap()).collect();
+            argv.push(format!("--{}", arg.get_long().expect("a long flag")));
+            argv.push(shown.join(","));
         }
+        argv
+    }
+
+    #[test]
+    fn the_defaults_help_shows_read_back_as_the_defaults() {
+        let given = shown_defaults(false);
+        assert!(given.contains(&"--word-ngrams".to_string()), "{given:?}");
+        assert!(given.contains(&"comma".to_string()), "{given:?}");
+        let (plain, explicit) = (parse(&[]), parse(&given));
+        assert_eq!(explicit.params().unwrap(), plain.params().unwrap());
+        assert_eq!(
+            explicit.csv.read_options().unwrap(),
+            plain.csv.read_options().unwrap()
+        );
+        assert_eq!(explicit.seed, plain.seed);
+        let mut given = shown_defaults(true);
+        assert!(given.contains(&"no,yes".to_string()), "{given:?}");
+        assert!(given.contains(&"1-2,1-3".to_string()), "{given:?}");
+        given.extend(["--cv".into(), "5".into()]);
+        let explicit = parse(&given);
+        assert_eq!(explicit.grid().unwrap(), Grid::default());
+        assert_eq!(CvMetric::from(explicit.cv_metric), CvMetric::default());
     }
 }

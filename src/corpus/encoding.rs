@@ -41,6 +41,17 @@ impl FromStr for TextEncoding {
     }
 }
 
+/// The name `--encoding` takes (`utf-8`, `latin1`, `cp1252`), which [`FromStr`] reads back.
+impl std::fmt::Display for TextEncoding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            TextEncoding::Utf8 => "utf-8",
+            TextEncoding::Latin1 => "latin1",
+            TextEncoding::Cp1252 => "cp1252",
+        })
+    }
+}
+
 impl TextEncoding {
     /// Decodes `bytes`, dropping a leading UTF-8 byte-order mark.
     pub fn decode<'a>(self, bytes: &'a [u8], path: &Path) -> Result<Cow<'a, str>, Error> {

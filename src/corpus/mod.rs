@@ -101,12 +101,14 @@ impl Schema {
     }
 }
 
-/// How to read labelled files.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// How to read labelled files. Serialised as a model's metadata records it, the delimiter as
+/// its one character.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReadOptions {
     /// Column names.
     pub schema: Schema,
     /// Field delimiter byte. Default `,`.
+    #[serde(with = "delimiter_character")]
     pub delimiter: u8,
     /// Byte encoding of the file. Default UTF-8.
     pub encoding: TextEncoding,
@@ -117,8 +119,14 @@ pub struct ReadOptions {
     pub other_splits: bool,
     /// The most bytes one field of a CSV file may hold: a longer one is an error
     /// ([`Error::FieldTooLong`]) found before more of it is read. Default
-    /// [`MAX_FIELD_BYTES`].
+    /// [`MAX_FIELD_BYTES`]. A guard on reading, not a setting of the model trained from what
+    /// was read, so a model's metadata does not record it.
+    #[serde(skip, default = "max_field_bytes")]
     pub max_field_bytes: u64,
+}
+
+fn max_field_bytes() -> u64 {
+    MAX_FIELD_BYTES
 }
 
 impl Default for ReadOptions {
@@ -130,6 +138,38 @@ impl Default for ReadOptions {
             split: None,
             other_splits: false,
             max_field_bytes: MAX_FIELD_BYTES,
+        }
+    }
+}
+
+/// The delimiter `byte` as `--delimiter` names it: `comma`, `tab`, `semicolon`, `pipe` or the
+/// character itself; [`parse_delimiter`] reads it back.
+pub fn delimiter_name(byte: u8) -> String {
+    match byte {
+        b',' => "comma".into(),
+        b'\t' => "tab".into(),
+        b';' => "semicolon".into(),
+        b'|' => "pipe".into(),
+        other => char::from(other).to_string(),
+    }
+}
+
+/// A delimiter byte as one character in JSON (`","`, `"\t"`), not as a number.
+mod delimiter_character {
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(byte: &u8, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_char(char::from(*byte))
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u8, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        match text.as_bytes() {
+            [byte] if byte.is_ascii() => Ok(*byte),
+            _ => Err(D::Error::custom(format!(
+                "expected a delimiter of one ASCII character, found {text:?}"
+            ))),
         }
     }
 }
@@ -828,6 +868,32 @@ mod tests {
         assert_eq!(rows[0].sentiment.as_deref(), Some("positive"));
         assert_eq!(rows[0].line, 2);
         assert_eq!(rows[1].stance, None);
+    }
+
+    #[test]
+    fn delimiters_and_encodings_read_back_as_they_are_named() {
+        for byte in [b',', b'\t', b';', b'|', b':'] {
+            assert_eq!(parse_delimiter(&delimiter_name(byte)).unwrap(), byte);
+        }
+        for encoding in [
+            TextEncoding::Utf8,
+            TextEncoding::Latin1,
+            TextEncoding::Cp1252,
+        ] {
+            assert_eq!(
+                encoding.to_string().parse::<TextEncoding>().unwrap(),
+                encoding
+            );
+        }
+        let options = ReadOptions {
+            delimiter: b';',
+            ..ReadOptions::default()
+        };
+        let json = serde_json::to_string(&options).unwrap();
+        assert!(json.contains(r#""delimiter":";""#), "{json}");
+        assert_eq!(serde_json::from_str::<ReadOptions>(&json).unwrap(), options);
+        let bad = json.replace(r#""delimiter":";""#, r#""delimiter":";;""#);
+        assert!(serde_json::from_str::<ReadOptions>(&bad).is_err());
     }
 
     #[test]

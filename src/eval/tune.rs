@@ -24,8 +24,11 @@ use crate::model::{
 };
 use crate::param::Param;
 
+/// Seed of the fold assignment when none is given.
+pub const DEFAULT_SEED: u64 = 42;
+
 /// The settings cross-validation tries: every combination of the values listed.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Grid {
     /// Inverse regularisation strengths. Default 1, 10, 100.
     pub c: Vec<f64>,
@@ -123,6 +126,32 @@ impl Setting {
 }
 
 impl Grid {
+    /// The grid whose [`settings`](Grid::settings) are `settings`, each value listed in the
+    /// order it first appears: every combination a grid lists is among them, so each
+    /// dimension's values come back in their grid order.
+    pub(crate) fn spanning(settings: &[Setting]) -> Grid {
+        fn values<T: PartialEq>(settings: &[Setting], value: impl Fn(&Setting) -> T) -> Vec<T> {
+            let mut values = Vec::new();
+            for setting in settings {
+                let value = value(setting);
+                if !values.contains(&value) {
+                    values.push(value);
+                }
+            }
+            values
+        }
+        Grid {
+            c: values(settings, |s| s.c),
+            class_weight: values(settings, |s| s.class_weight),
+            per_actor: values(settings, |s| s.per_actor),
+            word_ngrams: values(settings, |s| s.word_ngrams),
+            char_ngrams: values(settings, |s| s.char_ngrams),
+            side_ngrams: values(settings, |s| s.side_ngrams),
+            target_mask: values(settings, |s| s.target_mask),
+            kind_norm: values(settings, |s| s.kind_norm),
+        }
+    }
+
     /// Every combination, those sharing features next to each other (the feature settings
     /// vary slowest).
     pub fn settings(&self) -> Vec<Setting> {
@@ -168,10 +197,11 @@ fn every<T: Copy>(
 }
 
 /// The score cross-validation maximises.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum CvMetric {
-    /// Macro-F1 of the stance head.
+    /// Macro-F1 of the stance head (the default).
+    #[default]
     StanceMacroF1,
     /// F_avg (mean F1 of favor and against) of the stance head, the SemEval-2016 metric.
     StanceFavg,
@@ -573,6 +603,19 @@ mod tests {
             .filter(|pair| !pair[0].same_features(&pair[1]))
             .count();
         assert_eq!(feature_runs + 1, 4, "word n-gram ranges x normalisations");
+    }
+
+    #[test]
+    fn a_grid_comes_back_from_its_settings() {
+        let grid = Grid {
+            c: vec![100.0, 1.0],
+            class_weight: vec![ClassWeight::None],
+            side_ngrams: vec![NgramRange::off(), NgramRange::new(1, 2)],
+            kind_norm: vec![false, true],
+            ..Grid::default()
+        };
+        assert_eq!(Grid::spanning(&grid.settings()), grid);
+        assert_eq!(Grid::spanning(&Grid::default().settings()), Grid::default());
     }
 
     #[test]

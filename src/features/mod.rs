@@ -284,6 +284,25 @@ pub fn check_ngram_range(param: Param, range: NgramRange) -> Result<NgramRange, 
     })
 }
 
+/// Parses `MIN-MAX`, `N` (for N-N) or `0` (off), checked as every range is; `param` names the
+/// setting in the error.
+pub fn parse_ngram_range(param: Param, value: &str) -> Result<NgramRange, Error> {
+    let invalid = || Error::InvalidValue {
+        param,
+        value: value.into(),
+        expected: ngram_range_forms(),
+    };
+    let parse = |s: &str| s.trim().parse::<usize>().map_err(|_| invalid());
+    let (min, max) = match value.split_once('-') {
+        Some((min, max)) => (parse(min)?, parse(max)?),
+        None => {
+            let n = parse(value)?;
+            (n, n)
+        }
+    };
+    check_ngram_range(param, NgramRange::new(min, max)).map_err(|_| invalid())
+}
+
 /// The forms an n-gram range takes, for messages.
 pub fn ngram_range_forms() -> String {
     format!("MIN-MAX with 1 <= MIN <= MAX <= {MAX_NGRAM} (e.g. 1-3), one length, or 0 for none")
@@ -1112,6 +1131,25 @@ mod tests {
                 target_aliases: &[],
             })
             .collect()
+    }
+
+    #[test]
+    fn ngram_ranges_parse_and_print_as_the_flags_take_them() {
+        let parse = |value: &str| parse_ngram_range(Param::WordNgrams, value);
+        assert_eq!(parse("1-3").unwrap(), NgramRange::new(1, 3));
+        assert_eq!(parse("2").unwrap(), NgramRange::new(2, 2));
+        assert!(parse("0").unwrap().is_off());
+        for bad in ["3-1", "0-2", "x", "1-99", ""] {
+            assert!(parse(bad).is_err(), "{bad}");
+        }
+        for range in [
+            NgramRange::new(1, 3),
+            NgramRange::new(2, 2),
+            NgramRange::off(),
+        ] {
+            assert_eq!(parse(&range.to_string()).unwrap(), range);
+        }
+        assert_eq!(format!("[{:>4}]", NgramRange::new(1, 2)), "[ 1-2]");
     }
 
     /// The terms `space` gives one example.

@@ -34,6 +34,19 @@ impl NgramRange {
     }
 }
 
+/// `MIN-MAX`, or `0` when off: the form the n-gram flags take
+/// ([`parse_ngram_range`](super::parse_ngram_range) reads it back).
+impl std::fmt::Display for NgramRange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Padded as a string is, so tables can align it.
+        if self.is_off() {
+            f.pad("0")
+        } else {
+            f.pad(&format!("{}-{}", self.min, self.max))
+        }
+    }
+}
+
 // The prefix each term is made with, which tells its kind ([`TermKind::of`]).
 const WORD: &str = "w:";
 const CHAR: &str = "c:";

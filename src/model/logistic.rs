@@ -62,21 +62,25 @@ pub struct ValidLogisticParams {
     solver: Solver,
 }
 
-/// Hyperparameters of [`LinearModel`], checked by [`ParamGuard`].
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct LogisticParams(ValidLogisticParams);
-
-impl Default for LogisticParams {
+/// The defaults, the one place they are set: [`LogisticParams::default`] starts from them and
+/// the command line's flags show and take them.
+impl Default for ValidLogisticParams {
     fn default() -> Self {
-        LogisticParams(ValidLogisticParams {
+        ValidLogisticParams {
             c: 10.0,
             max_iterations: 300,
             gradient_tolerance: 1e-4,
             class_weight: ClassWeight::Balanced,
             solver: Solver::Newton,
-        })
+        }
     }
 }
+
+/// Hyperparameters of [`LinearModel`], checked by [`ParamGuard`]. Serialised as its fields, as
+/// a model's metadata records them.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct LogisticParams(ValidLogisticParams);
 
 impl LogisticParams {
     /// Inverse regularisation strength (`alpha = 1 / c`). Default 10.
@@ -157,6 +161,26 @@ impl ValidLogisticParams {
     /// Inverse regularisation strength.
     pub fn c(&self) -> f64 {
         self.c
+    }
+
+    /// Most iterations of the solver.
+    pub fn max_iterations(&self) -> u64 {
+        self.max_iterations
+    }
+
+    /// The gradient tolerance at which the solver stops.
+    pub fn gradient_tolerance(&self) -> f64 {
+        self.gradient_tolerance
+    }
+
+    /// Row weighting.
+    pub fn class_weight(&self) -> ClassWeight {
+        self.class_weight
+    }
+
+    /// Optimiser.
+    pub fn solver(&self) -> Solver {
+        self.solver
     }
 }
 

@@ -30,8 +30,10 @@ use crate::features::{Example, FeatureMatrix, FeatureParams, FeatureSpace};
 use crate::param::{Naming, Param, LN_TEMPERATURE_RANGE, MAX_COEFFICIENT};
 use crate::text::TextPipeline;
 
-/// Everything `stance train` can set.
-#[derive(Debug, Clone, PartialEq)]
+/// Everything that shapes one trained model: the features, the classifier and the actor
+/// models. Its [`Default`] holds every default of training, which `stance train`'s flags show
+/// and take.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrainParams {
     /// Feature settings.
     pub features: FeatureParams,

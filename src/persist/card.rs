@@ -2,13 +2,15 @@
 //! What it was trained on (files, hashes, rows, labels), with which settings, how well it
 //! did on the rows `--split` left out and by cross-validation where those ran, what it is for
 //! and where it is known to fail. Made from the model and its [`Metadata`] alone, with no
-//! clock in it, so the same data and flags give the same card.
+//! clock in it, so the same data and settings give the same card.
 
 use std::fmt::Write as _;
 
+use linfa::ParamGuard;
+
 use super::Metadata;
 use crate::eval::Summary;
-use crate::model::StanceModel;
+use crate::model::{ClassWeight, StanceModel};
 
 /// The card of `model`, trained as `metadata` says.
 pub(crate) fn render(model: &StanceModel, metadata: &Metadata) -> String {
@@ -69,17 +71,40 @@ pub(crate) fn render(model: &StanceModel, metadata: &Metadata) -> String {
         true => "off".to_string(),
         false => format!("{}-{}", r.min, r.max),
     };
-    let _ = writeln!(
+    let _ = write!(
         card,
         "Word n-grams {}, character n-grams {}, quote n-grams {}, side-of-target n-grams {}, \
-         target window {}, minimum document frequency {}; the training command's flags are in \
-         `metadata.json`.\n",
+         target window {}, minimum document frequency {}. ",
         range(terms.word_ngrams),
         range(terms.char_ngrams),
         range(terms.quote_ngrams),
         range(terms.side_ngrams),
         terms.target_window,
         model.features.params.min_df,
+    );
+    let params = &metadata.settings.params;
+    if let Ok(logistic) = params.logistic.check_ref() {
+        let _ = write!(
+            card,
+            "C {}, {}, {}. ",
+            logistic.c(),
+            match logistic.class_weight() {
+                ClassWeight::Balanced => "labels weighted to count equally",
+                ClassWeight::None => "every row counted once",
+            },
+            if params.per_actor {
+                format!(
+                    "own models for actors with at least {} labelled rows",
+                    params.min_actor_rows
+                )
+            } else {
+                "one model shared by all actors".to_string()
+            },
+        );
+    }
+    card.push_str(
+        "Every setting, enough to train it again from the same files, is in `metadata.json` \
+         (`settings`).\n\n",
     );
 
     card.push_str("## Figures\n\n");

@@ -8,8 +8,10 @@
 //! milliseconds where parsing them from JSON took a second. Folders of format 1 and 2, with
 //! everything in `model.json`, still load as they are (`stance upgrade-model` rewrites one in
 //! this format). `tokenizer.json`, `model.json` and `weights.safetensors` depend only on the
-//! training data and flags, so the same inputs give the same bytes; `metadata.json` records
-//! the run (file hashes, flags, time).
+//! training data and settings, so the same inputs give the same bytes; `metadata.json` records
+//! the run (file hashes, the [`TrainSettings`] that train the model again, time). Folders saved
+//! before the settings were typed record the training command's flags instead; they load with
+//! those read into the settings (`persist/flags.rs`).
 //!
 //! A save is atomic in the strict sense: at every instant `DIR` holds the complete old model
 //! or the complete new one, whenever the process is killed. The new model is written to a
@@ -46,6 +48,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 mod card;
+mod flags;
 
 use crate::corpus::{SourceFile, Task};
 use crate::error::Error;
@@ -53,6 +56,7 @@ use crate::eval::{EvalReport, Summary, Tuning};
 use crate::features::{FeatureParams, FeatureSpace};
 use crate::model::{Head, LinearModel, StanceModel, TrainSummary};
 use crate::text::TextPipeline;
+use crate::train::TrainSettings;
 
 /// The format name in every `model.json`.
 pub const FORMAT: &str = "stance-model";
@@ -136,23 +140,65 @@ struct ModelHeader {
 
 /// How a model was made: written to `metadata.json`, not needed to predict.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "MetadataFile")]
 pub struct Metadata {
     /// The `stance` version that trained it.
     pub crate_version: String,
     /// Training files with their SHA-256.
     pub files: Vec<SourceFile>,
-    /// Every training setting, by flag name.
-    pub flags: serde_json::Value,
+    /// Every training setting: the files read with them and trained with them give this model
+    /// again. In a folder saved before they were typed, read from its `flags` (`persist/flags.rs`).
+    pub settings: TrainSettings,
     /// What training did.
     pub summary: TrainSummary,
     /// Wall-clock seconds spent training.
     pub training_seconds: f64,
-    /// With `train --cv`: the settings cross-validation tried, their scores and the choice.
+    /// With a search (`train --cv`, or the quick choice of actor models): the settings
+    /// cross-validation tried, their scores and the choice.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tuning: Option<Tuning>,
     /// With `train --split`: the figures on the rows the split left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub held_out: Option<HeldOut>,
+}
+
+/// `metadata.json` as any version wrote it: with `settings`, or, before they were typed, with
+/// the training command's `flags`.
+#[derive(Deserialize)]
+struct MetadataFile {
+    crate_version: String,
+    files: Vec<SourceFile>,
+    #[serde(default)]
+    settings: Option<TrainSettings>,
+    #[serde(default)]
+    flags: Option<serde_json::Map<String, serde_json::Value>>,
+    summary: TrainSummary,
+    training_seconds: f64,
+    #[serde(default)]
+    tuning: Option<Tuning>,
+    #[serde(default)]
+    held_out: Option<HeldOut>,
+}
+
+impl TryFrom<MetadataFile> for Metadata {
+    type Error = String;
+
+    fn try_from(file: MetadataFile) -> Result<Metadata, String> {
+        let settings = match (file.settings, file.flags) {
+            (Some(settings), _) => settings,
+            (None, Some(recorded)) => flags::settings(&recorded, file.tuning.as_ref()),
+            (None, None) => return Err("missing field `settings`".into()),
+        };
+        Ok(Metadata {
+            crate_version: file.crate_version,
+            files: file.files,
+            settings,
+            summary: file.summary,
+            training_seconds: file.training_seconds,
+            tuning: file.tuning,
+            held_out: file.held_out,
+        })
+    }
 }
 
 /// A model's figures on the rows of its training files that `--split` left out.
@@ -1094,8 +1140,11 @@ mod tests {
         assert!(!dir.path().join("absent").exists());
     }
 
-    use crate::corpus::Row;
-    use crate::model::TrainParams;
+    use linfa::ParamGuard;
+
+    use crate::corpus::{ReadOptions, Row};
+    use crate::features::NgramRange;
+    use crate::model::{ClassWeight, TrainParams};
 
     fn rows() -> Vec<Row> {
         let data = [
@@ -1132,7 +1181,10 @@ mod tests {
         let metadata = Metadata {
             crate_version: "test".into(),
             files: vec![],
-            flags: serde_json::json!({}),
+            settings: TrainSettings {
+                params: params.clone(),
+                ..TrainSettings::default()
+            },
             summary,
             training_seconds: 0.0,
             tuning: None,
@@ -1204,6 +1256,91 @@ mod tests {
             }
             done.store(true, Ordering::Relaxed);
         });
+    }
+
+    /// The folder of the repository's `path`.
+    fn in_repository(path: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+    }
+
+    #[test]
+    fn metadata_with_flags_loads_with_them_read_into_the_settings() {
+        // `models/default/metadata.json` as the build before typed settings wrote it (trained
+        // with `--split train --cv 5 --grid-c 10 --grid-class-weight balanced --grid-per-actor
+        // no --grid-word-ngrams 1-3 --target-window 4`).
+        let old = load_metadata(&in_repository("tests/fixtures/flags-metadata")).unwrap();
+        let settings = &old.settings;
+        assert_eq!(settings.read.split.as_deref(), Some("train"));
+        assert_eq!(
+            settings.read,
+            ReadOptions {
+                split: Some("train".into()),
+                ..ReadOptions::default()
+            }
+        );
+        let mut expected = TrainParams::default();
+        expected.features.terms.target_window = 4;
+        assert_eq!(settings.params, expected);
+        let search = settings.search.as_ref().expect("trained with --cv 5");
+        assert_eq!((search.folds, search.seed), (5, 42));
+        assert_eq!(search.grid.c, [10.0]);
+        assert_eq!(search.grid.class_weight, [ClassWeight::Balanced]);
+        assert_eq!(search.grid.per_actor, [false]);
+        assert_eq!(search.grid.word_ngrams, [NgramRange::new(1, 3)]);
+        // They are the settings the shipped model records now it is saved with them.
+        let shipped = load_metadata(&in_repository("models/default")).unwrap();
+        assert_eq!(shipped.settings, old.settings);
+        assert_eq!(shipped.tuning, old.tuning);
+    }
+
+    #[test]
+    fn flags_of_the_first_version_read_the_later_settings_as_off() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, metadata) = trained();
+        let mut json = serde_json::to_value(&metadata).unwrap();
+        let object = json.as_object_mut().unwrap();
+        object.remove("settings");
+        object.insert(
+            "flags".into(),
+            serde_json::json!({
+                "data": ["a.csv"], "text_column": "quote", "actor_column": "actor",
+                "stance_column": "stance", "sentiment_column": "sentiment",
+                "context_column": "context", "split_column": "split", "split": null,
+                "delimiter": "tab", "encoding": "latin1", "c": 3.0, "max_iter": 100, "seed": 7,
+                "class_weight": "none", "solver": "lbfgs", "per_actor": true,
+                "min_actor_rows": 20, "word_ngrams": "1-2", "char_ngrams": "0", "min_df": 1,
+                "vocab_min_frequency": 1, "target_window": 2, "no_target_mask": true,
+                "no_actor_feature": false, "an_unknown_flag": [1, 2]
+            }),
+        );
+        fs::write(dir.path().join(METADATA_FILE), json.to_string()).unwrap();
+        let settings = load_metadata(dir.path()).unwrap().settings;
+        assert_eq!(settings.read.schema.text, "quote");
+        assert_eq!(settings.read.delimiter, b'\t');
+        assert_eq!(settings.read.encoding, crate::corpus::TextEncoding::Latin1);
+        let features = &settings.params.features;
+        assert_eq!(features.terms.word_ngrams, NgramRange::new(1, 2));
+        assert!(features.terms.char_ngrams.is_off());
+        assert_eq!(features.terms.target_window, 2);
+        assert!(features.terms.quote_ngrams.is_off());
+        assert!(features.terms.side_ngrams.is_off());
+        assert!(!features.terms.lexicon && !features.kind_norm && !features.target_mask);
+        assert!(features.terms.actor_term);
+        assert_eq!((features.min_df, features.vocab_min_frequency), (1, 1));
+        let logistic = settings.params.logistic.check().unwrap();
+        assert_eq!((logistic.c(), logistic.max_iterations()), (3.0, 100));
+        assert_eq!(logistic.class_weight(), ClassWeight::None);
+        assert_eq!(logistic.solver(), crate::model::Solver::Lbfgs);
+        assert!(settings.params.per_actor);
+        assert_eq!(settings.params.min_actor_rows, 20);
+        assert!(settings.search.is_none(), "no tuning recorded");
+
+        // A file with neither is corrupt.
+        let object = json.as_object_mut().unwrap();
+        object.remove("flags");
+        fs::write(dir.path().join(METADATA_FILE), json.to_string()).unwrap();
+        let err = load_metadata(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("missing field `settings`"), "{err}");
     }
 
     /// Writes `model` into the folder `path` as format 1 or 2 did: everything in `model.json`.

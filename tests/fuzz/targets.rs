@@ -10,7 +10,7 @@ use stance::article::{analyse, ActorList, Analysis};
 use stance::cli::predict::{predict_in_memory, InMemory, InputKind, OutputFormat};
 use stance::corpus::{read_bytes, ReadOptions, Schema, TextEncoding};
 use stance::persist::{self, Metadata};
-use stance::{Corpus, StanceModel, TrainParams};
+use stance::{Corpus, StanceModel, TrainParams, TrainSettings};
 
 use crate::mutate::{self, Rng};
 
@@ -115,7 +115,10 @@ impl Context {
         let metadata = Metadata {
             crate_version: "fuzz".into(),
             files: corpus.files.clone(),
-            flags: serde_json::json!({}),
+            settings: TrainSettings {
+                params: params.clone(),
+                ..TrainSettings::default()
+            },
             summary,
             training_seconds: 0.0,
             tuning: None,
