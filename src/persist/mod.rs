@@ -49,7 +49,9 @@ use serde::{Deserialize, Serialize};
 
 mod card;
 mod flags;
+mod folder;
 
+use self::folder::Folder;
 use crate::corpus::{SourceFile, Task};
 use crate::error::Error;
 use crate::eval::{EvalReport, Summary, Tuning};
@@ -466,16 +468,32 @@ const LOAD_ATTEMPTS: usize = 50;
 /// put right first where it can be (see the module note); where it cannot, as beside a
 /// read-only model, the folder loads as it is.
 ///
-/// The files are read one after another, so a save to the same folder by another process
-/// (`train --force` while `serve` or `predict` starts) could swap the folder between two of
-/// them and give a model made of both. On Unix the folder's identity (device and inode; a save
-/// puts a new folder in place) is read before and after, and the folder read again when it
-/// changed.
+/// A save to the same folder by another process (`train --force` while `serve` or `predict`
+/// starts) may replace the folder while it is read. On Unix every file comes from the folder
+/// `dir` named when the load began ([`folder`]), so the model is never made of both; a read
+/// that fails because the save then removed that folder is made again from the new one.
 pub fn load(dir: &Path) -> Result<StanceModel, Error> {
     for _ in 0..LOAD_ATTEMPTS {
-        let before = folder_identity(dir);
-        let loaded = load_once(dir);
-        if before.is_none() || before == folder_identity(dir) {
+        recover(dir);
+        if !dir.is_dir() {
+            let (kind, found) = match fs::metadata(dir) {
+                Ok(_) => (io::ErrorKind::InvalidInput, "a file, not a model folder"),
+                Err(_) => (io::ErrorKind::NotFound, "no model folder here"),
+            };
+            return Err(Error::io(
+                dir,
+                io::Error::new(
+                    kind,
+                    format!(
+                        "{found}; train one with `stance train --model DIR`, or point --model \
+                         at the shipped model, `models/default` in the stance repository"
+                    ),
+                ),
+            ));
+        }
+        let folder = Folder::open(dir)?;
+        let loaded = load_from(&folder);
+        if loaded.is_ok() || folder.is_still_at_its_path() {
             return loaded;
         }
     }
@@ -488,41 +506,10 @@ pub fn load(dir: &Path) -> Result<StanceModel, Error> {
     ))
 }
 
-/// The device and inode of the folder `dir` names now, where the system has them.
-fn folder_identity(dir: &Path) -> Option<(u64, u64)> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        fs::metadata(dir).ok().map(|meta| (meta.dev(), meta.ino()))
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = dir;
-        None
-    }
-}
-
-/// [`load`]'s one reading of the folder.
-fn load_once(dir: &Path) -> Result<StanceModel, Error> {
-    recover(dir);
-    if !dir.is_dir() {
-        let (kind, found) = match fs::metadata(dir) {
-            Ok(_) => (io::ErrorKind::InvalidInput, "a file, not a model folder"),
-            Err(_) => (io::ErrorKind::NotFound, "no model folder here"),
-        };
-        return Err(Error::io(
-            dir,
-            io::Error::new(
-                kind,
-                format!(
-                    "{found}; train one with `stance train --model DIR`, or point --model at \
-                     the shipped model, `models/default` in the stance repository"
-                ),
-            ),
-        ));
-    }
-    let path = dir.join(MODEL_FILE);
-    let bytes = fs::read(&path).map_err(|err| Error::io(&path, err))?;
+/// [`load`]'s one reading of the open folder.
+fn load_from(folder: &Folder) -> Result<StanceModel, Error> {
+    let path = folder.path_of(MODEL_FILE);
+    let bytes = folder.read(MODEL_FILE)?;
     let corrupt = |message: String| Error::CorruptModel {
         path: path.clone(),
         message,
@@ -557,14 +544,18 @@ fn load_once(dir: &Path) -> Result<StanceModel, Error> {
             _ => {
                 let file: ModelFile =
                     serde_json::from_slice(&bytes).map_err(|err| corrupt(err.to_string()))?;
-                let path = dir.join(WEIGHTS_FILE);
-                let bytes = fs::read(&path).map_err(|err| Error::io(&path, err))?;
+                let path = folder.path_of(WEIGHTS_FILE);
+                let bytes = folder.read(WEIGHTS_FILE)?;
                 weights::read(file, &bytes)
                     .map_err(|message| Error::CorruptModel { path, message })?
             }
         })
     };
-    let (read, text) = rayon::join(read, || TextPipeline::load(&dir.join(TOKENIZER_FILE)));
+    let text = || {
+        let bytes = folder.read(TOKENIZER_FILE)?;
+        TextPipeline::from_bytes(&folder.path_of(TOKENIZER_FILE), &bytes)
+    };
+    let (read, text) = rayon::join(read, text);
     let ((features, heads), text) = (read?, text?);
     let model = StanceModel {
         text,

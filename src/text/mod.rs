@@ -171,13 +171,19 @@ impl TextPipeline {
     /// the ids index a table of the words (an id of four billion would ask for that many),
     /// every unseen word maps to the unknown token, and the placeholders mask the actors.
     pub fn load(path: &Path) -> Result<Self, Error> {
+        let bytes = std::fs::read(path).map_err(|err| Error::io(path, err))?;
+        Self::from_bytes(path, &bytes)
+    }
+
+    /// The pipeline of the `tokenizer.json` whose bytes are `bytes`; `path` names it in errors.
+    pub(crate) fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Self, Error> {
         let corrupt = |message: String| Error::CorruptModel {
             path: path.to_path_buf(),
             message,
         };
         // The crate's deserialisers panic on some malformed parts (a decoder cut short, a
         // precompiled normaliser that does not parse) instead of failing.
-        let tokenizer = std::panic::catch_unwind(|| Tokenizer::from_file(path))
+        let tokenizer = std::panic::catch_unwind(|| Tokenizer::from_bytes(bytes))
             .map_err(|_| corrupt("the tokeniser's configuration does not parse".into()))?
             .map_err(|err| corrupt(err.to_string()))?;
         let words = tokenizer.get_vocab(true);
