@@ -49,6 +49,33 @@ class Shipped(unittest.TestCase):
     def test_the_shipped_model_is_installed_with_the_package(self):
         self.assertTrue((stance.DEFAULT_MODEL / "weights.safetensors").is_file())
 
+    def test_the_stubs_name_what_the_extension_has(self):
+        """The installed type stubs (PEP 561: `py.typed`) list the extension's classes,
+        functions and methods, no more and no fewer."""
+        import ast
+        import inspect
+
+        from stance import _native
+
+        package = Path(stance.__file__).resolve().parent
+        self.assertTrue((package / "py.typed").is_file())
+        stubs = ast.parse((package / "_native.pyi").read_text(encoding="utf-8"))
+        stubbed = {}
+        for node in stubs.body:
+            if isinstance(node, ast.ClassDef):
+                stubbed[node.name] = {
+                    item.name for item in node.body if isinstance(item, ast.FunctionDef)
+                }
+            elif isinstance(node, ast.FunctionDef):
+                stubbed[node.name] = set()
+        public = {name for name in dir(_native) if not name.startswith("_")}
+        self.assertEqual(set(stubbed), public)
+        for name, methods in stubbed.items():
+            value = getattr(_native, name)
+            if inspect.isclass(value) and not issubclass(value, BaseException):
+                own = {m for m in vars(value) if not m.startswith("_")}
+                self.assertEqual(methods, own, name)
+
     def test_articles_give_the_command_lines_rows(self):
         records = [
             {"id": "seed", "text": self.seed, "outlet": "Example Daily", "date": "2026-01-05"},
