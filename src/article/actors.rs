@@ -424,6 +424,29 @@ mod tests {
     }
 
     #[test]
+    fn adjectives_of_nationality_and_contractions_are_no_names() {
+        let got: Vec<String> = names(
+            "Ann Lee mocked three Republican hopefuls and a Russian bomber. \
+             “Well, I’d say I’m done,” Lee said. Bo Park, a Republican, said the Israeli government \
+             and Republican officials agreed, and one Democrat said Russians lied.",
+        )
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
+        assert_eq!(
+            got,
+            [
+                "Ann Lee",
+                "Bo Park",
+                "Republican",
+                "Israeli",
+                "Democrat",
+                "Russians"
+            ]
+        );
+    }
+
+    #[test]
     fn places_listed_together_are_places() {
         let doc =
             Document::new("Lee won primaries in Ohio, New Mexico and South Dakota on Tuesday.");

@@ -781,6 +781,73 @@ pub(crate) const ORG_WORDS: &[&str] = &[
     "nations",
 ];
 
+/// Adjectives of nationality, region, religion and party, written with a capital: before a
+/// lower-case word they describe it (`Republican hopefuls`, `Russian bomber`, `Syrian
+/// refugees`) and name no actor. Their plurals (`Republicans`, `Russians`) are nouns and are
+/// not listed.
+pub(crate) const ADJECTIVAL_NAMES: &[&str] = &[
+    "republican",
+    "democratic",
+    "libertarian",
+    "american",
+    "russian",
+    "chinese",
+    "mexican",
+    "canadian",
+    "european",
+    "african",
+    "asian",
+    "latino",
+    "latina",
+    "hispanic",
+    "muslim",
+    "christian",
+    "jewish",
+    "catholic",
+    "evangelical",
+    "protestant",
+    "british",
+    "english",
+    "french",
+    "german",
+    "italian",
+    "spanish",
+    "dutch",
+    "irish",
+    "scottish",
+    "swedish",
+    "greek",
+    "polish",
+    "ukrainian",
+    "iranian",
+    "iraqi",
+    "syrian",
+    "israeli",
+    "palestinian",
+    "arab",
+    "saudi",
+    "turkish",
+    "egyptian",
+    "afghan",
+    "pakistani",
+    "indian",
+    "japanese",
+    "korean",
+    "vietnamese",
+    "cuban",
+    "venezuelan",
+    "brazilian",
+    "australian",
+    "western",
+    "eastern",
+    "southern",
+    "northern",
+    "midwestern",
+];
+
+/// What follows the apostrophe of a contraction (`I’m`, `We’re`, `It’s`, `Don’t`).
+pub(crate) const CONTRACTION_ENDINGS: &[&str] = &["m", "d", "ll", "ve", "re", "s", "t"];
+
 /// Connectors allowed inside a name when a capitalised word follows.
 pub(crate) const CONNECTORS: &[&str] = &[
     "of", "for", "and", "de", "du", "van", "von", "der", "al", "bin", "la", "le", "on",

@@ -11,11 +11,12 @@
 
 use std::collections::HashMap;
 
-use super::grammar::starts_sentence;
+use super::grammar::{is_verbish, starts_sentence};
 use super::lexicon::{
     has_org_word, is_acronym, is_calendar_word, is_capitalised, is_cue, is_news_credit,
-    is_party_tag, is_title, is_weak_title, is_weekday, normal_title, strip_possessive, CONNECTORS,
-    GROUPS_OF, ORG_WORDS, STOPWORDS,
+    is_party_tag, is_title, is_weak_title, is_weekday, normal_title, strip_possessive,
+    ADJECTIVAL_NAMES, CONNECTORS, CONTRACTION_ENDINGS, GROUPS_OF, GROUP_NOUNS, ORG_WORDS,
+    STOPWORDS,
 };
 use super::mentions::{FoundActors, Mention, MentionKind};
 use super::segment::Document;
@@ -161,7 +162,30 @@ fn is_name_word(doc: &Document, i: usize) -> bool {
         && matches!(doc.token_text(i - 1), "(" | "[")
         && matches!(doc.token_text(i + 1), ")" | "]" | ".");
     let tag = bracketed && (is_party_tag(word) || is_news_credit(&lower));
-    !(calendar || adjective || tag || is_dateline(doc, i))
+    !(calendar || adjective || tag || is_contraction(&lower) || is_dateline(doc, i))
+}
+
+/// `i’m`, `we’re`, `it’s` (lower-cased): a stop word and a contraction, no name.
+fn is_contraction(lower: &str) -> bool {
+    lower.split_once(['’', '\'']).is_some_and(|(head, tail)| {
+        STOPWORDS.contains(&head) && CONTRACTION_ENDINGS.contains(&tail)
+    })
+}
+
+/// True when the word at `i` is an adjective of nationality or party ([`ADJECTIVAL_NAMES`])
+/// describing the lower-case word after it (`Republican hopefuls`, `Syrian refugees`): not a
+/// noun before its verb (`one Republican said`), nor the adjective of a body that acts (`the
+/// Israeli government`, `Republican officials`), which stands for that body.
+fn describes_next(doc: &Document, i: usize) -> bool {
+    let next = i + 1;
+    let (word, following) = (doc.token_text(i), doc.token_text(next));
+    ADJECTIVAL_NAMES.contains(&word.to_lowercase().as_str())
+        && doc.is_word(next)
+        && doc.tokens.get(next).map(|t| t.sentence) == doc.tokens.get(i).map(|t| t.sentence)
+        && following.starts_with(char::is_lowercase)
+        && !is_verbish(following)
+        && !has_org_word(&[following])
+        && !GROUP_NOUNS.contains(&following)
 }
 
 /// True when a capitalised word is a name made an adjective (`Angeles-based`, `Obama-era`).
@@ -269,7 +293,7 @@ pub(crate) fn name_candidates(doc: &Document, claimed: &[bool]) -> Vec<Candidate
             break;
         }
         let end = j + 1;
-        if modifier {
+        if modifier || (run.len() == 1 && describes_next(doc, i)) {
             i = end;
             continue;
         }
