@@ -447,6 +447,26 @@ mod tests {
     }
 
     #[test]
+    fn on_joins_a_name_only_after_an_organisations_head_word() {
+        let got: Vec<String> = names(
+            "Ann Lee on Sunday told the Senate Committee on Intelligence that Bo Park on \
+             Facebook was wrong.",
+        )
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
+        assert_eq!(
+            got,
+            [
+                "Ann Lee",
+                "Senate Committee on Intelligence",
+                "Bo Park",
+                "Facebook"
+            ]
+        );
+    }
+
+    #[test]
     fn places_listed_together_are_places() {
         let doc =
             Document::new("Lee won primaries in Ohio, New Mexico and South Dakota on Tuesday.");

@@ -853,6 +853,11 @@ pub(crate) const CONNECTORS: &[&str] = &[
     "of", "for", "and", "de", "du", "van", "von", "der", "al", "bin", "la", "le", "on",
 ];
 
+/// Connectors that join only after an organisation's head word ([`ORG_WORDS`]: `Committee on
+/// Intelligence`, `Council on Foreign Relations`); after any other name they start what is
+/// said of it (`Trump on Friday`, `ISIS on Facebook`, `Obama on Syria`).
+pub(crate) const ORG_CONNECTORS: &[&str] = &["on"];
+
 /// Auxiliary and modal verbs. After a sentence-initial word they show it is a subject (so a
 /// name); after a cue word, that the word is a noun (`states can`, `reports have`).
 const AUXILIARIES: &[&str] = &[

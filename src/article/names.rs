@@ -15,8 +15,8 @@ use super::grammar::{is_verbish, starts_sentence};
 use super::lexicon::{
     has_org_word, is_acronym, is_calendar_word, is_capitalised, is_cue, is_news_credit,
     is_party_tag, is_title, is_weak_title, is_weekday, normal_title, strip_possessive,
-    ADJECTIVAL_NAMES, CONNECTORS, CONTRACTION_ENDINGS, GROUPS_OF, GROUP_NOUNS, ORG_WORDS,
-    STOPWORDS,
+    ADJECTIVAL_NAMES, CONNECTORS, CONTRACTION_ENDINGS, GROUPS_OF, GROUP_NOUNS, ORG_CONNECTORS,
+    ORG_WORDS, STOPWORDS,
 };
 use super::mentions::{FoundActors, Mention, MentionKind};
 use super::segment::Document;
@@ -274,7 +274,13 @@ pub(crate) fn name_candidates(doc: &Document, claimed: &[bool]) -> Vec<Candidate
             }
             let lower = w.to_lowercase();
             let after = next + 1;
-            if CONNECTORS.contains(&lower.as_str()) && same(after) && is_name_word(doc, after) {
+            let joins = !ORG_CONNECTORS.contains(&lower.as_str())
+                || ORG_WORDS.contains(&current.to_lowercase().as_str());
+            if CONNECTORS.contains(&lower.as_str())
+                && joins
+                && same(after)
+                && is_name_word(doc, after)
+            {
                 run.push(next);
                 run.push(after);
                 j = after;
