@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::article::{analyse, ActorList, Quote};
-use crate::corpus::{compose_model_text, locate_in_model_text, Row, Task, TextField};
+use crate::corpus::{compose_model_text, locate_in_model_text, Fields, Row, Task, TextField};
 use crate::error::Error;
 use crate::features::{Example, PartSpan, TextPart};
 use crate::model::explain::{Explanation, Origin, SourceSpan};
@@ -47,6 +47,10 @@ pub struct Scored {
     /// Why each head gave its label, in the model's head order, when asked for (see
     /// [`crate::model::explain`]); empty otherwise.
     pub explanations: Vec<Explanation>,
+    /// What its input carries to each of its output rows: a row's other columns
+    /// ([`Row::carried`]); for an article, its fields, set by the reader that has them.
+    #[serde(skip)]
+    pub(crate) carried: Fields,
 }
 
 impl Scored {
@@ -94,6 +98,7 @@ pub fn score_rows(
             context_span: None,
             predictions,
             explanations: std::mem::take(explanations),
+            carried: row.carried.clone(),
         })
         .collect())
 }
@@ -294,6 +299,7 @@ pub fn score_article(
                         context_span: Some((quote.context.start, quote.context.end)),
                         predictions,
                         explanations: std::mem::take(explanations),
+                        carried: Fields::new(),
                     },
                 ),
         );

@@ -140,6 +140,59 @@ fn parquet_rows_train_and_predict_as_their_csv_does() {
 }
 
 #[test]
+fn parquet_rows_carry_their_other_columns_as_their_csv_does() {
+    let ws = Workspace::new();
+    let mut reader = csv::Reader::from_path(fixture("dated.csv")).unwrap();
+    let names: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    // Empty cells as nulls, as a data frame would write them.
+    let rows: Vec<Vec<Option<&str>>> = records
+        .iter()
+        .map(|record| {
+            record
+                .iter()
+                .map(|v| Some(v).filter(|v| !v.is_empty()))
+                .collect()
+        })
+        .collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    write_table(
+        &ws.path("dated.parquet"),
+        &names,
+        &rows,
+        Some(&[2016, 2016, 2017]),
+    );
+    std::fs::copy(fixture("dated.csv"), ws.path("dated.csv")).unwrap();
+    let predict = |input: &str| {
+        let output = ws
+            .stance()
+            .args(["predict", input, "--format", "jsonl"])
+            .output()
+            .unwrap();
+        assert_success(&output);
+        json_lines(&stdout(&output))
+    };
+    let from_parquet = predict("dated.parquet");
+    let from_csv = predict("dated.csv");
+    assert_eq!(from_parquet.len(), 3);
+    for (parquet, csv) in from_parquet.iter().zip(&from_csv) {
+        for field in [
+            "date",
+            "outlet",
+            "quote",
+            "quote_id",
+            "stance",
+            "stance_probability",
+        ] {
+            assert_eq!(parquet[field], csv[field], "{field}");
+        }
+    }
+    assert_eq!(from_parquet[1]["outlet"], "Weekly");
+    assert_eq!(from_parquet[2]["date"], Value::Null);
+    assert_eq!(from_parquet[2]["year"], 2017, "integers stay numbers");
+}
+
+#[test]
 fn parquet_output_holds_the_csv_columns_and_the_json_values() {
     let ws = Workspace::new();
     let (_, seed) = &articles()[0];

@@ -996,3 +996,77 @@ fn the_html_page_of_rows_lists_their_statements_without_a_text() {
     assert_eq!(page.select(&select("mark.statement")).count(), 0);
     assert!(page.select(&select("table.summary")).next().is_some());
 }
+
+#[test]
+fn rows_carry_their_other_columns_as_articles_carry_their_fields() {
+    let ws = Workspace::new();
+    let dated = fixture("dated.csv");
+    let run = |input: &Path, format: &str, more: &[&str]| {
+        let output = ws
+            .stance()
+            .args(["predict", "--format", format])
+            .args(more)
+            .arg(input)
+            .output()
+            .unwrap();
+        assert_success(&output);
+        output.stdout
+    };
+    let jsonl = String::from_utf8(run(&dated, "jsonl", &[])).unwrap();
+    let rows = json_lines(&jsonl);
+    assert_eq!(rows.len(), 3);
+    let carried = |row: &serde_json::Value| (row["date"].clone(), row["outlet"].clone());
+    use serde_json::json;
+    assert_eq!(carried(&rows[0]), (json!("2016-09-12"), json!("Daily")));
+    // Trimmed as the schema's columns are; an empty cell is null.
+    assert_eq!(carried(&rows[1]), (json!("2016-09-13"), json!("Weekly")));
+    assert_eq!(carried(&rows[2]), (json!(null), json!("Daily")));
+    for row in &rows {
+        // The line's own fields keep their names: the `quote` column does not replace the
+        // quote, and the schema's columns (the gold `stance`) are not carried.
+        assert_ne!(row["quote"], "not the quote");
+        assert_eq!(row["article"], dated.display().to_string());
+    }
+    assert_eq!(rows[0]["quote_id"], "d1");
+    // The extras travel with their rows: a chunk of one row gives the same lines.
+    let chunked = run(&dated, "jsonl", &["--chunk-size", "1"]);
+    assert_eq!(String::from_utf8(chunked).unwrap(), jsonl);
+
+    // The CSV carries no fields, an article's or a row's: it is what the file without its
+    // other columns gives.
+    let plain = ws.write(
+        "dated.csv",
+        std::fs::read_to_string(&dated)
+            .unwrap()
+            .lines()
+            .map(|line| {
+                let fields: Vec<&str> = line.split(',').collect();
+                format!("{},{},{},{}\n", fields[0], fields[3], fields[4], fields[6])
+            })
+            .collect::<String>(),
+    );
+    let csv = String::from_utf8(run(&dated, "csv", &[])).unwrap();
+    let plain_csv = String::from_utf8(run(&plain, "csv", &[])).unwrap();
+    assert_eq!(
+        csv.replace(&dated.display().to_string(), "INPUT"),
+        plain_csv.replace(&plain.display().to_string(), "INPUT")
+    );
+
+    // Parquet: the CSV's columns, then the carried ones the CSV's do not name, in the JSON
+    // lines' order, with the JSON lines' values.
+    let header = csv.lines().next().unwrap();
+    let parquet = run(&dated, "parquet", &[]);
+    let mut table =
+        stance::parquet::ParquetRecords::new(parquet, Path::new("out.parquet")).unwrap();
+    assert_eq!(table.header().join(","), format!("{header},date,outlet"));
+    let (date, outlet) = (table.header().len() - 2, table.header().len() - 1);
+    let mut read = 0;
+    while let Some((values, _)) = table.next_row().unwrap() {
+        assert_eq!(
+            (values[date].clone(), values[outlet].clone()),
+            carried(&rows[read])
+        );
+        read += 1;
+    }
+    assert_eq!(read, rows.len());
+}

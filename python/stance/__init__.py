@@ -165,7 +165,9 @@ class Model:
         self, rows: Any, *, output: str = "pandas", source: str = "rows", **options: Any
     ) -> Any:
         """Scores labelled-CSV-shaped rows (``text``, ``actor``, optional ``context``, ``id``, …;
-        the column flags rename them) as ``stance predict ROWS.csv --format jsonl`` does.
+        the column flags rename them) as ``stance predict ROWS.csv --format jsonl`` does; their
+        other columns (``date``, ``outlet``, …) are carried to their rows, a missing value as
+        null, as an empty cell of the CSV is.
 
         ``rows``: dicts, a DataFrame, a pyarrow Table, or the path of a CSV or Parquet file
         (read as the command line reads it, ``--encoding`` and ``--delimiter`` included). ``source`` names
@@ -179,7 +181,11 @@ class Model:
             if data.startswith(b"PAR1"):
                 kind = "parquet"
         else:
-            records = [dict(row) for row in _records(rows)]
+            # A frame's missing value (NaN, NA) is an empty cell, not the text "nan".
+            records = [
+                {k: "" if _missing(v) else v for k, v in dict(row).items()}
+                for row in _records(rows)
+            ]
             if not records:
                 return _table([], output)
             columns = list(dict.fromkeys(key for record in records for key in record))

@@ -133,6 +133,18 @@ class Shipped(unittest.TestCase):
                 [{**row, "article": "x"} for row in expected],
             )
 
+    def test_rows_carry_their_other_columns_as_the_command_line_does(self):
+        path = FIXTURES / "dated.csv"
+        expected = json_lines(cli("predict", path, "--format", "jsonl", "--model",
+                                  ROOT / "models" / "default"))
+        self.assertEqual([row["outlet"] for row in expected], ["Daily", "Weekly", "Daily"])
+        self.assertIsNone(expected[2]["date"])
+        # pandas reads the empty date as NaN: it is carried as null, as the CSV's empty cell.
+        rows = pandas.read_csv(path)
+        got = self.model.predict_rows(rows, source=str(path), output="records")
+        self.assertEqual(got, expected)
+        self.assertEqual(self.model.predict_rows(path, output="records"), expected)
+
     def test_nothing_in_gives_an_empty_frame(self):
         self.assertEqual(len(self.model.predict_articles([])), 0)
         self.assertEqual(self.model.predict_rows([], output="records"), [])

@@ -7,6 +7,10 @@
 //! is written row by row (the table's columns have fixed widths), so none waits for the end.
 //! A bad input stops at its first bad record, after the rows before it were written; the
 //! other inputs are still scored. See [`super::progress`] for the progress bar.
+//!
+//! What an input holds besides what is scored (a JSON or Parquet article's scalar fields, the
+//! other columns of rows) travels with each of its scored rows, so a chunk holds only its own,
+//! and is written to the JSON lines and Parquet output.
 
 use std::borrow::Cow;
 use std::io::{self, BufRead, BufReader, Cursor, Read, Write};
@@ -21,7 +25,7 @@ use serde::Deserialize;
 
 use crate::article::ActorList;
 use crate::corpus::missing_column;
-use crate::corpus::{decode_utf8_line, ReadOptions, RowReader, TextEncoding};
+use crate::corpus::{decode_utf8_line, Fields, ReadOptions, RowReader, TextEncoding};
 use crate::eval::report::truncate;
 use crate::html::{article_page, ArticleInput};
 use crate::model::explain::{Explanation, Origin, SourceSpan};
@@ -93,8 +97,9 @@ pub enum OutputFormat {
     /// and who says what about whom. Written at the end: it holds the whole run.
     Html,
     /// A Parquet file (Snappy): the CSV's columns, offsets and probabilities as numbers, then
-    /// as text the fields the first article written carries (JSON lines' fields, a Parquet
-    /// input's other columns), which later articles fill where they have them.
+    /// as text the fields the first article or row written carries (JSON lines' fields, the
+    /// other columns of a Parquet input or of rows), which later ones fill where they have
+    /// them.
     Parquet,
 }
 
@@ -107,7 +112,8 @@ pub enum InputKind {
     Auto,
     /// Plain-text news articles.
     Article,
-    /// Labelled-CSV-shaped rows (text and actor columns).
+    /// Labelled-CSV-shaped rows (text and actor columns); the columns the schema does not
+    /// read (`date`, `outlet`, …) are carried to the output as JSON lines' fields are.
     Rows,
     /// JSON lines, one article per line: {"id": …, "text": …}.
     Jsonl,
@@ -119,7 +125,7 @@ pub enum InputKind {
 
 /// Runs `stance predict`.
 pub fn run(args: PredictArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
-    let options = args.csv.read_options()?;
+    let options = args.read_options()?;
     let actors = args.actor_list()?;
     let (model_dir, model_note) = args.model.resolve();
     let model = persist::load(&model_dir)?;
@@ -277,7 +283,7 @@ impl<W: Write> Predictor<'_, W> {
             match result {
                 Ok((name, text, rows)) => {
                     self.output.keep_text(&name, &text);
-                    self.write(&rows, &Fields::new())?
+                    self.write(&rows)?
                 }
                 Err(err) => self.report(&err),
             }
@@ -309,7 +315,7 @@ impl<W: Write> Predictor<'_, W> {
         let source = path.display().to_string();
         let chunks = score_row_chunks(self.model, &source, rows, self.chunk_rows, self.explain);
         for chunk in chunks {
-            self.write(&chunk?, &Fields::new()).map_err(Stop::Output)?;
+            self.write(&chunk?).map_err(Stop::Output)?;
         }
         Ok(())
     }
@@ -351,9 +357,12 @@ impl<W: Write> Predictor<'_, W> {
                 .collect();
             let scored = score_articles(self.model, &articles, self.actors, self.explain);
             for ((article, (name, text)), rows) in batch.iter().zip(&articles).zip(scored) {
-                let rows = rows?;
+                let mut rows = rows?;
+                for row in &mut rows {
+                    row.carried.clone_from(&article.fields);
+                }
                 self.output.keep_text(name, text);
-                self.write(&rows, &article.fields).map_err(Stop::Output)?;
+                self.write(&rows).map_err(Stop::Output)?;
             }
             if let Some(err) = stop {
                 return Err(Stop::Input(err));
@@ -364,9 +373,9 @@ impl<W: Write> Predictor<'_, W> {
         }
     }
 
-    /// Writes scored rows, with their article's `fields`, and counts them as progress.
-    fn write(&mut self, rows: &[Scored], fields: &Fields) -> anyhow::Result<()> {
-        self.output.write(rows, fields)?;
+    /// Writes scored rows, with the fields they carry, and counts them as progress.
+    fn write(&mut self, rows: &[Scored]) -> anyhow::Result<()> {
+        self.output.write(rows)?;
         self.progress.add_rows(rows.len());
         Ok(())
     }
@@ -606,9 +615,6 @@ struct JsonArticle {
     fields: Fields,
 }
 
-/// Fields of a JSON article other than its id and text.
-type Fields = serde_json::Map<String, serde_json::Value>;
-
 /// An article of a JSON lines input.
 struct ArticleLine {
     /// Its `id`, else `FILE:LINE`.
@@ -828,10 +834,10 @@ impl<'m, W: Write> Output<'m, W> {
         })
     }
 
-    /// Writes the rows whose speaker attribution is sure enough, with their article's `fields`
-    /// (JSON lines only), and flushes them, so what is scored reaches the reader before the
-    /// next chunk is read.
-    fn write(&mut self, rows: &[Scored], fields: &Fields) -> anyhow::Result<()> {
+    /// Writes the rows whose speaker attribution is sure enough, with the fields they carry
+    /// (JSON lines and Parquet only), and flushes them, so what is scored reaches the reader
+    /// before the next chunk is read.
+    fn write(&mut self, rows: &[Scored]) -> anyhow::Result<()> {
         let model = self.model;
         let kept = rows.iter().filter(|row| {
             row.speaker_confidence
@@ -868,7 +874,7 @@ impl<'m, W: Write> Output<'m, W> {
                                 writeln!(out, "{why}")?;
                             }
                         }
-                        _ => writeln!(out, "{}", json_object(model, row, fields))?,
+                        _ => writeln!(out, "{}", json_object(model, row))?,
                     }
                 }
                 out.flush()?;
@@ -878,10 +884,11 @@ impl<'m, W: Write> Output<'m, W> {
                 if rows.is_empty() {
                     return Ok(());
                 }
-                let parquet = parquet_table(out, table, model, self.explain, fields)?;
+                let first = &rows[0].carried;
+                let parquet = parquet_table(out, table, model, self.explain, first)?;
                 let cells: Vec<Vec<Cell>> = rows
                     .iter()
-                    .map(|row| parquet_cells(model, row, self.explain, &parquet.carried, fields))
+                    .map(|row| parquet_cells(model, row, self.explain, &parquet.carried))
                     .collect();
                 parquet.table.write(&cells)?;
             }
@@ -1031,7 +1038,8 @@ fn csv_record<'r>(model: &StanceModel, row: &'r Scored) -> Vec<Cow<'r, str>> {
 }
 
 /// The Parquet table, started on the first call with the CSV's columns and the names of
-/// `fields` (those the CSV's columns do not already name) carried after them.
+/// `fields`, those the first row written carries (less those the CSV's columns already name),
+/// after them.
 fn parquet_table<'t, W: Write>(
     out: &mut Option<W>,
     table: &'t mut Option<Box<ParquetTable<W>>>,
@@ -1067,13 +1075,13 @@ fn parquet_table<'t, W: Write>(
 }
 
 /// One Parquet row, in the order of [`parquet_table`]'s columns: the CSV's record with its
-/// numbers as numbers (at full precision, as in the JSON lines), then the carried fields.
+/// numbers as numbers (at full precision, as in the JSON lines), then the `carried` fields
+/// the row has (null where it has not).
 fn parquet_cells<'r>(
     model: &StanceModel,
     row: &'r Scored,
     explain: bool,
     carried: &[String],
-    fields: &'r Fields,
 ) -> Vec<Cell<'r>> {
     use crate::Task::{Sentiment, Stance};
     let (stance, stance_p) = row.label(model, Stance).unzip();
@@ -1109,7 +1117,7 @@ fn parquet_cells<'r>(
     }
     cells.extend(carried.iter().map(|name| {
         Cell::Text(
-            fields
+            row.carried
                 .get(name)
                 .filter(|value| !value.is_null())
                 .map(|value| Cow::Owned(value_text(value))),
@@ -1118,9 +1126,10 @@ fn parquet_cells<'r>(
     cells
 }
 
-/// One JSON line: the article's scalar `fields` (`date`, `outlet`, …), the CSV's fields, every
-/// label's probability, and the explanations when there are any.
-fn json_object(model: &StanceModel, row: &Scored, fields: &Fields) -> serde_json::Value {
+/// One JSON line: the fields the row carries (an article's `date`, `outlet`, …, a row's
+/// other columns) where the line's own fields do not take their names, the CSV's fields,
+/// every label's probability, and the explanations when there are any.
+fn json_object(model: &StanceModel, row: &Scored) -> serde_json::Value {
     let mut object = json!({
         "article": row.article,
         "quote_id": row.quote_id,
@@ -1152,7 +1161,7 @@ fn json_object(model: &StanceModel, row: &Scored, fields: &Fields) -> serde_json
         object["explanation"] = json!(explained);
     }
     if let serde_json::Value::Object(map) = &mut object {
-        for (key, value) in fields {
+        for (key, value) in &row.carried {
             map.entry(key.clone()).or_insert_with(|| value.clone());
         }
     }
@@ -1312,7 +1321,7 @@ impl PredictArgs {
     /// Reads the arguments as [`predict_in_memory`] takes them, with the actors of
     /// `--actors` (restricted to them with `--only-listed-actors`) in `actors`.
     pub fn in_memory<'a>(&self, actors: &'a mut ActorList) -> anyhow::Result<InMemory<'a>> {
-        let options = self.csv.read_options()?;
+        let options = self.read_options()?;
         *actors = self.actor_list()?;
         Ok(InMemory {
             kind: self.input,
@@ -1321,6 +1330,15 @@ impl PredictArgs {
             format: self.format,
             explain: self.explain,
             min_confidence: self.min_confidence,
+        })
+    }
+
+    /// How the inputs are read: the column flags, and rows keep their other columns to carry
+    /// them to the output.
+    fn read_options(&self) -> Result<ReadOptions, crate::Error> {
+        Ok(ReadOptions {
+            carry_other_columns: true,
+            ..self.csv.read_options()?
         })
     }
 

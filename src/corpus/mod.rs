@@ -7,7 +7,8 @@
 //! ([`crate::parquet`]), a row's number standing for its line. [`RowReader`] reads rows one at
 //! a time from a stream, so an input of any size can be scored in bounded memory, and refuses
 //! a CSV field longer than [`MAX_FIELD_BYTES`] as it comes to it; [`read_bytes`] and
-//! [`Corpus::read`] collect them.
+//! [`Corpus::read`] collect them. For `predict`, a row can also keep the columns the schema
+//! does not read ([`ReadOptions::carry_other_columns`]), to carry them to its output.
 
 mod encoding;
 mod field_size;
@@ -99,6 +100,30 @@ impl Schema {
             Task::Sentiment => &self.sentiment,
         }
     }
+
+    /// Whether `column` is one the schema reads (the mention columns only when named), so it
+    /// is not carried to `predict`'s output as another column.
+    pub(crate) fn reads(&self, column: &str) -> bool {
+        let Schema {
+            text,
+            actor,
+            stance,
+            sentiment,
+            context,
+            id,
+            speaker,
+            article,
+            split,
+            mention,
+        } = self;
+        let mention = mention.iter().flat_map(|(start, end)| [start, end]);
+        [
+            text, actor, stance, sentiment, context, id, speaker, article, split,
+        ]
+        .into_iter()
+        .chain(mention)
+        .any(|name| name == column)
+    }
 }
 
 /// How to read labelled files. Serialised as a model's metadata records it, the delimiter as
@@ -123,6 +148,12 @@ pub struct ReadOptions {
     /// was read, so a model's metadata does not record it.
     #[serde(skip, default = "max_field_bytes")]
     pub max_field_bytes: u64,
+    /// Keep each row's other columns (those the schema does not read) in [`Row`], for
+    /// `predict` to carry to its output as an article's fields are. Default off: rows read to
+    /// train or evaluate hold none. How one run reads, not a setting of the model, so a
+    /// model's metadata does not record it.
+    #[serde(skip, default)]
+    pub carry_other_columns: bool,
 }
 
 fn max_field_bytes() -> u64 {
@@ -138,6 +169,7 @@ impl Default for ReadOptions {
             split: None,
             other_splits: false,
             max_field_bytes: MAX_FIELD_BYTES,
+            carry_other_columns: false,
         }
     }
 }
@@ -218,7 +250,16 @@ pub struct Row {
     pub mention: Option<(usize, usize)>,
     /// 1-based line of the record in its file.
     pub line: u64,
+    /// The record's other columns by name, with [`ReadOptions::carry_other_columns`] (else
+    /// none): text trimmed, an empty cell null, a Parquet cell as its JSON value (nested
+    /// columns left out). `predict` carries them to the row's output as an article's fields.
+    #[serde(skip)]
+    pub(crate) carried: Fields,
 }
+
+/// Fields an input carries to each of its output rows, by name: a JSON or Parquet article's
+/// scalar fields (`date`, `outlet`, …), a labelled row's other columns.
+pub(crate) type Fields = serde_json::Map<String, serde_json::Value>;
 
 impl Row {
     /// A row labelled `favor` toward `actor`, for the tests of the steps that take rows.
@@ -235,6 +276,7 @@ impl Row {
             sentiment: None,
             mention: None,
             line: 2,
+            carried: Fields::new(),
         }
     }
 
@@ -479,6 +521,9 @@ pub struct RowReader<R: Read> {
     schema: Schema,
     split: Option<String>,
     other_splits: bool,
+    /// With [`ReadOptions::carry_other_columns`], the columns carried in [`Row::carried`]:
+    /// each one's position and name.
+    carried: Option<Vec<(usize, String)>>,
     finished: bool,
 }
 
@@ -518,6 +563,19 @@ impl<R: Read> RowReader<R> {
             }
             return Err(err);
         }
+        let carried = options.carry_other_columns.then(|| {
+            let nested = |i: usize| match &records {
+                Records::Parquet(records) => records.is_nested(i),
+                Records::Csv(_) => false,
+            };
+            headers
+                .iter()
+                .map(str::trim)
+                .enumerate()
+                .filter(|&(i, name)| !options.schema.reads(name) && !nested(i))
+                .map(|(i, name)| (i, name.to_string()))
+                .collect()
+        });
         Ok(RowReader {
             records,
             header: headers,
@@ -526,6 +584,7 @@ impl<R: Read> RowReader<R> {
             schema: options.schema.clone(),
             split: options.split.clone(),
             other_splits: options.other_splits,
+            carried,
             finished: false,
         })
     }
@@ -536,8 +595,9 @@ impl<R: Read> RowReader<R> {
         Ok((self.collect::<Result<_, _>>()?, header))
     }
 
-    /// The next record and its line (a Parquet row's number), or `None` at the end.
-    fn next_record(&mut self) -> Result<Option<(csv::StringRecord, u64)>, Error> {
+    /// The next record, its line (a Parquet row's number) and, when columns are carried, a
+    /// Parquet row's values as they are typed; `None` at the end.
+    fn next_record(&mut self) -> Result<Option<NextRecord>, Error> {
         match &mut self.records {
             Records::Csv(records) => match records.next() {
                 None => Ok(None),
@@ -550,19 +610,20 @@ impl<R: Read> RowReader<R> {
                         err
                     })?;
                     let line = record.position().map_or(0, |p| p.line());
-                    Ok(Some((record, line)))
+                    Ok(Some((record, line, None)))
                 }
             },
             Records::Parquet(records) => Ok(records.next_row()?.map(|(values, row)| {
                 let record: csv::StringRecord = values.iter().map(value_text).collect();
-                (record, row)
+                let values = self.carried.is_some().then_some(values);
+                (record, row, values)
             })),
         }
     }
 
     /// The next row, or `None` at the end of the input.
     fn next_row(&mut self) -> Result<Option<Row>, Error> {
-        while let Some((record, line)) = self.next_record()? {
+        while let Some((record, line, values)) = self.next_record()? {
             if let Some(wanted) = &self.split {
                 let split = self.columns.split.and_then(|i| record.get(i)).unwrap_or("");
                 let split = split.trim();
@@ -574,13 +635,44 @@ impl<R: Read> RowReader<R> {
                     continue;
                 }
             }
-            return self
-                .columns
-                .row(&record, line, &self.path, &self.schema)
-                .map(Some);
+            let mut row = self.columns.row(&record, line, &self.path, &self.schema)?;
+            if let Some(carried) = &self.carried {
+                row.carried = carried_fields(carried, &record, values.as_deref());
+            }
+            return Ok(Some(row));
         }
         Ok(None)
     }
+}
+
+/// A record, its line, and a Parquet row's typed values when columns are carried.
+type NextRecord = (csv::StringRecord, u64, Option<Vec<serde_json::Value>>);
+
+/// The `carried` columns of a record, by name, as [`Row::carried`] holds them: a Parquet
+/// cell as its typed value when `values` are given, else the record's text; text as the
+/// schema's columns are read, trimmed and an empty cell absent (null).
+fn carried_fields(
+    carried: &[(usize, String)],
+    record: &csv::StringRecord,
+    values: Option<&[serde_json::Value]>,
+) -> Fields {
+    use serde_json::Value;
+    let text = |text: &str| match text.trim() {
+        "" => Value::Null,
+        trimmed => Value::String(trimmed.to_string()),
+    };
+    carried
+        .iter()
+        .map(|(i, name)| {
+            let value = match values.map(|values| values.get(*i)) {
+                Some(Some(Value::String(cell))) => text(cell),
+                Some(Some(cell)) => cell.clone(),
+                Some(None) => Value::Null,
+                None => text(record.get(*i).unwrap_or("")),
+            };
+            (name.clone(), value)
+        })
+        .collect()
 }
 
 impl RowReader<std::io::Empty> {
@@ -693,6 +785,7 @@ impl Columns {
             sentiment: label(self.sentiment),
             mention: self.mention(record, line, path, schema)?,
             line,
+            carried: Fields::new(),
         })
     }
 
@@ -1007,6 +1100,48 @@ mod tests {
         assert!(
             err.to_string().starts_with("test.csv:1:4: field 2"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn other_columns_are_kept_only_when_asked() {
+        let text = "id,date,text, outlet ,actor,stance,from,to,note\n\
+                    1,2016-09-12,It failed,  Daily ,ICE,favor,0,2,\n\
+                    2,,It works,Weekly,ICE,,,,x\n";
+        let schema = Schema {
+            mention: Some(("from".into(), "to".into())),
+            ..Schema::default()
+        };
+        let plain = ReadOptions {
+            schema,
+            ..ReadOptions::default()
+        };
+        let rows = read(text, &plain).unwrap();
+        assert!(rows.iter().all(|row| row.carried.is_empty()));
+        let carrying = ReadOptions {
+            carry_other_columns: true,
+            ..plain
+        };
+        let rows = read(text, &carrying).unwrap();
+        let carried = |row: &Row| serde_json::to_string(&row.carried).unwrap();
+        // Named as the header names them, trimmed; an empty cell is null; the schema's
+        // columns (the mention's included) are not carried.
+        assert_eq!(
+            carried(&rows[0]),
+            r#"{"date":"2016-09-12","note":null,"outlet":"Daily"}"#
+        );
+        assert_eq!(
+            carried(&rows[1]),
+            r#"{"date":null,"note":"x","outlet":"Weekly"}"#
+        );
+        assert_eq!(rows[0].text, "It failed");
+        // Not part of a model's metadata: it reads back as off.
+        let json = serde_json::to_string(&carrying).unwrap();
+        assert!(!json.contains("carry"), "{json}");
+        assert!(
+            !serde_json::from_str::<ReadOptions>(&json)
+                .unwrap()
+                .carry_other_columns
         );
     }
 

@@ -258,6 +258,7 @@ mod tests {
                 sentiment: None,
                 mention: None,
                 line: i as u64 + 2,
+                carried: Default::default(),
             })
             .collect()
     }

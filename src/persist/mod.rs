@@ -1159,6 +1159,7 @@ mod tests {
                 sentiment: Some(sentiment.to_string()),
                 mention: None,
                 line: i as u64 + 2,
+                carried: Default::default(),
             })
             .collect()
     }
