@@ -99,12 +99,12 @@ impl TermKind {
     }
 
     /// A term without the prefix that marks its kind (`w:` and the like).
-    pub fn strip(term: &str) -> &str {
+    pub(crate) fn strip(term: &str) -> &str {
         term.find(':').map_or(term, |colon| &term[colon + 1..])
     }
 
     /// The kind of a term made by [`extract`] or [`quote_terms`].
-    pub fn of(term: &str) -> TermKind {
+    pub(crate) fn of(term: &str) -> TermKind {
         match term.find(':').map_or("", |colon| &term[..=colon]) {
             WORD => TermKind::Word,
             CHAR => TermKind::Char,

@@ -60,7 +60,12 @@ impl Folder {
     #[cfg(unix)]
     fn open_file(&self, name: &str) -> io::Result<File> {
         use rustix::fs::{openat, Mode, OFlags};
-        let file = openat(&self.handle, name, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())?;
+        let file = openat(
+            &self.handle,
+            name,
+            OFlags::RDONLY | OFlags::CLOEXEC,
+            Mode::empty(),
+        )?;
         Ok(File::from(file))
     }
 
