@@ -2,7 +2,7 @@
 //!
 //! **In**, a Parquet file is read as the records a CSV file gives: its column names are the
 //! header and each row a record, read a batch at a time, so labelled rows go through the CSV's
-//! own checks ([`crate::corpus::RowReader`]) and articles through the JSON lines' (a row's
+//! own checks (`corpus::RowReader`) and articles through the JSON lines' (a row's
 //! number, from 1, stands where a CSV names its line). Each cell also keeps its type for the
 //! fields an article carries to its output: integers, floats and booleans stay JSON numbers and
 //! booleans, text stays text, dates, times and decimals become their text, nulls stay null;

@@ -2,11 +2,11 @@
 //!
 //! Inputs are streamed: CSV rows are read, scored and written a chunk at a time
 //! ([`DEFAULT_CHUNK_ROWS`] rows), JSON lines and single-article files a batch of articles at
-//! a time ([`DEFAULT_CHUNK_ARTICLES`]), scored in parallel and written in input order before
+//! a time (`DEFAULT_CHUNK_ARTICLES`), scored in parallel and written in input order before
 //! the next chunk is read, so memory stays flat however large the input. Every output format
 //! is written row by row (the table's columns have fixed widths), so none waits for the end.
 //! A bad input stops at its first bad record, after the rows before it were written; the
-//! other inputs are still scored. See [`super::progress`] for the progress bar.
+//! other inputs are still scored. See `cli/progress.rs` for the progress bar.
 
 use std::borrow::Cow;
 use std::io::{self, BufRead, BufReader, Cursor, Read, Write};

@@ -4,7 +4,7 @@
 //! names, delimiter and encoding onto the project's schema. This is the only place that sets up
 //! a `csv::ReaderBuilder`. Bad input is an [`Error`] that names the file, the line and the
 //! column. A Parquet file (told by its first bytes) is read as the same records
-//! ([`crate::parquet`]), a row's number standing for its line. [`RowReader`] reads rows one at
+//! ([`crate::parquet`]), a row's number standing for its line. `RowReader` reads rows one at
 //! a time from a stream, so an input of any size can be scored in bounded memory, and refuses
 //! a CSV field longer than [`MAX_FIELD_BYTES`] as it comes to it; [`read_bytes`] and
 //! [`Corpus::read`] collect them.
@@ -20,7 +20,8 @@ use sha2::{Digest, Sha256};
 
 pub use encoding::TextEncoding;
 pub(crate) use encoding::{decode_utf8_line, read_error, DecodingReader};
-pub(crate) use field_size::{FieldSizeLimit, MAX_FIELD_BYTES};
+pub(crate) use field_size::FieldSizeLimit;
+pub use field_size::MAX_FIELD_BYTES;
 
 use crate::error::Error;
 use crate::param::Param;

@@ -54,7 +54,7 @@ pub struct TaskReport {
     #[serde(flatten)]
     pub metrics: Metrics,
     /// Expected calibration error of the predicted label's probability
-    /// ([`CALIBRATION_BINS`] bins).
+    /// (`CALIBRATION_BINS` bins).
     pub calibration_error: f64,
     /// 95% bootstrap interval of the calibration error, where intervals were asked for.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -243,7 +243,7 @@ impl Default for FeatureParams {
 }
 
 /// Checks the settings, for training and for a model file alike: each n-gram range off or
-/// within `1..=`[`MAX_NGRAM`], the target window at most [`MAX_TARGET_WINDOW`]. The checked
+/// within `1..=MAX_NGRAM`, the target window at most `MAX_TARGET_WINDOW`. The checked
 /// type is the settings themselves: they have nothing to derive.
 impl ParamGuard for FeatureParams {
     type Checked = FeatureParams;

@@ -35,7 +35,7 @@ impl NgramRange {
 }
 
 /// `MIN-MAX`, or `0` when off: the form the n-gram flags take
-/// ([`parse_ngram_range`](super::parse_ngram_range) reads it back).
+/// (`parse_ngram_range` reads it back).
 impl std::fmt::Display for NgramRange {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // Padded as a string is, so tables can align it.
@@ -129,7 +129,7 @@ pub enum TermSource {
     Target,
 }
 
-/// Which terms [`extract`] makes.
+/// Which terms `extract` makes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TermSettings {
     /// Word n-grams over the tokeniser's tokens.

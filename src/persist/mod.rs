@@ -470,7 +470,7 @@ const LOAD_ATTEMPTS: usize = 50;
 ///
 /// A save to the same folder by another process (`train --force` while `serve` or `predict`
 /// starts) may replace the folder while it is read. On Unix every file comes from the folder
-/// `dir` named when the load began ([`folder`]), so the model is never made of both; a read
+/// `dir` named when the load began (`persist/folder.rs`), so the model is never made of both; a read
 /// that fails because the save then removed that folder is made again from the new one.
 pub fn load(dir: &Path) -> Result<StanceModel, Error> {
     for _ in 0..LOAD_ATTEMPTS {

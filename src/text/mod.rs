@@ -36,7 +36,7 @@ pub const TARGET_TOKEN: &str = "[TARGET]";
 pub const OTHER_ACTOR_TOKEN: &str = "[OTHER]";
 
 /// A token or word of a [`TokenizedText`]: shared, so a text put together from pieces
-/// tokenised before ([`TextPipeline::tokenize_around`]) copies none of their words.
+/// tokenised before (`TextPipeline::tokenize_around`) copies none of their words.
 pub type Token = std::sync::Arc<str>;
 
 /// A text after the tokeniser: the normalised string and its word tokens.
@@ -230,7 +230,7 @@ impl TextPipeline {
     /// Normalises and tokenises one text.
     ///
     /// The text is put together from its words: the runs of text between plain spaces (U+0020),
-    /// each tokenised on its own ([`Self::tokenize_whole`]) and once for all the texts this
+    /// each tokenised on its own (`tokenize_whole`) and once for all the texts this
     /// thread tokenises. Words recur, so most of a text is found among them.
     ///
     /// The result is what the whole text gives because each step of the pipeline stays within
