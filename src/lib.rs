@@ -22,27 +22,28 @@
 //!    cross-validation that chose some of them ([`train`] runs them).
 //! 7. [`score`]: rows or articles through the whole pipeline to scored (statement, actor)
 //!    pairs.
-//! 8. [`summary`]: the scored pairs of a whole collection (`predict --format jsonl`) in, the
-//!    speaker → actor stance network out, by outlet and ISO week if asked.
+//! 8. `summary`, behind `stance summarize`: the scored pairs of a whole collection (`predict
+//!    --format jsonl`) in, the speaker → actor stance network out, by outlet and ISO week if
+//!    asked.
 //!
 //! [`cli`] wires these into `stance train`, `stance evaluate`, `stance predict`, `stance
 //! summarize` and `stance serve`, for the binary (`src/main.rs`) and for the Python package
-//! (`python/`), which runs the same commands in its own process; [`html`] builds the pages they
+//! (`python/`), which runs the same commands in its own process; `html` builds the pages they
 //! show.
 
 pub mod article;
 pub mod cli;
 pub mod corpus;
-pub mod error;
+mod error;
 pub mod eval;
 pub mod features;
-pub mod html;
+mod html;
 pub mod model;
-pub mod param;
+mod param;
 pub mod parquet;
 pub mod persist;
 pub mod score;
-pub mod summary;
+mod summary;
 pub mod text;
 pub mod train;
 
@@ -52,4 +53,4 @@ pub use eval::{evaluate, EvalReport};
 pub use features::{Example, FeatureParams, FeatureSpace};
 pub use model::{StanceModel, TrainParams};
 pub use param::{Naming, Param};
-pub use train::TrainSettings;
+pub use train::{Search, TrainSettings, Trained};

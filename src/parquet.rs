@@ -2,7 +2,7 @@
 //!
 //! **In**, a Parquet file is read as the records a CSV file gives: its column names are the
 //! header and each row a record, read a batch at a time, so labelled rows go through the CSV's
-//! own checks ([`crate::corpus::RowReader`]) and articles through the JSON lines' (a row's
+//! own checks (`corpus::RowReader`) and articles through the JSON lines' (a row's
 //! number, from 1, stands where a CSV names its line). Each cell also keeps its type for the
 //! fields an article carries to its output: integers, floats and booleans stay JSON numbers and
 //! booleans, text stays text, dates, times and decimals become their text, nulls stay null;
@@ -39,7 +39,7 @@ const BATCH_ROWS: usize = 4096;
 const ROW_GROUP_ROWS: usize = 65_536;
 
 /// True when `head`, the first bytes of an input, open a Parquet file.
-pub fn is_parquet(head: &[u8]) -> bool {
+pub(crate) fn is_parquet(head: &[u8]) -> bool {
     head.starts_with(MAGIC)
 }
 
@@ -92,7 +92,7 @@ impl ParquetRecords {
     }
 
     /// Whether column `i` is nested (a list, struct or map): its cells are null.
-    pub fn is_nested(&self, i: usize) -> bool {
+    pub(crate) fn is_nested(&self, i: usize) -> bool {
         self.nested.get(i).copied().unwrap_or(false)
     }
 
@@ -123,7 +123,7 @@ impl ParquetRecords {
 }
 
 /// A cell's value as the text a CSV field would hold: empty for null.
-pub fn value_text(value: &Value) -> String {
+pub(crate) fn value_text(value: &Value) -> String {
     match value {
         Value::Null => String::new(),
         Value::String(text) => text.clone(),

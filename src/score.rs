@@ -45,7 +45,7 @@ pub struct Scored {
     /// One prediction per head of the model, in the model's head order.
     pub predictions: Vec<Prediction>,
     /// Why each head gave its label, in the model's head order, when asked for (see
-    /// [`crate::model::explain`]); empty otherwise.
+    /// [`Explanation`]); empty otherwise.
     pub explanations: Vec<Explanation>,
     /// What its input carries to each of its output rows: a row's other columns
     /// ([`Row::carried`]); for an article, its fields, set by the reader that has them.

@@ -444,6 +444,7 @@ pub struct Edge {
     pub mean_probability: Option<f64>,
 }
 
+#[cfg(test)]
 impl Edge {
     /// The label most of the edge's rows have, or `None` on a tie or when no row has a label.
     pub fn majority<'a>(&self, labels: &'a [String]) -> Option<&'a str> {

@@ -26,55 +26,55 @@ use super::{CsvArgs, ModelSource};
 #[derive(Debug, Clone, Args)]
 pub struct EvaluateArgs {
     #[command(flatten)]
-    pub model: ModelSource,
+    pub(crate) model: ModelSource,
     /// Labelled files to score; rows of all files are pooled.
     #[arg(long, num_args = 1.., value_name = "FILE", required_unless_present = "extraction")]
-    pub data: Vec<PathBuf>,
+    pub(crate) data: Vec<PathBuf>,
     /// Instead of the model, score quote, speaker and actor extraction against gold
     /// annotations: folders of `*.gold.json` files or single gold files, in the project's
     /// format or PolNeAR's (article beside the gold file or in `../articles/`).
     #[arg(long, num_args = 1.., value_name = "GOLD", conflicts_with = "data")]
-    pub extraction: Vec<PathBuf>,
+    pub(crate) extraction: Vec<PathBuf>,
     /// Actors file for --extraction (see `stance predict --help`).
     #[arg(long, value_name = "FILE", requires = "extraction")]
-    pub actors: Option<PathBuf>,
+    pub(crate) actors: Option<PathBuf>,
     /// With --extraction, write the missed, spurious and wrong-speaker cases of the `all` view
     /// to FILE as JSON lines (the shape of `score_quotes.py score --errors`).
     #[arg(long, value_name = "FILE", requires = "extraction")]
-    pub errors: Option<PathBuf>,
+    pub(crate) errors: Option<PathBuf>,
     /// With --extraction, write every statement found to FILE as JSON lines (article,
     /// quote_id, start, end in bytes, speaker, quote), for other scorers.
     #[arg(long, value_name = "FILE", requires = "extraction")]
-    pub predictions: Option<PathBuf>,
+    pub(crate) predictions: Option<PathBuf>,
     /// Bootstrap resamples behind the 95% interval of every figure: statements are drawn with
     /// replacement (the rows of one statement together) and the predictions rescored, never
     /// the model rerun. 0 leaves the intervals out.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_RESAMPLES, conflicts_with = "extraction")]
-    pub bootstrap: usize,
+    pub(crate) bootstrap: usize,
     /// Seed of the bootstrap draws: the same seed, rows and model give the same intervals.
     #[arg(long, value_name = "SEED", default_value_t = DEFAULT_SEED, conflicts_with = "extraction")]
-    pub seed: u64,
+    pub(crate) seed: u64,
     /// Also score the model folder OTHER_MODEL on the same rows and report, for each headline
     /// figure, the difference (--model minus OTHER_MODEL) with its paired bootstrap interval
     /// and the share of resamples where it is 0 or less.
     #[arg(long, value_name = "OTHER_MODEL", conflicts_with = "extraction")]
-    pub compare: Option<PathBuf>,
+    pub(crate) compare: Option<PathBuf>,
     /// Also write a self-contained HTML page to FILE (atomically): the figures, with the
     /// confusion matrices as heat maps, bars per label and actor, reliability diagrams and the
     /// most confident mistakes; with --extraction, the missed, spurious and wrong-speaker
     /// statements of each article.
     #[arg(long, value_name = "FILE")]
-    pub report: Option<PathBuf>,
+    pub(crate) report: Option<PathBuf>,
     #[command(flatten)]
-    pub csv: CsvArgs,
+    pub(crate) csv: CsvArgs,
     /// Output: a readable table, or JSON with fractions in 0..1.
     #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
-    pub format: ReportFormat,
+    pub(crate) format: ReportFormat,
 }
 
 /// `--format` values of `evaluate`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ReportFormat {
+pub(crate) enum ReportFormat {
     /// Text for a terminal.
     Table,
     /// One JSON object.
@@ -82,7 +82,7 @@ pub enum ReportFormat {
 }
 
 /// Runs `stance evaluate`.
-pub fn run(args: EvaluateArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: EvaluateArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     // A page that cannot be written is said before the work, not after it.
     if let Some(path) = &args.report {
         persist::output_folder(path).context("--report")?;

@@ -5,13 +5,20 @@
 //! reports, summaries) goes to the writer [`run`] is given: the binary's standard output, or a
 //! buffer when the Python package runs a command; notes and progress go to standard error.
 
-pub mod evaluate;
+mod evaluate;
 pub mod predict;
-pub mod progress;
-pub mod serve;
-pub mod summarize;
-pub mod train;
-pub mod upgrade;
+mod progress;
+mod serve;
+mod summarize;
+mod train;
+mod upgrade;
+
+pub use evaluate::EvaluateArgs;
+pub use predict::PredictArgs;
+pub use serve::ServeArgs;
+pub use summarize::SummarizeArgs;
+pub use train::TrainArgs;
+pub use upgrade::UpgradeArgs;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -33,19 +40,19 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Train a model on labelled CSV.
-    Train(Box<train::TrainArgs>),
+    Train(Box<TrainArgs>),
     /// Measure a model on labelled CSV.
-    Evaluate(evaluate::EvaluateArgs),
+    Evaluate(EvaluateArgs),
     /// Label new rows or articles.
-    Predict(predict::PredictArgs),
+    Predict(PredictArgs),
     /// Who says what about whom: the speaker → actor stance network of `predict --format
     /// jsonl` output.
-    Summarize(summarize::SummarizeArgs),
+    Summarize(SummarizeArgs),
     /// Serve the article view and `predict` over HTTP on 127.0.0.1.
-    Serve(serve::ServeArgs),
+    Serve(ServeArgs),
     /// Rewrite a model folder saved by an older version in the current format, which loads
     /// faster (older folders still load as they are).
-    UpgradeModel(upgrade::UpgradeArgs),
+    UpgradeModel(UpgradeArgs),
 }
 
 /// Runs the parsed command, writing its result to `out`.
@@ -89,53 +96,53 @@ pub fn error_message_naming(err: &anyhow::Error, naming: Naming) -> String {
 /// How to read labelled files: shared by every subcommand that reads them. The defaults are
 /// [`ReadOptions::default`]'s.
 #[derive(Debug, Clone, Args)]
-pub struct CsvArgs {
+pub(crate) struct CsvArgs {
     /// Column holding the text.
     #[arg(long, default_value_t = Schema::default().text, value_name = "NAME")]
-    pub text_column: String,
+    pub(crate) text_column: String,
     /// Column holding the actor the row is about.
     #[arg(long, default_value_t = Schema::default().actor, value_name = "NAME")]
-    pub actor_column: String,
+    pub(crate) actor_column: String,
     /// Column holding the stance label (optional in the file).
     #[arg(long, default_value_t = Schema::default().stance, value_name = "NAME")]
-    pub stance_column: String,
+    pub(crate) stance_column: String,
     /// Column holding the sentiment label (optional in the file).
     #[arg(long, default_value_t = Schema::default().sentiment, value_name = "NAME")]
-    pub sentiment_column: String,
+    pub(crate) sentiment_column: String,
     /// Column holding the sentence(s) around the text (optional in the file).
     #[arg(long, default_value_t = Schema::default().context, value_name = "NAME")]
-    pub context_column: String,
+    pub(crate) context_column: String,
     /// Column naming each row's split (used with --split).
     #[arg(long, default_value_t = Schema::default().split, value_name = "NAME")]
-    pub split_column: String,
+    pub(crate) split_column: String,
     /// Keep only rows whose split column holds this value, e.g. train or test.
     #[arg(long, value_name = "NAME")]
-    pub split: Option<String>,
+    pub(crate) split: Option<String>,
     /// Columns marking where the text mentions the actor: character offsets into the text,
     /// counted from 0, the end one past the last character (as NewsMTSC gives them). The marked
     /// words are masked as the target whatever they are ("he", "the senator"). Rows with both
     /// empty have no mark.
     #[arg(long, value_name = "START,END")]
-    pub mention_columns: Option<String>,
+    pub(crate) mention_columns: Option<String>,
     /// Field delimiter: comma, tab, semicolon, pipe or one character.
     #[arg(
         long,
         default_value_t = delimiter_name(ReadOptions::default().delimiter),
         value_name = "DELIM"
     )]
-    pub delimiter: String,
+    pub(crate) delimiter: String,
     /// Byte encoding of the files: utf-8, latin1 or cp1252.
     #[arg(
         long,
         default_value_t = ReadOptions::default().encoding.to_string(),
         value_name = "ENCODING"
     )]
-    pub encoding: String,
+    pub(crate) encoding: String,
 }
 
 impl CsvArgs {
     /// Validates the flags into the library's options.
-    pub fn read_options(&self) -> Result<ReadOptions, Error> {
+    pub(crate) fn read_options(&self) -> Result<ReadOptions, Error> {
         Ok(ReadOptions {
             schema: Schema {
                 text: self.text_column.clone(),
@@ -160,7 +167,7 @@ impl CsvArgs {
 
     /// A note for standard error when the model in `dir` was trained reading marked mentions
     /// and these flags read none: its rows would be masked unlike the training rows.
-    pub fn mention_note(&self, dir: &Path) -> Option<String> {
+    pub(crate) fn mention_note(&self, dir: &Path) -> Option<String> {
         if self.mention_columns.is_some() {
             return None;
         }
@@ -210,16 +217,16 @@ const DEFAULT_MODEL: &str = "models/default";
 
 /// The model folder flag of `train`.
 #[derive(Debug, Clone, Args)]
-pub struct ModelArg {
+pub(crate) struct ModelArg {
     /// Model folder.
     #[arg(long, default_value = DEFAULT_MODEL, value_name = "DIR")]
-    pub model: PathBuf,
+    pub(crate) model: PathBuf,
 }
 
 /// The model folder flag of `predict`, `evaluate` and `serve`, which find the shipped model from any
 /// working folder.
 #[derive(Debug, Clone, Args)]
-pub struct ModelSource {
+pub(crate) struct ModelSource {
     /// Model folder [default: models/default in the working folder, else the shipped model
     /// beside the source this `stance` was built from]
     #[arg(long, value_name = "DIR")]
@@ -228,7 +235,7 @@ pub struct ModelSource {
 
 impl ModelSource {
     /// The folder to load, and when `--model` was not given, a note naming the one chosen.
-    pub fn resolve(&self) -> (PathBuf, Option<String>) {
+    pub(crate) fn resolve(&self) -> (PathBuf, Option<String>) {
         if let Some(dir) = &self.model {
             return (dir.clone(), None);
         }

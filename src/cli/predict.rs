@@ -2,11 +2,11 @@
 //!
 //! Inputs are streamed: CSV rows are read, scored and written a chunk at a time
 //! ([`DEFAULT_CHUNK_ROWS`] rows), JSON lines and single-article files a batch of articles at
-//! a time ([`DEFAULT_CHUNK_ARTICLES`]), scored in parallel and written in input order before
+//! a time (`DEFAULT_CHUNK_ARTICLES`), scored in parallel and written in input order before
 //! the next chunk is read, so memory stays flat however large the input. Every output format
 //! is written row by row (the table's columns have fixed widths), so none waits for the end.
 //! A bad input stops at its first bad record, after the rows before it were written; the
-//! other inputs are still scored. See [`super::progress`] for the progress bar.
+//! other inputs are still scored. See `cli/progress.rs` for the progress bar.
 //!
 //! What an input holds besides what is scored (a JSON or Parquet article's scalar fields, the
 //! other columns of rows) travels with each of its scored rows, so a chunk holds only its own,
@@ -38,7 +38,7 @@ use super::{input_name, CsvArgs, ModelSource};
 
 /// Articles scored together (in parallel, one per task) unless `--chunk-size` says otherwise:
 /// enough to keep every core busy while articles differ in length.
-pub const DEFAULT_CHUNK_ARTICLES: usize = 64;
+pub(crate) const DEFAULT_CHUNK_ARTICLES: usize = 64;
 
 /// Terms per explanation when `--explain` gives no number (and on the page `serve` shows).
 const DEFAULT_EXPLAIN: &str = "5";
@@ -48,40 +48,40 @@ const DEFAULT_EXPLAIN_TERMS: usize = 5;
 #[derive(Debug, Clone, Args)]
 pub struct PredictArgs {
     #[command(flatten)]
-    pub model: ModelSource,
+    pub(crate) model: ModelSource,
     /// Input files or folders (a folder's `.txt`, `.md` and `.parquet` files, and those of the
     /// folders within it, sorted); `-` (or nothing) reads standard input.
     #[arg(value_name = "FILE")]
-    pub inputs: Vec<PathBuf>,
+    pub(crate) inputs: Vec<PathBuf>,
     #[command(flatten)]
-    pub csv: CsvArgs,
+    pub(crate) csv: CsvArgs,
     /// What the inputs hold.
     #[arg(long, value_enum, default_value_t = InputKind::Auto)]
-    pub input: InputKind,
+    pub(crate) input: InputKind,
     /// Actors file: one actor per line, `Canonical Name = alias | alias`; adds and merges
     /// actors found in articles.
     #[arg(long, value_name = "FILE")]
-    pub actors: Option<PathBuf>,
+    pub(crate) actors: Option<PathBuf>,
     /// Write only rows about the actors of the `--actors` file: statements that concern none
     /// of them are left out (their speakers may still be any actor).
     #[arg(long, requires = "actors")]
-    pub only_listed_actors: bool,
+    pub(crate) only_listed_actors: bool,
     /// Drop article statements whose speaker attribution is less sure than this (0-1).
     #[arg(long, default_value_t = 0.0, value_name = "P", value_parser = super::probability)]
-    pub min_confidence: f64,
+    pub(crate) min_confidence: f64,
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Csv)]
-    pub format: OutputFormat,
+    pub(crate) format: OutputFormat,
     /// Explain each label with the K terms that pushed most toward it against the runner-up
     /// label, with where in the text each came from (K is 5 if not given).
     #[arg(long, value_name = "K", num_args = 0..=1, default_missing_value = DEFAULT_EXPLAIN)]
-    pub explain: Option<usize>,
+    pub(crate) explain: Option<usize>,
     /// Show no progress bar (one is shown on a terminal when the inputs hold 16 MiB or more).
     #[arg(long, visible_alias = "quiet")]
-    pub no_progress: bool,
+    pub(crate) no_progress: bool,
     /// Rows (or articles) scored at a time; memory grows with it. For tests.
     #[arg(long, hide = true, value_name = "N")]
-    pub chunk_size: Option<NonZeroUsize>,
+    pub(crate) chunk_size: Option<NonZeroUsize>,
 }
 
 /// `--format` values of `predict`.
@@ -124,7 +124,7 @@ pub enum InputKind {
 }
 
 /// Runs `stance predict`.
-pub fn run(args: PredictArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: PredictArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     let options = args.read_options()?;
     let actors = args.actor_list()?;
     let (model_dir, model_note) = args.model.resolve();

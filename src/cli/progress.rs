@@ -15,11 +15,11 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// Inputs smaller than this (16 MiB, a few seconds of scoring) never show progress.
-pub const LONG_RUN_BYTES: u64 = 16 << 20;
+pub(crate) const LONG_RUN_BYTES: u64 = 16 << 20;
 
 /// Progress of a run, shown or not; cheap to clone (every clone moves the same bar).
 #[derive(Debug, Clone)]
-pub struct Progress {
+pub(crate) struct Progress {
     bar: ProgressBar,
     /// Rows written so far.
     rows: Arc<AtomicU64>,
@@ -31,7 +31,7 @@ pub struct Progress {
 impl Progress {
     /// Progress over `inputs` (paths, `-` for standard input); `wanted` is false with
     /// `--no-progress`.
-    pub fn new(inputs: &[PathBuf], wanted: bool) -> Self {
+    pub(crate) fn new(inputs: &[PathBuf], wanted: bool) -> Self {
         let allowed = wanted && io::stderr().is_terminal();
         let total = known_size(inputs);
         let bar = ProgressBar::with_draw_target(total, ProgressDrawTarget::hidden());
@@ -47,7 +47,7 @@ impl Progress {
     }
 
     /// Wraps `inner` so that the bytes read from it count as progress.
-    pub fn reader<R: Read>(&self, inner: R) -> ProgressReader<R> {
+    pub(crate) fn reader<R: Read>(&self, inner: R) -> ProgressReader<R> {
         ProgressReader {
             inner,
             progress: self.clone(),
@@ -55,7 +55,7 @@ impl Progress {
     }
 
     /// Counts rows written.
-    pub fn add_rows(&self, rows: usize) {
+    pub(crate) fn add_rows(&self, rows: usize) {
         let rows = self.rows.fetch_add(rows as u64, Ordering::Relaxed) + rows as u64;
         if !self.bar.is_hidden() {
             self.bar.set_message(format!("{rows} rows"));
@@ -63,12 +63,12 @@ impl Progress {
     }
 
     /// Runs `write` (a message to standard error, say) with the bar out of the way.
-    pub fn suspend<T>(&self, write: impl FnOnce() -> T) -> T {
+    pub(crate) fn suspend<T>(&self, write: impl FnOnce() -> T) -> T {
         self.bar.suspend(write)
     }
 
     /// Removes the bar at the end of the run.
-    pub fn finish(&self) {
+    pub(crate) fn finish(&self) {
         self.bar.finish_and_clear();
     }
 
@@ -112,7 +112,7 @@ fn size_of(input: &Path) -> Option<u64> {
 
 /// A reader that counts the bytes read through it as progress.
 #[derive(Debug)]
-pub struct ProgressReader<R> {
+pub(crate) struct ProgressReader<R> {
     inner: R,
     progress: Progress,
 }

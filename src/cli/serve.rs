@@ -36,7 +36,7 @@ use super::ModelSource;
 
 /// Largest request body taken unless `--max-body` says otherwise: 2 MiB, a few hundred
 /// articles of JSON lines.
-pub const DEFAULT_MAX_BODY: usize = 2 << 20;
+pub(crate) const DEFAULT_MAX_BODY: usize = 2 << 20;
 
 /// `--read-timeout` unless given: 30 s, far more than a request from this machine takes, and
 /// short enough that idle and stalled connections do not pile up.
@@ -57,16 +57,16 @@ const BODY_READ_CHUNK: usize = 64 << 10;
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
     #[command(flatten)]
-    pub model: ModelSource,
+    pub(crate) model: ModelSource,
     /// Port to listen on, on 127.0.0.1 only; 0 picks a free one.
     #[arg(long, default_value_t = 8080, value_name = "N")]
-    pub port: u16,
+    pub(crate) port: u16,
     /// Largest request body taken, in bytes; a larger one gets 413.
     #[arg(long, default_value_t = DEFAULT_MAX_BODY, value_name = "BYTES")]
-    pub max_body: usize,
+    pub(crate) max_body: usize,
     /// Actors file, as for `predict`: one actor per line, `Canonical Name = alias | alias`.
     #[arg(long, value_name = "FILE")]
-    pub actors: Option<PathBuf>,
+    pub(crate) actors: Option<PathBuf>,
     /// Seconds a client may keep the server waiting: the longest wait for its next bytes (or
     /// for it to take the answer's), and the time its request line and headers, then its
     /// body, may take. A late request gets 408 and its connection is closed, as is a
@@ -77,7 +77,7 @@ pub struct ServeArgs {
         value_name = "SECONDS",
         value_parser = clap::value_parser!(u64).range(1..),
     )]
-    pub read_timeout: u64,
+    pub(crate) read_timeout: u64,
     /// Most connections open at once; one more gets 503 and is closed.
     #[arg(
         long,
@@ -85,7 +85,7 @@ pub struct ServeArgs {
         value_name = "N",
         value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..),
     )]
-    pub max_connections: usize,
+    pub(crate) max_connections: usize,
 }
 
 /// What every request's thread shares: the model, the actors, the start page and the limits.
@@ -101,7 +101,7 @@ struct Service {
 }
 
 /// Runs `stance serve` until the process is stopped.
-pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let actors = match &args.actors {
         Some(path) => ActorList::from_file(path).map_err(crate::Error::from)?,
         None => ActorList::new(),

@@ -23,25 +23,25 @@ pub struct SummarizeArgs {
     /// JSON lines written by `stance predict --format jsonl`; `-` (or nothing) reads standard
     /// input.
     #[arg(value_name = "FILE")]
-    pub inputs: Vec<PathBuf>,
+    pub(crate) inputs: Vec<PathBuf>,
     /// Group the edges by outlet and/or ISO week of the `date` field too (repeat the flag or
     /// give a list: --by outlet,week).
     #[arg(long, value_enum, value_delimiter = ',', value_name = "GROUP")]
-    pub by: Vec<GroupArg>,
+    pub(crate) by: Vec<GroupArg>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = SummaryFormat::Csv)]
-    pub format: SummaryFormat,
+    pub(crate) format: SummaryFormat,
     /// Write here (replaced only once complete) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    pub(crate) output: Option<PathBuf>,
     /// Leave out edges with fewer rows than this (the totals still count them).
     #[arg(long, default_value_t = 1, value_name = "N")]
-    pub min_rows: usize,
+    pub(crate) min_rows: usize,
 }
 
 /// `--by` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum GroupArg {
+pub(crate) enum GroupArg {
     /// The `outlet` field of each row.
     Outlet,
     /// The ISO week of the `date` field of each row, e.g. 2016-W37.
@@ -50,7 +50,7 @@ pub enum GroupArg {
 
 /// `--format` values of `summarize`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SummaryFormat {
+pub(crate) enum SummaryFormat {
     /// One row per edge, with a header.
     Csv,
     /// A page with the totals, the edge table, the network and the weekly stance counts.
@@ -58,7 +58,7 @@ pub enum SummaryFormat {
 }
 
 /// Runs `stance summarize`.
-pub fn run(args: SummarizeArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: SummarizeArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     let params = SummaryParams::new()
         .group_by(args.by.iter().map(|group| match group {
             GroupArg::Outlet => GroupBy::Outlet,

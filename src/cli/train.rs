@@ -29,25 +29,25 @@ use super::{CsvArgs, ModelArg};
 pub struct TrainArgs {
     /// Labelled files (CSV or other delimited text); rows of all files are pooled.
     #[arg(long, required = true, num_args = 1.., value_name = "FILE")]
-    pub data: Vec<PathBuf>,
+    pub(crate) data: Vec<PathBuf>,
     #[command(flatten)]
-    pub model: ModelArg,
+    pub(crate) model: ModelArg,
     /// Replace the model folder if it exists (the old model stays until the new one is
     /// complete); without it, an existing folder is an error.
     #[arg(long)]
-    pub force: bool,
+    pub(crate) force: bool,
     #[command(flatten)]
-    pub csv: CsvArgs,
+    pub(crate) csv: CsvArgs,
     /// Inverse regularisation strength C (alpha = 1/C).
     #[arg(long, default_value_t = ValidLogisticParams::default().c(), conflicts_with = "cv")]
-    pub c: f64,
+    pub(crate) c: f64,
     /// Most solver iterations per model (Newton steps, or L-BFGS iterations).
     #[arg(long, default_value_t = ValidLogisticParams::default().max_iterations())]
-    pub max_iter: u64,
+    pub(crate) max_iter: u64,
     /// Seed of the fold assignment of `--cv` and of the quick choice of actor models;
     /// training itself has no randomness.
     #[arg(long, default_value_t = DEFAULT_SEED)]
-    pub seed: u64,
+    pub(crate) seed: u64,
     /// Weight rows so every label counts equally (balanced) or not (none).
     #[arg(
         long,
@@ -55,23 +55,23 @@ pub struct TrainArgs {
         default_value_t = ValidLogisticParams::default().class_weight().into(),
         conflicts_with = "cv"
     )]
-    pub class_weight: ClassWeightArg,
+    pub(crate) class_weight: ClassWeightArg,
     /// Optimiser: newton (Newton's method with conjugate gradients, as liblinear) or lbfgs,
     /// both on sparse features, or linfa (linfa-logistic, dense; small vocabularies, needs
     /// --class-weight none).
     #[arg(long, value_enum, default_value_t = ValidLogisticParams::default().solver().into())]
-    pub solver: SolverArg,
+    pub(crate) solver: SolverArg,
     /// One model shared by all actors, or also one per actor (unseen actors use the shared
     /// one). `auto` chooses by a quick cross-validation when every actor has
     /// --min-actor-rows labelled rows, else takes the shared model.
     #[arg(long, value_enum, default_value_t = ActorModelsArg::Auto, conflicts_with = "cv")]
-    pub actor_models: ActorModelsArg,
+    pub(crate) actor_models: ActorModelsArg,
     /// The same as `--actor-models own`.
     #[arg(long, conflicts_with_all = ["cv", "actor_models"])]
-    pub per_actor: bool,
+    pub(crate) per_actor: bool,
     /// Fewest labelled rows an actor needs for a model of its own.
     #[arg(long, default_value_t = TrainParams::default().min_actor_rows, value_name = "N")]
-    pub min_actor_rows: usize,
+    pub(crate) min_actor_rows: usize,
     /// Word n-gram lengths, MIN-MAX (0 turns them off).
     #[arg(
         long,
@@ -79,7 +79,7 @@ pub struct TrainArgs {
         value_name = "RANGE",
         conflicts_with = "cv"
     )]
-    pub word_ngrams: String,
+    pub(crate) word_ngrams: String,
     /// Character n-gram lengths, MIN-MAX (0 turns them off).
     #[arg(
         long,
@@ -87,24 +87,24 @@ pub struct TrainArgs {
         value_name = "RANGE",
         conflicts_with = "cv"
     )]
-    pub char_ngrams: String,
+    pub(crate) char_ngrams: String,
     /// Keep features seen in at least N training rows.
     #[arg(long, default_value_t = FeatureParams::default().min_df, value_name = "N")]
-    pub min_df: usize,
+    pub(crate) min_df: usize,
     /// Keep words seen at least N times in the tokeniser's vocabulary.
     #[arg(
         long,
         default_value_t = FeatureParams::default().vocab_min_frequency,
         value_name = "N"
     )]
-    pub vocab_min_frequency: u64,
+    pub(crate) vocab_min_frequency: u64,
     /// Word n-gram lengths of a quote's own words, apart from its context (0 turns them off).
     #[arg(long, default_value_t = terms().quote_ngrams.to_string(), value_name = "RANGE")]
-    pub quote_ngrams: String,
+    pub(crate) quote_ngrams: String,
     /// Words at most N tokens from a mention of the actor get position-marked features
     /// (0 turns them off).
     #[arg(long, default_value_t = terms().target_window, value_name = "N")]
-    pub target_window: usize,
+    pub(crate) target_window: usize,
     /// Word n-gram lengths marked by their side of the actor's mentions (before, between,
     /// after; 0 turns them off).
     #[arg(
@@ -113,35 +113,35 @@ pub struct TrainArgs {
         value_name = "RANGE",
         conflicts_with = "cv"
     )]
-    pub side_ngrams: String,
+    pub(crate) side_ngrams: String,
     /// Do not replace mentions of the actor and other actors with placeholders.
     #[arg(long, conflicts_with = "cv")]
-    pub no_target_mask: bool,
+    pub(crate) no_target_mask: bool,
     /// Do not add a feature naming the row's actor.
     #[arg(long)]
-    pub no_actor_feature: bool,
+    pub(crate) no_actor_feature: bool,
     /// Do not add the sentiment lexicon's terms (VADER's rated words, by their place relative
     /// to the target and in the quote).
     #[arg(long)]
-    pub no_lexicon: bool,
+    pub(crate) no_lexicon: bool,
     /// Normalise each kind of term (words, characters, words near the target, sides of the
     /// target, the quote, the actor, the lexicon) on its own first (apart), or the row as a
     /// whole only. `auto` chooses with --actor-models' cross-validation when that runs, else
     /// apart.
     #[arg(long, value_enum, default_value_t = KindNormArg::Auto, conflicts_with = "cv")]
-    pub kind_norm: KindNormArg,
+    pub(crate) kind_norm: KindNormArg,
     /// The same as `--kind-norm whole`.
     #[arg(long, conflicts_with_all = ["cv", "kind_norm"])]
-    pub no_kind_norm: bool,
+    pub(crate) no_kind_norm: bool,
     /// Choose C, class weighting, per-actor models, n-gram ranges (and, if asked, masking and
     /// normalisation) by K-fold cross-validation on the training rows, then train on all of
     /// them with the best setting. The `--grid-*` flags list the values tried; the choice and
     /// every score go to `metadata.json`.
     #[arg(long, value_name = "K")]
-    pub cv: Option<usize>,
+    pub(crate) cv: Option<usize>,
     /// The score `--cv` maximises (mean over the held-out folds).
     #[arg(long, value_enum, default_value_t = CvMetric::default().into(), requires = "cv")]
-    pub cv_metric: CvMetricArg,
+    pub(crate) cv_metric: CvMetricArg,
     /// Values of C `--cv` tries.
     #[arg(
         long,
@@ -150,7 +150,7 @@ pub struct TrainArgs {
         default_value = list(&Grid::default().c),
         requires = "cv"
     )]
-    pub grid_c: Vec<f64>,
+    pub(crate) grid_c: Vec<f64>,
     /// Class weightings `--cv` tries.
     #[arg(
         long,
@@ -159,7 +159,7 @@ pub struct TrainArgs {
         default_value = list(Grid::default().class_weight.into_iter().map(flag_value)),
         requires = "cv"
     )]
-    pub grid_class_weight: Vec<ClassWeightArg>,
+    pub(crate) grid_class_weight: Vec<ClassWeightArg>,
     /// Whether `--cv` tries per-actor models: no, yes or both.
     #[arg(
         long,
@@ -170,7 +170,7 @@ pub struct TrainArgs {
         default_value = yes_no(&Grid::default().per_actor),
         requires = "cv"
     )]
-    pub grid_per_actor: Vec<bool>,
+    pub(crate) grid_per_actor: Vec<bool>,
     /// Word n-gram ranges `--cv` tries.
     #[arg(
         long,
@@ -179,7 +179,7 @@ pub struct TrainArgs {
         default_value = list(&Grid::default().word_ngrams),
         requires = "cv"
     )]
-    pub grid_word_ngrams: Vec<String>,
+    pub(crate) grid_word_ngrams: Vec<String>,
     /// Character n-gram ranges `--cv` tries.
     #[arg(
         long,
@@ -188,7 +188,7 @@ pub struct TrainArgs {
         default_value = list(&Grid::default().char_ngrams),
         requires = "cv"
     )]
-    pub grid_char_ngrams: Vec<String>,
+    pub(crate) grid_char_ngrams: Vec<String>,
     /// Side-of-target n-gram ranges `--cv` tries.
     #[arg(
         long,
@@ -197,7 +197,7 @@ pub struct TrainArgs {
         default_value = list(&Grid::default().side_ngrams),
         requires = "cv"
     )]
-    pub grid_side_ngrams: Vec<String>,
+    pub(crate) grid_side_ngrams: Vec<String>,
     /// Whether `--cv` masks the actors: yes, no or both.
     #[arg(
         long,
@@ -208,7 +208,7 @@ pub struct TrainArgs {
         default_value = yes_no(&Grid::default().target_mask),
         requires = "cv"
     )]
-    pub grid_target_mask: Vec<bool>,
+    pub(crate) grid_target_mask: Vec<bool>,
     /// Whether `--cv` normalises each kind of term apart: yes, no or both.
     #[arg(
         long,
@@ -219,7 +219,7 @@ pub struct TrainArgs {
         default_value = yes_no(&Grid::default().kind_norm),
         requires = "cv"
     )]
-    pub grid_kind_norm: Vec<bool>,
+    pub(crate) grid_kind_norm: Vec<bool>,
 }
 
 /// The library's default term settings, which the n-gram and window flags show and take.
@@ -247,7 +247,7 @@ fn flag_value(weight: ClassWeight) -> String {
 
 /// `--cv-metric` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CvMetricArg {
+pub(crate) enum CvMetricArg {
     /// Macro-F1 of the stance labels.
     StanceMacroF1,
     /// F_avg of the stance labels (mean F1 of favor and against; SemEval-2016's metric).
@@ -260,7 +260,7 @@ pub enum CvMetricArg {
 
 /// `--class-weight` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ClassWeightArg {
+pub(crate) enum ClassWeightArg {
     /// Every row counts once.
     None,
     /// Rows weighted inversely to their label's frequency.
@@ -309,7 +309,7 @@ impl From<CvMetric> for CvMetricArg {
 
 /// `--actor-models` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ActorModelsArg {
+pub(crate) enum ActorModelsArg {
     /// Chosen from the data.
     Auto,
     /// One model for all actors.
@@ -320,7 +320,7 @@ pub enum ActorModelsArg {
 
 /// `--kind-norm` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum KindNormArg {
+pub(crate) enum KindNormArg {
     /// Chosen from the data.
     Auto,
     /// Each kind of term normalised on its own, then the row.
@@ -331,7 +331,7 @@ pub enum KindNormArg {
 
 /// `--solver` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SolverArg {
+pub(crate) enum SolverArg {
     /// Newton's method with conjugate gradients on the sparse matrix.
     Newton,
     /// L-BFGS on the sparse matrix.
@@ -362,7 +362,7 @@ impl From<Solver> for SolverArg {
 
 impl TrainArgs {
     /// The validated training parameters.
-    pub fn params(&self) -> Result<TrainParams, Error> {
+    pub(crate) fn params(&self) -> Result<TrainParams, Error> {
         let logistic = LogisticParams::default()
             .c(self.c)
             .max_iterations(self.max_iter)
@@ -392,7 +392,7 @@ impl TrainArgs {
     }
 
     /// The settings `--cv` tries: the `--grid-*` values.
-    pub fn grid(&self) -> Result<Grid, Error> {
+    pub(crate) fn grid(&self) -> Result<Grid, Error> {
         let ranges = |param: Param, values: &[String]| {
             values
                 .iter()
@@ -487,7 +487,7 @@ impl TrainArgs {
 }
 
 /// Runs `stance train`.
-pub fn run(args: TrainArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: TrainArgs, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     let target = &args.model.model;
     persist::check_destination(target)?;
     if target.exists() && !args.force {

@@ -12,12 +12,12 @@ use crate::persist;
 pub struct UpgradeArgs {
     /// The model folder to rewrite in place (atomically: a failure leaves it as it was).
     #[arg(value_name = "DIR")]
-    pub model: PathBuf,
+    pub(crate) model: PathBuf,
 }
 
 /// Loads the model (any format this build reads) and saves it in the current format; its
 /// predictions do not change.
-pub fn run(args: UpgradeArgs) -> anyhow::Result<std::process::ExitCode> {
+pub(crate) fn run(args: UpgradeArgs) -> anyhow::Result<std::process::ExitCode> {
     persist::upgrade(&args.model)
         .with_context(|| format!("cannot upgrade {}", args.model.display()))?;
     eprintln!(

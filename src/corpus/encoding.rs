@@ -54,7 +54,7 @@ impl std::fmt::Display for TextEncoding {
 
 impl TextEncoding {
     /// Decodes `bytes`, dropping a leading UTF-8 byte-order mark.
-    pub fn decode<'a>(self, bytes: &'a [u8], path: &Path) -> Result<Cow<'a, str>, Error> {
+    pub(crate) fn decode<'a>(self, bytes: &'a [u8], path: &Path) -> Result<Cow<'a, str>, Error> {
         match self {
             TextEncoding::Utf8 => {
                 let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
@@ -76,12 +76,6 @@ impl TextEncoding {
             Cow::Owned(bytes.iter().map(|&b| char::from(b)).collect())
         }
     }
-}
-
-/// Decodes UTF-8 with the same error as [`TextEncoding::decode`], for inputs that are always
-/// UTF-8 (articles, JSON lines).
-pub fn decode_utf8<'a>(bytes: &'a [u8], path: &Path) -> Result<&'a str, Error> {
-    decode_utf8_line(bytes, 1, path)
 }
 
 /// Decodes UTF-8 that starts on 1-based line `line` of its file (one line of a JSON lines

@@ -4,7 +4,7 @@
 //! names, delimiter and encoding onto the project's schema. This is the only place that sets up
 //! a `csv::ReaderBuilder`. Bad input is an [`Error`] that names the file, the line and the
 //! column. A Parquet file (told by its first bytes) is read as the same records
-//! ([`crate::parquet`]), a row's number standing for its line. [`RowReader`] reads rows one at
+//! ([`crate::parquet`]), a row's number standing for its line. `RowReader` reads rows one at
 //! a time from a stream, so an input of any size can be scored in bounded memory, and refuses
 //! a CSV field longer than [`MAX_FIELD_BYTES`] as it comes to it; [`read_bytes`] and
 //! [`Corpus::read`] collect them. For `predict`, a row can also keep the columns the schema
@@ -19,8 +19,10 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-pub use encoding::{decode_utf8, decode_utf8_line, read_error, DecodingReader, TextEncoding};
-pub use field_size::{FieldSizeLimit, MAX_FIELD_BYTES};
+pub use encoding::TextEncoding;
+pub(crate) use encoding::{decode_utf8_line, read_error, DecodingReader};
+pub(crate) use field_size::FieldSizeLimit;
+pub use field_size::MAX_FIELD_BYTES;
 
 use crate::error::Error;
 use crate::param::Param;
@@ -93,14 +95,6 @@ impl Default for Schema {
 }
 
 impl Schema {
-    /// The column that holds a task's labels.
-    pub fn label_column(&self, task: Task) -> &str {
-        match task {
-            Task::Stance => &self.stance,
-            Task::Sentiment => &self.sentiment,
-        }
-    }
-
     /// Whether `column` is one the schema reads (the mention columns only when named), so it
     /// is not carried to `predict`'s output as another column.
     pub(crate) fn reads(&self, column: &str) -> bool {
@@ -176,7 +170,7 @@ impl Default for ReadOptions {
 
 /// The delimiter `byte` as `--delimiter` names it: `comma`, `tab`, `semicolon`, `pipe` or the
 /// character itself; [`parse_delimiter`] reads it back.
-pub fn delimiter_name(byte: u8) -> String {
+pub(crate) fn delimiter_name(byte: u8) -> String {
     match byte {
         b',' => "comma".into(),
         b'\t' => "tab".into(),
@@ -207,7 +201,7 @@ mod delimiter_character {
 }
 
 /// Parses a `--delimiter` value: `comma`, `tab`, `semicolon`, `pipe` or one ASCII character.
-pub fn parse_delimiter(value: &str) -> Result<u8, Error> {
+pub(crate) fn parse_delimiter(value: &str) -> Result<u8, Error> {
     match value {
         "comma" | "," => Ok(b','),
         "tab" | "\\t" | "\t" => Ok(b'\t'),
@@ -292,7 +286,7 @@ impl Row {
     /// statement, one per actor it concerns, share both (ids such as `q0001.1` and `q0001.2`
     /// in `data/quotes.csv`, or PolNeAR's `ARTICLE:E2:1` and `ARTICLE:E2:2`, number the actors
     /// of one statement). Rows without an article share a statement when their texts match.
-    pub fn statement(&self) -> (Option<&str>, &str) {
+    pub(crate) fn statement(&self) -> (Option<&str>, &str) {
         (self.article.as_deref(), self.text.as_str())
     }
 
@@ -312,7 +306,7 @@ impl Row {
 }
 
 /// The text the model reads for a quote and its context; see [`Row::model_text`].
-pub fn compose_model_text(text: &str, context: Option<&str>) -> String {
+pub(crate) fn compose_model_text(text: &str, context: Option<&str>) -> String {
     match context.map(str::trim) {
         None | Some("") => text.to_string(),
         Some(context) if context.contains(text.trim()) => context.to_string(),
@@ -322,7 +316,7 @@ pub fn compose_model_text(text: &str, context: Option<&str>) -> String {
 
 /// Which of a row's texts a byte range lies in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TextField {
+pub(crate) enum TextField {
     /// The text (the quote).
     Text,
     /// Its context.
@@ -332,7 +326,7 @@ pub enum TextField {
 /// Where the byte range `start..end` of [`compose_model_text`]`(text, context)` lies: in `text`
 /// or in `context`, with the range in that field's bytes. A range across the join of text and
 /// context is cut at the join.
-pub fn locate_in_model_text(
+pub(crate) fn locate_in_model_text(
     text: &str,
     context: Option<&str>,
     start: usize,
@@ -391,7 +385,7 @@ impl Corpus {
 
     /// Fails when there is no row, and, naming the columns looked for and those each file has,
     /// when no row has a stance or a sentiment label.
-    pub fn require_labels(&self, schema: &Schema) -> Result<(), Error> {
+    pub(crate) fn require_labels(&self, schema: &Schema) -> Result<(), Error> {
         if self.rows.is_empty() {
             let names: Vec<&str> = self.files.iter().map(|file| file.path.as_str()).collect();
             return Err(Error::NoData(format!(
@@ -424,7 +418,10 @@ impl Corpus {
 
 /// Reads one labelled file. A CSV file is read as it is parsed, so a bad record (a field over
 /// the limit, say) stops the reading there; a Parquet file is read whole.
-pub fn read_file(path: &Path, options: &ReadOptions) -> Result<(Vec<Row>, SourceFile), Error> {
+pub(crate) fn read_file(
+    path: &Path,
+    options: &ReadOptions,
+) -> Result<(Vec<Row>, SourceFile), Error> {
     let file = std::fs::File::open(path).map_err(|err| Error::io(path, err))?;
     let mut input = HashingReader {
         inner: file,
@@ -513,7 +510,7 @@ pub fn read_bytes(bytes: &[u8], path: &Path, options: &ReadOptions) -> Result<Ve
 /// error (naming its line), after which it ends. Only the reader's buffers are held, each
 /// field at most [`ReadOptions::max_field_bytes`], so memory does not grow with the input.
 /// Rows left out by `--split` are skipped.
-pub struct RowReader<R: Read> {
+pub(crate) struct RowReader<R: Read> {
     records: Records<R>,
     header: csv::StringRecord,
     columns: Columns,

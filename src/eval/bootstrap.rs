@@ -120,7 +120,7 @@ impl From<&Bootstrap> for BootstrapInfo {
     }
 }
 
-/// A [`CONFIDENCE`] interval of a figure, written `[low, high]` in JSON (fractions like the
+/// A 95% interval of a figure, written `[low, high]` in JSON (fractions like the
 /// figure).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(from = "[f64; 2]", into = "[f64; 2]")]

@@ -504,7 +504,7 @@ impl Mistake {
 
 /// The first items of a list and how many more there were.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Capped<T> {
+pub(crate) struct Capped<T> {
     /// The items kept, in their order.
     pub shown: Vec<T>,
     /// Items left out after them.
@@ -529,7 +529,7 @@ impl<T> Capped<T> {
 
 /// The error cases of one article, by type, for a person to read.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ArticleMistakes<'m> {
+pub(crate) struct ArticleMistakes<'m> {
     /// The article's id.
     pub article: String,
     /// Gold statements no prediction matches.
@@ -541,11 +541,11 @@ pub struct ArticleMistakes<'m> {
 }
 
 /// Cases listed per article and type on the page of `evaluate --extraction --report`.
-pub const MISTAKES_PER_LIST: usize = 10;
+pub(crate) const MISTAKES_PER_LIST: usize = 10;
 
 /// Groups the error cases of [`evaluate_extraction`] by article, in the order the articles
 /// come, each type's list cut to its first `cap` cases; articles without a case are left out.
-pub fn mistakes_by_article(mistakes: &[Mistake], cap: usize) -> Vec<ArticleMistakes<'_>> {
+pub(crate) fn mistakes_by_article(mistakes: &[Mistake], cap: usize) -> Vec<ArticleMistakes<'_>> {
     let mut order: Vec<&str> = Vec::new();
     for mistake in mistakes {
         if !order.contains(&mistake.article()) {

@@ -264,7 +264,7 @@ pub struct Calibration {
 
 impl Calibration {
     /// The calibration of predictions with probability `confidence`, right or not, over
-    /// `bins` equal-width bins (the figure [`expected_calibration_error`] gives).
+    /// `bins` equal-width bins (the figure `expected_calibration_error` gives).
     pub fn compute(confidence: &[f64], correct: &[bool], bins: usize) -> Calibration {
         let mut sums = CalibrationBins::new(bins);
         for (&p, &right) in confidence.iter().zip(correct) {

@@ -54,7 +54,7 @@ pub struct TaskReport {
     #[serde(flatten)]
     pub metrics: Metrics,
     /// Expected calibration error of the predicted label's probability
-    /// ([`CALIBRATION_BINS`] bins).
+    /// (`CALIBRATION_BINS` bins).
     pub calibration_error: f64,
     /// 95% bootstrap interval of the calibration error, where intervals were asked for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -70,12 +70,12 @@ pub struct TaskReport {
 }
 
 /// One headline figure: its name, the model's value and interval, the majority baseline's.
-pub type Headline = (&'static str, Option<f64>, Option<Interval>, Option<f64>);
+pub(crate) type Headline = (&'static str, Option<f64>, Option<Interval>, Option<f64>);
 
 impl TaskReport {
     /// Accuracy, macro-F1 and F_avg of the model beside the majority baseline's, as every
     /// report shows them first.
-    pub fn headline(&self) -> [Headline; 3] {
+    pub(crate) fn headline(&self) -> [Headline; 3] {
         let (m, b) = (&self.metrics, &self.baseline.scores);
         [
             (

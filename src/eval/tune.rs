@@ -7,7 +7,7 @@
 //! tokeniser and features are fitted once on the other folds; every classifier setting is then
 //! fitted on them and scored on the held-out fold. The candidate with the best mean score wins;
 //! a tie goes to the candidate listed first. Its held-out predictions, one per training row,
-//! then fit each head's softmax temperature ([`crate::model::calibrate`]).
+//! then fit each head's softmax temperature (`model/calibrate.rs`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -90,7 +90,7 @@ pub struct Setting {
 
 impl Setting {
     /// `base` with this setting's values.
-    pub fn apply(&self, base: &TrainParams) -> TrainParams {
+    pub(crate) fn apply(&self, base: &TrainParams) -> TrainParams {
         let mut params = self.apply_features(base);
         params.logistic = params.logistic.c(self.c).class_weight(self.class_weight);
         params.per_actor = self.per_actor;
@@ -154,7 +154,7 @@ impl Grid {
 
     /// Every combination, those sharing features next to each other (the feature settings
     /// vary slowest).
-    pub fn settings(&self) -> Vec<Setting> {
+    pub(crate) fn settings(&self) -> Vec<Setting> {
         let first = Setting {
             word_ngrams: NgramRange::off(),
             char_ngrams: NgramRange::off(),
@@ -296,12 +296,12 @@ impl Tuning {
 
 /// Folds of the quick cross-validation with which a plain `stance train` chooses between one
 /// shared model and models per actor, and how each row is normalised.
-pub const CHOICE_FOLDS: usize = 3;
+pub(crate) const CHOICE_FOLDS: usize = 3;
 
 /// The actors of the labelled rows (stance or sentiment) with fewer than `min_rows` of them,
 /// and how many actors there are. Models per actor are worth trying only when no actor is
 /// thin.
-pub fn thin_actors(rows: &[Row], min_rows: usize) -> (Vec<String>, usize) {
+pub(crate) fn thin_actors(rows: &[Row], min_rows: usize) -> (Vec<String>, usize) {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     let labelled = |row: &&Row| row.stance.is_some() || row.sentiment.is_some();
     for row in rows.iter().filter(labelled) {
@@ -317,7 +317,7 @@ pub fn thin_actors(rows: &[Row], min_rows: usize) -> (Vec<String>, usize) {
 
 /// The fold (`0..k`) of every row: rows sharing an article (or, without one, a text) share a
 /// fold; folds differ in size by at most one group.
-pub fn assign_folds(rows: &[Row], k: usize, seed: u64) -> Vec<usize> {
+pub(crate) fn assign_folds(rows: &[Row], k: usize, seed: u64) -> Vec<usize> {
     let mut groups: Vec<([u8; 32], String)> = group_keys(rows)
         .into_iter()
         .map(|key| {
@@ -350,7 +350,7 @@ fn group_keys(rows: &[Row]) -> BTreeSet<String> {
 /// Chooses the settings by [`tune`], trains on all of `rows` with them, and gives the model
 /// its heads' temperatures calibrated on the held-out folds: the model `train --cv` saves,
 /// with what training and the search found.
-pub fn train_tuned(
+pub(crate) fn train_tuned(
     rows: &[Row],
     base: &TrainParams,
     grid: &Grid,
@@ -370,7 +370,7 @@ pub fn train_tuned(
 /// Scores every setting of `grid` (on top of `base`) by `k`-fold cross-validation over `rows`
 /// and returns the best setting applied to `base`. `progress` hears each finished fit as
 /// (done, total).
-pub fn tune(
+pub(crate) fn tune(
     rows: &[Row],
     base: &TrainParams,
     grid: &Grid,

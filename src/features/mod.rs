@@ -21,7 +21,7 @@ use rustc_hash::{FxBuildHasher, FxHashMap};
 use serde::{Deserialize, Serialize};
 use sprs::CsMatI;
 
-pub use target::{mask_mentions, ActorMatchers, Masked, MentionMatcher, Mentions, UnseenActors};
+pub(crate) use target::{mask_mentions, ActorMatchers, Masked, Mentions, UnseenActors};
 pub use terms::{NgramRange, TermKind, TermSettings};
 
 use terms::TermSource;
@@ -72,7 +72,7 @@ impl<'a> Example<'a> {
 
 /// Which text of an [`Example`] a span indexes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum TextPart {
+pub(crate) enum TextPart {
     /// [`Example::text`].
     Text,
     /// [`Example::quote`].
@@ -81,7 +81,7 @@ pub enum TextPart {
 
 /// A byte range of one part of an example.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct PartSpan {
+pub(crate) struct PartSpan {
     /// Which part.
     pub part: TextPart,
     /// First byte.
@@ -93,7 +93,7 @@ pub struct PartSpan {
 /// One column of an example's row, with where its term came from; see
 /// [`FeatureSpace::explain_row`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct TermUse {
+pub(crate) struct TermUse {
     /// The column.
     pub column: usize,
     /// Its value in the row.
@@ -243,7 +243,7 @@ impl Default for FeatureParams {
 }
 
 /// Checks the settings, for training and for a model file alike: each n-gram range off or
-/// within `1..=`[`MAX_NGRAM`], the target window at most [`MAX_TARGET_WINDOW`]. The checked
+/// within `1..=MAX_NGRAM`, the target window at most `MAX_TARGET_WINDOW`. The checked
 /// type is the settings themselves: they have nothing to derive.
 impl ParamGuard for FeatureParams {
     type Checked = FeatureParams;
@@ -272,7 +272,7 @@ impl ParamGuard for FeatureParams {
 }
 
 /// `range` if it is off (`0-0`) or within `1..=`[`MAX_NGRAM`]; else the error naming `param`.
-pub fn check_ngram_range(param: Param, range: NgramRange) -> Result<NgramRange, Error> {
+pub(crate) fn check_ngram_range(param: Param, range: NgramRange) -> Result<NgramRange, Error> {
     let off = range.min == 0 && range.max == 0;
     if off || (1 <= range.min && range.min <= range.max && range.max <= MAX_NGRAM) {
         return Ok(range);
@@ -286,7 +286,7 @@ pub fn check_ngram_range(param: Param, range: NgramRange) -> Result<NgramRange, 
 
 /// Parses `MIN-MAX`, `N` (for N-N) or `0` (off), checked as every range is; `param` names the
 /// setting in the error.
-pub fn parse_ngram_range(param: Param, value: &str) -> Result<NgramRange, Error> {
+pub(crate) fn parse_ngram_range(param: Param, value: &str) -> Result<NgramRange, Error> {
     let invalid = || Error::InvalidValue {
         param,
         value: value.into(),
@@ -304,7 +304,7 @@ pub fn parse_ngram_range(param: Param, value: &str) -> Result<NgramRange, Error>
 }
 
 /// The forms an n-gram range takes, for messages.
-pub fn ngram_range_forms() -> String {
+pub(crate) fn ngram_range_forms() -> String {
     format!("MIN-MAX with 1 <= MIN <= MAX <= {MAX_NGRAM} (e.g. 1-3), one length, or 0 for none")
 }
 
@@ -474,7 +474,7 @@ impl FeatureMatrix {
     }
 
     /// The rows at `indices`, in that order: borrowed when they are all the rows in order.
-    pub fn select_rows(&self, indices: &[usize]) -> Cow<'_, FeatureMatrix> {
+    pub(crate) fn select_rows(&self, indices: &[usize]) -> Cow<'_, FeatureMatrix> {
         if indices.len() == self.rows() && indices.iter().enumerate().all(|(i, &row)| i == row) {
             return Cow::Borrowed(self);
         }
@@ -671,7 +671,7 @@ impl FeatureSpace {
 
     /// Checks a space read from a file: every IDF weight finite, positive and at most
     /// [`MAX_COEFFICIENT`]. (Its settings are checked by [`FeatureParams`]' guard.)
-    pub fn validate(&self) -> Result<(), String> {
+    pub(crate) fn validate(&self) -> Result<(), String> {
         match self
             .idf
             .iter()
@@ -738,7 +738,7 @@ impl FeatureSpace {
     }
 
     /// Rebuilds the lookup tables that are not saved; call after deserialising.
-    pub fn prepare(&mut self) -> Result<(), String> {
+    pub(crate) fn prepare(&mut self) -> Result<(), String> {
         if self.terms.len() != self.idf.len() {
             return Err(format!(
                 "{} feature terms but {} IDF weights",
@@ -979,7 +979,7 @@ impl FeatureSpace {
     /// The row of one example with where each of its terms came from: for every column in the
     /// row, its value (as [`FeatureSpace::transform`] gives it) and the byte ranges of the
     /// example's text and quote that made it (a masked mention stands for the whole mention).
-    pub fn explain_row(
+    pub(crate) fn explain_row(
         &self,
         pipeline: &TextPipeline,
         example: &Example,

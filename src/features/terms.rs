@@ -35,7 +35,7 @@ impl NgramRange {
 }
 
 /// `MIN-MAX`, or `0` when off: the form the n-gram flags take
-/// ([`parse_ngram_range`](super::parse_ngram_range) reads it back).
+/// (`parse_ngram_range` reads it back).
 impl std::fmt::Display for NgramRange {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // Padded as a string is, so tables can align it.
@@ -99,12 +99,12 @@ impl TermKind {
     }
 
     /// A term without the prefix that marks its kind (`w:` and the like).
-    pub fn strip(term: &str) -> &str {
+    pub(crate) fn strip(term: &str) -> &str {
         term.find(':').map_or(term, |colon| &term[colon + 1..])
     }
 
     /// The kind of a term made by [`extract`] or [`quote_terms`].
-    pub fn of(term: &str) -> TermKind {
+    pub(crate) fn of(term: &str) -> TermKind {
         match term.find(':').map_or("", |colon| &term[..=colon]) {
             WORD => TermKind::Word,
             CHAR => TermKind::Char,
@@ -129,7 +129,7 @@ pub enum TermSource {
     Target,
 }
 
-/// Which terms [`extract`] makes.
+/// Which terms `extract` makes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TermSettings {
     /// Word n-grams over the tokeniser's tokens.

@@ -79,7 +79,7 @@ impl StanceModel {
     /// Explains every head's answer for one example with its `k` strongest terms; `locate`
     /// turns a byte range of the example's text or quote into a range of the input (`None`
     /// drops it). `result[h]` is head `h`; its label is the one [`StanceModel::predict`] gives.
-    pub fn explain(
+    pub(crate) fn explain(
         &self,
         example: &Example,
         k: usize,
@@ -96,7 +96,11 @@ impl StanceModel {
     /// Explains every head's answer for labelled-CSV-shaped rows (as
     /// [`StanceModel::predict_rows`] reads them): `result[i][h]` is head `h` on row `i`, its
     /// spans in the row's `text` and `context`.
-    pub fn explain_rows(&self, rows: &[Row], k: usize) -> Result<Vec<Vec<Explanation>>, Error> {
+    pub(crate) fn explain_rows(
+        &self,
+        rows: &[Row],
+        k: usize,
+    ) -> Result<Vec<Vec<Explanation>>, Error> {
         rows.par_iter()
             .map(|row| {
                 let text = row.model_text();

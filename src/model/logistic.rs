@@ -42,7 +42,7 @@ pub enum ClassWeight {
 #[serde(rename_all = "lowercase")]
 pub enum Solver {
     /// Newton's method with preconditioned conjugate gradients on the sparse matrix, as
-    /// liblinear (the default; see [`super::newton`]).
+    /// liblinear (the default; see `model/newton.rs`).
     #[default]
     Newton,
     /// L-BFGS on the sparse matrix, with the More-Thuente line search linfa-logistic uses.
@@ -76,7 +76,7 @@ impl Default for ValidLogisticParams {
     }
 }
 
-/// Hyperparameters of [`LinearModel`], checked by [`ParamGuard`]. Serialised as its fields, as
+/// Hyperparameters of the fitted `LinearModel`, checked by [`ParamGuard`]. Serialised as its fields, as
 /// a model's metadata records them.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 #[serde(transparent)]

@@ -4,11 +4,11 @@
 //! [`Head`] per label column (stance, sentiment). A head is a multinomial logistic regression
 //! shared by all actors, plus, with `per_actor`, one per actor that has enough rows; actors
 //! without their own fall back to the shared one. [`TrainParams`] hold the settings; the
-//! solver lives in [`logistic`].
+//! solver lives in `logistic`.
 
-pub mod calibrate;
-pub mod explain;
-pub mod logistic;
+pub(crate) mod calibrate;
+pub(crate) mod explain;
+pub(crate) mod logistic;
 mod newton;
 mod objective;
 
@@ -21,8 +21,10 @@ use ndarray::Array2;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+pub use explain::{Contribution, Explanation, Origin, SourceSpan};
 use logistic::TrainingRows;
-pub use logistic::{argmax, ClassWeight, LinearModel, LogisticParams, Solver, ValidLogisticParams};
+pub(crate) use logistic::{argmax, LinearModel};
+pub use logistic::{ClassWeight, LogisticParams, Solver, ValidLogisticParams};
 
 use crate::corpus::{Row, Task};
 use crate::error::Error;
@@ -84,10 +86,10 @@ pub struct Head {
     /// Rows of each label in the training data (for the majority baseline).
     pub label_counts: Vec<usize>,
     /// The model for every actor.
-    pub shared: LinearModel,
+    pub(crate) shared: LinearModel,
     /// Models for single actors, by actor name.
-    pub per_actor: BTreeMap<String, LinearModel>,
-    /// Softmax temperature fitted by `train --cv` (see [`calibrate`]); 1 leaves the
+    pub(crate) per_actor: BTreeMap<String, LinearModel>,
+    /// Softmax temperature fitted by `train --cv` (see `calibrate`); 1 leaves the
     /// probabilities as the logistic regression gives them.
     #[serde(default = "no_scaling")]
     pub temperature: f64,
@@ -99,17 +101,17 @@ fn no_scaling() -> f64 {
 
 impl Head {
     /// The most frequent training label.
-    pub fn majority_label(&self) -> usize {
+    pub(crate) fn majority_label(&self) -> usize {
         argmax(self.label_counts.iter().map(|&c| c as f64))
     }
 
     /// The model used for `actor`.
-    pub fn model_for(&self, actor: &str) -> &LinearModel {
+    pub(crate) fn model_for(&self, actor: &str) -> &LinearModel {
         self.per_actor.get(actor).unwrap_or(&self.shared)
     }
 
     /// Predicts every row of `matrix`; `actor_of(i)` is row `i`'s actor, which picks its model.
-    pub fn predict<'a>(
+    pub(crate) fn predict<'a>(
         &self,
         matrix: &FeatureMatrix,
         actor_of: impl Fn(usize) -> &'a str,
@@ -197,7 +199,7 @@ pub struct HeadSummary {
 /// Training's first half: the tokeniser and feature space fitted to some rows, and those rows'
 /// feature matrix. Settings of the classifier can share it (see [`crate::eval::tune`]).
 #[derive(Debug, Clone)]
-pub struct FittedFeatures {
+pub(crate) struct FittedFeatures {
     /// The tokeniser.
     pub text: TextPipeline,
     /// The fitted feature space.
@@ -208,7 +210,7 @@ pub struct FittedFeatures {
 
 impl FittedFeatures {
     /// Trains the tokeniser and the feature space on `rows` and featurises them.
-    pub fn fit(rows: &[Row], params: &FeatureParams) -> Result<FittedFeatures, Error> {
+    pub(crate) fn fit(rows: &[Row], params: &FeatureParams) -> Result<FittedFeatures, Error> {
         if rows.is_empty() {
             return Err(Error::NoData("no rows to train on".into()));
         }
@@ -229,7 +231,7 @@ impl FittedFeatures {
     }
 
     /// Featurises other rows in the same space.
-    pub fn transform(&self, rows: &[Row]) -> Result<FeatureMatrix, Error> {
+    pub(crate) fn transform(&self, rows: &[Row]) -> Result<FeatureMatrix, Error> {
         with_row_examples(rows, |examples| {
             self.features.transform(&self.text, examples)
         })
@@ -249,7 +251,7 @@ fn with_row_examples<T>(rows: &[Row], f: impl FnOnce(&[Example]) -> T) -> T {
 
 /// Training's second half: a head for each label column with labels, fitted on the features of
 /// `rows` (`matrix` row `i` is `rows[i]`). Only `params`' classifier settings are read.
-pub fn fit_heads(
+pub(crate) fn fit_heads(
     rows: &[Row],
     matrix: &FeatureMatrix,
     params: &TrainParams,
@@ -317,7 +319,7 @@ impl StanceModel {
     /// one per task, each with two labels or more, and every shape matches the feature space
     /// and the labels. A model that passes predicts in time linear in its input. The message
     /// names the field that is wrong.
-    pub fn validate(&self) -> Result<(), String> {
+    pub(crate) fn validate(&self) -> Result<(), String> {
         self.features
             .params
             .check_ref()
@@ -395,7 +397,7 @@ impl StanceModel {
     }
 
     /// Featurises examples with the model's tokeniser and feature space.
-    pub fn featurize(&self, examples: &[Example]) -> Result<FeatureMatrix, Error> {
+    pub(crate) fn featurize(&self, examples: &[Example]) -> Result<FeatureMatrix, Error> {
         self.features.transform(&self.text, examples)
     }
 

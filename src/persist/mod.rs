@@ -27,7 +27,7 @@
 //! cannot be locked, staging folders are left alone. Failing to remove the old copy after the
 //! swap does not fail a save: the next recovery removes it. `--model` naming a file, the
 //! working folder, a folder of other files or a place where no folder can be made (a
-//! read-only folder) is refused before anything moves ([`check_destination`]). A load reads
+//! read-only folder) is refused before anything moves (`check_destination`). A load reads
 //! the folder again if a save replaced it while it was read ([`load`]).
 //!
 //! Two hooks are for tests only, and only builds with debug assertions (as `cargo test` builds
@@ -38,7 +38,7 @@
 //! `old-partly-removed` and `saved`. `tests/save_kill.rs` kills `train` at each one.
 //!
 //! Other files the tool writes (pages, summaries) are written to a temporary file renamed over
-//! the old one, one file at a time ([`write_file`]).
+//! the old one, one file at a time (`write_file`).
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -61,17 +61,17 @@ use crate::text::TextPipeline;
 use crate::train::TrainSettings;
 
 /// The format name in every `model.json`.
-pub const FORMAT: &str = "stance-model";
+pub(crate) const FORMAT: &str = "stance-model";
 /// The version of `model.json` this build writes. Version 2 added the feature setting
 /// `kind_norm`, which changes every row's weights: a build that reads only version 1 must
 /// refuse such a model rather than ignore it. Version 3 moved the feature terms, IDF and
 /// weights to `weights.safetensors`.
-pub const FORMAT_VERSION: u32 = 3;
+pub(crate) const FORMAT_VERSION: u32 = 3;
 /// The last version that kept everything in `model.json`.
 const LAST_JSON_FORMAT_VERSION: u32 = 2;
 /// The oldest version this build reads: a version 1 file has no `kind_norm` and loads with it
 /// off, which is how it was trained.
-pub const OLDEST_FORMAT_VERSION: u32 = 1;
+pub(crate) const OLDEST_FORMAT_VERSION: u32 = 1;
 
 const TOKENIZER_FILE: &str = "tokenizer.json";
 const MODEL_FILE: &str = "model.json";
@@ -225,7 +225,7 @@ pub struct HeldOutTask {
 
 impl HeldOut {
     /// The held-out part of `report`, `model`'s evaluation on the rows outside `trained_on`.
-    pub fn of(trained_on: &str, report: &EvalReport) -> Self {
+    pub(crate) fn of(trained_on: &str, report: &EvalReport) -> Self {
         HeldOut {
             trained_on: trained_on.into(),
             rows: report.rows,
@@ -246,7 +246,7 @@ impl HeldOut {
 
 /// Writes the model folder `dir` atomically: at every instant `dir` holds the complete old
 /// model or the complete new one (see the module note). `dir` is checked first
-/// ([`check_destination`]). Once the new model is in place, the old copy is removed; if that
+/// (`check_destination`). Once the new model is in place, the old copy is removed; if that
 /// fails the save still succeeds, and the next save or load removes it.
 pub fn save(dir: &Path, model: &StanceModel, metadata: &Metadata) -> Result<(), Error> {
     check_destination(dir)?;
@@ -265,7 +265,7 @@ pub fn save(dir: &Path, model: &StanceModel, metadata: &Metadata) -> Result<(), 
 /// nor one that holds it (replacing those would move the working folder away). What an
 /// interrupted save left beside `dir` is put right first (see the module note), so that `dir`
 /// is seen as the last complete save left it.
-pub fn check_destination(dir: &Path) -> Result<(), Error> {
+pub(crate) fn check_destination(dir: &Path) -> Result<(), Error> {
     let refuse = |why: &str| {
         Err(Error::io(
             dir,
@@ -384,7 +384,7 @@ fn write_model(dir: &Path, model: &StanceModel) -> Result<(), Error> {
 
 /// Rewrites the model folder `dir`, of any format this build reads, in the format it writes,
 /// atomically; `metadata.json` and `MODEL_CARD.md` are kept as they are.
-pub fn upgrade(dir: &Path) -> Result<(), Error> {
+pub(crate) fn upgrade(dir: &Path) -> Result<(), Error> {
     check_destination(dir)?;
     let model = load(dir)?;
     let kept = [METADATA_FILE, CARD_FILE].map(|file| (file, fs::read(dir.join(file)).ok()));
@@ -409,7 +409,7 @@ fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), Error> {
 
 /// The folder an output file `path` will be written in, checked before any work: it must
 /// exist, and `path` must name a file.
-pub fn output_folder(path: &Path) -> Result<PathBuf, Error> {
+pub(crate) fn output_folder(path: &Path) -> Result<PathBuf, Error> {
     let folder = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
         _ => PathBuf::from("."),
@@ -435,7 +435,7 @@ pub fn output_folder(path: &Path) -> Result<PathBuf, Error> {
 /// Writes `path` atomically with `write`: to a temporary file in the same folder, renamed over
 /// `path` once complete, so a reader never sees half a file and a failure leaves the old one
 /// (or nothing) behind. The file is readable as the umask allows, like any other.
-pub fn write_file(
+pub(crate) fn write_file(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<(), Error> {
@@ -470,7 +470,7 @@ const LOAD_ATTEMPTS: usize = 50;
 ///
 /// A save to the same folder by another process (`train --force` while `serve` or `predict`
 /// starts) may replace the folder while it is read. On Unix every file comes from the folder
-/// `dir` named when the load began ([`folder`]), so the model is never made of both; a read
+/// `dir` named when the load began (`persist/folder.rs`), so the model is never made of both; a read
 /// that fails because the save then removed that folder is made again from the new one.
 pub fn load(dir: &Path) -> Result<StanceModel, Error> {
     for _ in 0..LOAD_ATTEMPTS {

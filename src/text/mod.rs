@@ -36,7 +36,7 @@ pub const TARGET_TOKEN: &str = "[TARGET]";
 pub const OTHER_ACTOR_TOKEN: &str = "[OTHER]";
 
 /// A token or word of a [`TokenizedText`]: shared, so a text put together from pieces
-/// tokenised before ([`TextPipeline::tokenize_around`]) copies none of their words.
+/// tokenised before (`TextPipeline::tokenize_around`) copies none of their words.
 pub type Token = std::sync::Arc<str>;
 
 /// A text after the tokeniser: the normalised string and its word tokens.
@@ -70,7 +70,7 @@ impl TokenizedText {
 /// Where one piece tokenised on its own sits in the text [`TextPipeline::tokenize_around`]
 /// gives: the piece's tokens and normalised text are exactly what it gives alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Piece {
+pub(crate) struct Piece {
     /// Its byte range of the text given.
     pub text: (usize, usize),
     /// Its byte range of [`TokenizedText::normalized`].
@@ -81,7 +81,7 @@ pub struct Piece {
 
 /// Pieces of text already tokenised, by their text; see [`TextPipeline::tokenize_around`].
 #[derive(Debug, Default)]
-pub struct TokenCache {
+pub(crate) struct TokenCache {
     pieces: FxHashMap<Box<str>, TokenizedText>,
 }
 
@@ -89,11 +89,6 @@ impl TokenCache {
     /// How many pieces it holds.
     pub fn len(&self) -> usize {
         self.pieces.len()
-    }
-
-    /// Whether it holds none.
-    pub fn is_empty(&self) -> bool {
-        self.pieces.is_empty()
     }
 }
 
@@ -235,7 +230,7 @@ impl TextPipeline {
     /// Normalises and tokenises one text.
     ///
     /// The text is put together from its words: the runs of text between plain spaces (U+0020),
-    /// each tokenised on its own ([`Self::tokenize_whole`]) and once for all the texts this
+    /// each tokenised on its own (`tokenize_whole`) and once for all the texts this
     /// thread tokenises. Words recur, so most of a text is found among them.
     ///
     /// The result is what the whole text gives because each step of the pipeline stays within
@@ -348,7 +343,7 @@ impl TextPipeline {
     /// placeholder not as described is tokenised with the whole text. Beside the text comes
     /// where each piece (the placeholders included) sits in it, so what depends on a piece
     /// alone can be shared too; none when the text was tokenised whole.
-    pub fn tokenize_around(
+    pub(crate) fn tokenize_around(
         &self,
         text: &str,
         placeholders: &[(usize, usize)],
@@ -454,14 +449,20 @@ impl TextPipeline {
     /// The byte range of `text` that the byte range `start..end` of its normalised form came
     /// from (see [`TokenizedText::normalized`]), if it is one.
     /// To map many ranges of one text, build [`TextPipeline::normalized_offsets`] once.
-    pub fn original_range(&self, text: &str, start: usize, end: usize) -> Option<(usize, usize)> {
+    #[cfg(test)]
+    pub(crate) fn original_range(
+        &self,
+        text: &str,
+        start: usize,
+        end: usize,
+    ) -> Option<(usize, usize)> {
         self.normalized_offsets(text).original_range(start, end)
     }
 
     /// `text` normalised once, to map ranges of its normalised form back to it with
     /// [`NormalizedOffsets::original_range`]: normalising costs the whole text, and an
     /// explanation maps a range for each character n-gram of a row.
-    pub fn normalized_offsets(&self, text: &str) -> NormalizedOffsets {
+    pub(crate) fn normalized_offsets(&self, text: &str) -> NormalizedOffsets {
         let mut normalized = NormalizedString::from(text);
         let ok = match self.tokenizer.get_normalizer() {
             Some(normalizer) => normalizer.normalize(&mut normalized).is_ok(),
@@ -473,7 +474,7 @@ impl TextPipeline {
 
 /// A text normalised as [`TextPipeline`] normalises it, with where each byte of the normalised
 /// form came from; see [`TextPipeline::normalized_offsets`].
-pub struct NormalizedOffsets(Option<NormalizedString>);
+pub(crate) struct NormalizedOffsets(Option<NormalizedString>);
 
 impl NormalizedOffsets {
     /// The byte range of the text that the byte range `start..end` of its normalised form came
