@@ -467,6 +467,18 @@ mod tests {
     }
 
     #[test]
+    fn a_first_line_in_title_case_is_a_headline_whatever_numbers_it_holds() {
+        let got: Vec<String> = names(
+            "Ann Lee Reassures House Democrats 2016 Is Not Just About Her.\n\n\
+             Ann Lee spoke to House Democrats on Wednesday.",
+        )
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
+        assert_eq!(got, ["Ann Lee", "House Democrats"]);
+    }
+
+    #[test]
     fn places_listed_together_are_places() {
         let doc =
             Document::new("Lee won primaries in Ohio, New Mexico and South Dakota on Tuesday.");

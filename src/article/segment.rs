@@ -121,7 +121,9 @@ impl<'t> Document<'t> {
             .clone()
             .filter(|&i| self.is_word(i))
             .map(|i| self.token_text(i))
-            .filter(|w| w.chars().count() >= 4)
+            // Long words that can be capitalised: `2016` is neither a capitalised word nor a
+            // lower-case one.
+            .filter(|w| w.chars().count() >= 4 && w.starts_with(char::is_alphabetic))
             .collect();
         let capitalised = words
             .iter()
