@@ -845,7 +845,7 @@ pub(crate) const ADJECTIVAL_NAMES: &[&str] = &[
     "midwestern",
 ];
 
-/// What follows the apostrophe of a contraction (`I’m`, `We’re`, `It’s`, `Don’t`).
+/// What follows the apostrophe of a contraction of a stop word (`I’m`, `We’re`, `It’s`, `I’ll`).
 pub(crate) const CONTRACTION_ENDINGS: &[&str] = &["m", "d", "ll", "ve", "re", "s", "t"];
 
 /// Connectors allowed inside a name when a capitalised word follows.
