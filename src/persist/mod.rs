@@ -28,7 +28,8 @@
 //! swap does not fail a save: the next recovery removes it. `--model` naming a file, the
 //! working folder, a folder of other files or a place where no folder can be made (a
 //! read-only folder) is refused before anything moves (`check_destination`). A load reads
-//! the folder again if a save replaced it while it was read ([`load`]).
+//! every file from the one folder it opened, so a save racing it cannot mix two models
+//! ([`load`], `folder.rs`).
 //!
 //! Two hooks are for tests only, and only builds with debug assertions (as `cargo test` builds
 //! the binary) read them: `STANCE_FAULT_AT=STEP` aborts the process at that step of a save, as
