@@ -95,19 +95,31 @@ fn parquet_articles_give_what_their_json_lines_give() {
     assert_eq!(predict("parts"), from_parquet);
 }
 
-#[test]
-fn parquet_rows_train_and_predict_as_their_csv_does() {
-    let ws = Workspace::new();
-    let mut reader = csv::Reader::from_path(fixture("labelled.csv")).unwrap();
+/// Copies the fixture `NAME.csv` into `ws` beside `NAME.parquet`, a table of the same columns
+/// and cells (empty cells as nulls when `empty_as_null`), with a `year` column when `years`.
+fn csv_fixture_as_parquet(ws: &Workspace, name: &str, empty_as_null: bool, years: Option<&[u64]>) {
+    let csv_name = format!("{name}.csv");
+    let mut reader = csv::Reader::from_path(fixture(&csv_name)).unwrap();
     let names: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
     let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     let rows: Vec<Vec<Option<&str>>> = records
         .iter()
-        .map(|record| record.iter().map(Some).collect())
+        .map(|record| {
+            record
+                .iter()
+                .map(|cell| Some(cell).filter(|cell| !(empty_as_null && cell.is_empty())))
+                .collect()
+        })
         .collect();
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
-    write_table(&ws.path("labelled.parquet"), &names, &rows, None);
-    std::fs::copy(fixture("labelled.csv"), ws.path("labelled.csv")).unwrap();
+    write_table(&ws.path(&format!("{name}.parquet")), &names, &rows, years);
+    std::fs::copy(fixture(&csv_name), ws.path(&csv_name)).unwrap();
+}
+
+#[test]
+fn parquet_rows_train_and_predict_as_their_csv_does() {
+    let ws = Workspace::new();
+    csv_fixture_as_parquet(&ws, "labelled", false, None);
     for (data, model) in [
         ("labelled.parquet", "from-parquet"),
         ("labelled.csv", "from-csv"),
@@ -142,27 +154,8 @@ fn parquet_rows_train_and_predict_as_their_csv_does() {
 #[test]
 fn parquet_rows_carry_their_other_columns_as_their_csv_does() {
     let ws = Workspace::new();
-    let mut reader = csv::Reader::from_path(fixture("dated.csv")).unwrap();
-    let names: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
-    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     // Empty cells as nulls, as a data frame would write them.
-    let rows: Vec<Vec<Option<&str>>> = records
-        .iter()
-        .map(|record| {
-            record
-                .iter()
-                .map(|v| Some(v).filter(|v| !v.is_empty()))
-                .collect()
-        })
-        .collect();
-    let names: Vec<&str> = names.iter().map(String::as_str).collect();
-    write_table(
-        &ws.path("dated.parquet"),
-        &names,
-        &rows,
-        Some(&[2016, 2016, 2017]),
-    );
-    std::fs::copy(fixture("dated.csv"), ws.path("dated.csv")).unwrap();
+    csv_fixture_as_parquet(&ws, "dated", true, Some(&[2016, 2016, 2017]));
     let predict = |input: &str| {
         let output = ws
             .stance()

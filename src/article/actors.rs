@@ -412,27 +412,26 @@ mod tests {
             .collect()
     }
 
+    /// The names of the actors found in `text`, in order.
+    fn actor_names(text: &str) -> Vec<String> {
+        names(text).into_iter().map(|(name, _)| name).collect()
+    }
+
     #[test]
     fn groups_title_complements_and_headlines_are_no_names() {
-        let got: Vec<String> = names(
+        let got = actor_names(
             "Ports Clash Over The Harbor Levy — Again.\n\nHARBOR CITY — Supporters of Ann Lee and Bo Park met. Secretary of State Tim Ruiz spoke, and the Secretary of State left.",
-        )
-        .into_iter()
-        .map(|(name, _)| name)
-        .collect();
+        );
         assert_eq!(got, ["Ann Lee", "Bo Park", "Tim Ruiz"]);
     }
 
     #[test]
     fn adjectives_of_nationality_and_contractions_are_no_names() {
-        let got: Vec<String> = names(
+        let got = actor_names(
             "Ann Lee mocked three Republican hopefuls and a Russian bomber. \
              “Well, I’d say I’m done,” Lee said. Bo Park, a Republican, said the Israeli government \
              and Republican officials agreed, and one Democrat said Russians lied.",
-        )
-        .into_iter()
-        .map(|(name, _)| name)
-        .collect();
+        );
         assert_eq!(
             got,
             [
@@ -448,13 +447,10 @@ mod tests {
 
     #[test]
     fn on_joins_a_name_only_after_an_organisations_head_word() {
-        let got: Vec<String> = names(
+        let got = actor_names(
             "Ann Lee on Sunday told the Senate Committee on Intelligence that Bo Park on \
              Facebook was wrong.",
-        )
-        .into_iter()
-        .map(|(name, _)| name)
-        .collect();
+        );
         assert_eq!(
             got,
             [
@@ -468,13 +464,10 @@ mod tests {
 
     #[test]
     fn a_first_line_in_title_case_is_a_headline_whatever_numbers_it_holds() {
-        let got: Vec<String> = names(
+        let got = actor_names(
             "Ann Lee Reassures House Democrats 2016 Is Not Just About Her.\n\n\
              Ann Lee spoke to House Democrats on Wednesday.",
-        )
-        .into_iter()
-        .map(|(name, _)| name)
-        .collect();
+        );
         assert_eq!(got, ["Ann Lee", "House Democrats"]);
     }
 
