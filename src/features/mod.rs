@@ -181,6 +181,9 @@ struct Shared<'s> {
 struct Memo {
     tokens: TokenCache,
     piece_columns: [FxHashMap<Box<str>, Vec<u32>>; 2],
+    /// The terms of one piece, or of what one example adds to its pieces, gathered to be
+    /// looked up together.
+    batch: TermBatch,
 }
 
 impl Memo {
@@ -421,6 +424,14 @@ impl TermIndex {
             .count()
     }
 
+    /// Adds the column of each term of `batch` the space has to `columns`, in the batch's
+    /// order; `terms` are the space's terms.
+    fn resolve(&self, batch: &TermBatch, terms: &[String], columns: &mut Vec<u32>) {
+        for (i, &fingerprint) in batch.fingerprints.iter().enumerate() {
+            columns.extend(self.column_of(fingerprint, batch.term(i), terms));
+        }
+    }
+
     /// The column of `term`, if the space has it; `terms` are the space's terms.
     fn column(&self, term: &str, terms: &[String]) -> Option<u32> {
         self.column_of(fingerprint(term), term, terms)
@@ -436,6 +447,44 @@ impl TermIndex {
                 .find(|&c| terms[c as usize] == term),
             column => Some(column),
         }
+    }
+}
+
+/// Terms gathered to be looked up together ([`TermIndex::resolve`]): most lookups miss the
+/// cache. Looked up as each term is made, with the making of the next term waiting on the
+/// answer, the misses came one after another; from a list of fingerprints, nothing waits on
+/// a lookup's answer, and the processor runs the misses of the next lookups side by side
+/// (measured: 13% less time for `predict` on articles, one core).
+#[derive(Default)]
+struct TermBatch {
+    fingerprints: Vec<u64>,
+    /// The terms' text one after another, and where each ends: read only where several
+    /// terms of the space share a fingerprint.
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl TermBatch {
+    fn clear(&mut self) {
+        self.fingerprints.clear();
+        self.text.clear();
+        self.ends.clear();
+    }
+
+    /// Adds `term`. It says the term may be in the space, so that the terms are made as if
+    /// every one were found: a longer n-gram is never in the space without its prefix, so
+    /// the extra terms find no column and the columns are the same.
+    fn push(&mut self, term: &str) -> bool {
+        self.fingerprints.push(fingerprint(term));
+        self.text.push_str(term);
+        self.ends.push(self.text.len());
+        true
+    }
+
+    /// The `i`th term.
+    fn term(&self, i: usize) -> &str {
+        let start = i.checked_sub(1).map_or(0, |before| self.ends[before]);
+        &self.text[start..self.ends[i]]
     }
 }
 
@@ -933,47 +982,51 @@ impl FeatureSpace {
             true => terms::Layout::of(&text.tokenized, &text.pieces),
             false => None, // nothing to share: finding the pieces' terms apart costs more
         };
-        let Some(layout) = layout else {
-            return self.part_terms(part, &text.tokenized, actor, &mut |term, _| {
-                self.look_up(term, columns)
-            });
-        };
         let mut memo = shared.memo.borrow_mut();
-        let cache = &mut memo.piece_columns[part as usize];
+        let Memo {
+            piece_columns,
+            batch,
+            ..
+        } = &mut *memo;
+        let Some(layout) = layout else {
+            batch.clear();
+            self.part_terms(part, &text.tokenized, actor, &mut |term, _| {
+                batch.push(term)
+            });
+            return self.index.resolve(batch, &self.terms, columns);
+        };
+        let cache = &mut piece_columns[part as usize];
         for piece in &text.pieces {
             let key = &text.masked.text[piece.text.0..piece.text.1];
             if let Some(found) = cache.get(key) {
                 columns.extend_from_slice(found);
                 continue;
             }
-            let mut found = Vec::new();
-            let mut lookup = |term: &str, _| self.look_up(term, &mut found);
+            batch.clear();
+            let mut gather = |term: &str, _| batch.push(term);
             let tokens = &text.tokenized.tokens[piece.tokens.0..piece.tokens.1];
             match part {
                 TextPart::Text => {
                     let normalized =
                         &text.tokenized.normalized[piece.normalized.0..piece.normalized.1];
-                    terms::piece_terms(tokens, normalized, settings, &mut lookup)
+                    terms::piece_terms(tokens, normalized, settings, &mut gather)
                 }
-                TextPart::Quote => terms::quote_piece_terms(tokens, settings, &mut lookup),
+                TextPart::Quote => terms::quote_piece_terms(tokens, settings, &mut gather),
             }
+            let mut found = Vec::new();
+            self.index.resolve(batch, &self.terms, &mut found);
             columns.extend_from_slice(&found);
             cache.insert(key.into(), found);
         }
-        let mut lookup = |term: &str, _| self.look_up(term, columns);
+        batch.clear();
+        let mut gather = |term: &str, _| batch.push(term);
         match part {
             TextPart::Text => {
-                terms::extract_around(&text.tokenized, &layout, actor, settings, &mut lookup)
+                terms::extract_around(&text.tokenized, &layout, actor, settings, &mut gather)
             }
-            TextPart::Quote => terms::quote_around(&text.tokenized, &layout, settings, &mut lookup),
+            TextPart::Quote => terms::quote_around(&text.tokenized, &layout, settings, &mut gather),
         }
-    }
-
-    /// Adds the column of `term` to `columns`, if the space has the term; says whether it has.
-    fn look_up(&self, term: &str, columns: &mut Vec<u32>) -> bool {
-        let column = self.index.column(term, &self.terms);
-        columns.extend(column);
-        column.is_some()
+        self.index.resolve(batch, &self.terms, columns);
     }
 
     /// The row of one example with where each of its terms came from: for every column in the
@@ -1393,12 +1446,32 @@ mod tests {
         assert_eq!(index.column_of(7, "w:d", &terms), Some(3));
         assert_eq!(index.column_of(7, "w:e", &terms), None);
         assert_eq!(index.column_of(8, "w:a", &terms), None);
+        let shared = TermBatch {
+            fingerprints: vec![7, 7, 9, 7],
+            text: "w:dw:ew:bw:a".into(),
+            ends: vec![3, 6, 9, 12],
+        };
+        let mut columns = Vec::new();
+        index.resolve(&shared, &terms, &mut columns);
+        assert_eq!(columns, [3, 1, 0]);
         // The real fingerprints find every term of a space.
         let index = TermIndex::new(&terms);
         for (column, term) in (0u32..).zip(&terms) {
             assert_eq!(index.column(term, &terms), Some(column));
         }
         assert_eq!(index.column("w:e", &terms), None);
+        // A batch gives the same columns, in its order, and each of its terms back.
+        let mut batch = TermBatch::default();
+        for term in ["w:c", "w:e", "w:a", "", "w:c"] {
+            assert!(batch.push(term));
+        }
+        assert_eq!(
+            (batch.term(0), batch.term(3), batch.term(4)),
+            ("w:c", "", "w:c")
+        );
+        let mut columns = vec![9];
+        index.resolve(&batch, &terms, &mut columns);
+        assert_eq!(columns, [9, 2, 0, 2]);
     }
 
     #[test]
