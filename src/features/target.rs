@@ -4,6 +4,7 @@
 //! The same quote can favour one actor and oppose another ("A attacks B to defend C"); masking
 //! lets one model learn "praise near the target" instead of "praise near the word Clinton".
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
@@ -397,8 +398,9 @@ impl ActorMatchers {
             }
             return Mentions(found);
         };
+        let lowercase = text.to_ascii_lowercase();
         let mut candidates: Vec<(usize, usize, usize, usize)> = forms
-            .find_overlapping_iter(&text.to_ascii_lowercase())
+            .find_overlapping_iter(&lowercase)
             // Most forms found are inside longer words ("ice" in "police"): the boundaries are
             // the same for every owner of the form, so they are tested once.
             .filter(|m| word_boundary(text, m.start()) && word_boundary(text, m.end()))
@@ -421,9 +423,13 @@ impl ActorMatchers {
             );
         }
         if let Some(literals) = &scan.literals {
-            let lowercase = text.to_lowercase();
+            // Lowercase in full, which for ASCII is what the forms' scan searched.
+            let lowercase = match text.is_ascii() {
+                true => Cow::Borrowed(&lowercase),
+                false => Cow::Owned(text.to_lowercase()),
+            };
             let others: BTreeSet<usize> = literals
-                .find_overlapping_iter(&lowercase)
+                .find_overlapping_iter(lowercase.as_str())
                 .map(|m| scan.literal_owners[m.pattern().as_usize()])
                 .collect();
             for actor in others {
