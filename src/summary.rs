@@ -18,7 +18,7 @@ use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 use time::{Date, OffsetDateTime};
 
-use crate::corpus::decode_utf8_line;
+use crate::corpus::TextLines;
 use crate::Error;
 
 /// The speaker of rows whose speaker was not found.
@@ -169,31 +169,12 @@ impl Summarizer {
     /// Reads JSON lines from `reader`, one scored row a line, blank lines skipped. `path`
     /// names the input in errors. The first bad line stops the reading with an error naming
     /// it; the rows before it stay counted.
-    pub fn read(&mut self, mut reader: impl BufRead, path: &Path) -> Result<(), Error> {
-        let mut buffer = Vec::new();
-        let mut line = 0u64;
-        loop {
-            buffer.clear();
-            let read = reader
-                .read_until(b'\n', &mut buffer)
-                .map_err(|err| Error::io(path, err))?;
-            if read == 0 {
-                return Ok(());
-            }
-            line += 1;
-            let mut bytes = buffer.as_slice();
-            if let Some(rest) = bytes.strip_suffix(b"\n") {
-                bytes = rest.strip_suffix(b"\r").unwrap_or(rest);
-            }
-            if line == 1 {
-                bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-            }
-            let text = decode_utf8_line(bytes, line, path)?;
-            if text.trim().is_empty() {
-                continue;
-            }
+    pub fn read(&mut self, reader: impl BufRead, path: &Path) -> Result<(), Error> {
+        let mut lines = TextLines::new(reader, path);
+        while let Some((line, text)) = lines.next_line()? {
             self.add_line(text, path, line)?;
         }
+        Ok(())
     }
 
     /// Counts one JSON line, line `line` of `path`.

@@ -304,9 +304,10 @@ fn folders_jsonl_and_stdin_articles() {
     let article = header.iter().position(|h| h == "article").unwrap();
     let articles: std::collections::BTreeSet<&str> = records.iter().map(|r| &r[article]).collect();
     assert_eq!(articles.len(), 2, "{articles:?}");
+    // A byte order mark before the first line, as some editors write one.
     let jsonl = ws.write(
         "a.jsonl",
-        "{\"id\": \"x1\", \"text\": \"“The Nurses Union is right,” Elena Ruiz said.\"}\n",
+        "\u{feff}{\"id\": \"x1\", \"text\": \"“The Nurses Union is right,” Elena Ruiz said.\"}\r\n",
     );
     let output = ws
         .stance()

@@ -25,7 +25,7 @@ use serde::Deserialize;
 
 use crate::article::ActorList;
 use crate::corpus::missing_column;
-use crate::corpus::{decode_utf8_line, Fields, ReadOptions, RowReader, TextEncoding};
+use crate::corpus::{Fields, ReadOptions, RowReader, TextEncoding, TextLines};
 use crate::eval::report::truncate;
 use crate::html::{article_page, ArticleInput};
 use crate::model::explain::{Explanation, Origin, SourceSpan};
@@ -323,11 +323,10 @@ impl<W: Write> Predictor<'_, W> {
     /// Streams JSON lines, one article per line: `{"id": …, "text": …}`, a batch of articles
     /// at a time. A bad line stops the file after the articles before it are written.
     fn stream_jsonl(&mut self, path: &Path, reader: impl Read) -> Result<(), Stop> {
+        let name = input_name(path);
         let mut lines = JsonLines {
-            reader: BufReader::new(reader),
+            lines: TextLines::new(BufReader::new(reader), &name),
             path,
-            line: 0,
-            buffer: Vec::new(),
         };
         self.stream_articles(|| lines.next_article())
     }
@@ -626,60 +625,40 @@ struct ArticleLine {
 
 /// The articles of a JSON lines input, one line at a time.
 struct JsonLines<'p, R> {
-    reader: R,
+    lines: TextLines<'p, R>,
+    /// The input as given, to name its articles that have no `id`.
     path: &'p Path,
-    /// 1-based number of the last line read.
-    line: u64,
-    buffer: Vec<u8>,
 }
 
 impl<R: BufRead> JsonLines<'_, R> {
     /// The next article, skipping blank lines; `None` at the end.
     fn next_article(&mut self) -> Result<Option<ArticleLine>, crate::Error> {
-        loop {
-            self.buffer.clear();
-            let read = self
-                .reader
-                .read_until(b'\n', &mut self.buffer)
-                .map_err(|err| crate::Error::io(input_name(self.path), err))?;
-            if read == 0 {
-                return Ok(None);
-            }
-            self.line += 1;
-            // Line ends as `str::lines` takes them: `\n` or `\r\n`.
-            let mut bytes = self.buffer.as_slice();
-            if let Some(line) = bytes.strip_suffix(b"\n") {
-                bytes = line.strip_suffix(b"\r").unwrap_or(line);
-            }
-            let line = decode_utf8_line(bytes, self.line, self.path)?;
-            if line.trim().is_empty() {
-                continue;
-            }
-            let article: JsonArticle =
-                serde_json::from_str(line).map_err(|err| crate::Error::Csv {
-                    path: self.path.to_path_buf(),
-                    line: self.line,
-                    message: format!(
-                        "column {}: expected an object {{\"id\": …, \"text\": …}}: {err}",
-                        err.column()
-                    ),
-                })?;
-            let name = match article.id {
-                Some(serde_json::Value::String(id)) => id,
-                Some(id) => id.to_string(),
-                None => format!("{}:{}", self.path.display(), self.line),
-            };
-            let fields = article
-                .fields
-                .into_iter()
-                .filter(|(_, value)| !value.is_object() && !value.is_array())
-                .collect();
-            return Ok(Some(ArticleLine {
-                name,
-                text: article.text,
-                fields,
-            }));
-        }
+        let Some((line, text)) = self.lines.next_line()? else {
+            return Ok(None);
+        };
+        let article: JsonArticle = serde_json::from_str(text).map_err(|err| crate::Error::Csv {
+            path: input_name(self.path),
+            line,
+            message: format!(
+                "column {}: expected an object {{\"id\": …, \"text\": …}}: {err}",
+                err.column()
+            ),
+        })?;
+        let name = match article.id {
+            Some(serde_json::Value::String(id)) => id,
+            Some(id) => id.to_string(),
+            None => format!("{}:{line}", self.path.display()),
+        };
+        let fields = article
+            .fields
+            .into_iter()
+            .filter(|(_, value)| !value.is_object() && !value.is_array())
+            .collect();
+        Ok(Some(ArticleLine {
+            name,
+            text: article.text,
+            fields,
+        }))
     }
 }
 

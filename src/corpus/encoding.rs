@@ -78,9 +78,66 @@ impl TextEncoding {
     }
 }
 
+/// UTF-8's byte order mark.
+const UTF8_BOM: &[u8] = b"\xef\xbb\xbf";
+
+/// The lines of a UTF-8 text (a JSON lines file, say) that hold more than white space, one at
+/// a time: line ends as `str::lines` takes them (`\n` or `\r\n`), a byte order mark before
+/// the first line dropped, invalid UTF-8 an error naming its line and column.
+pub(crate) struct TextLines<'p, R> {
+    reader: R,
+    /// The file, for errors.
+    path: &'p Path,
+    /// 1-based number of the last line read.
+    line: u64,
+    buffer: Vec<u8>,
+}
+
+impl<'p, R: io::BufRead> TextLines<'p, R> {
+    /// The lines of `reader`; `path` names it in errors.
+    pub(crate) fn new(reader: R, path: &'p Path) -> Self {
+        TextLines {
+            reader,
+            path,
+            line: 0,
+            buffer: Vec::new(),
+        }
+    }
+
+    /// The next line that is not blank, with its 1-based number; `None` at the end.
+    pub(crate) fn next_line(&mut self) -> Result<Option<(u64, &str)>, Error> {
+        let (start, end) = loop {
+            self.buffer.clear();
+            let read = self
+                .reader
+                .read_until(b'\n', &mut self.buffer)
+                .map_err(|err| Error::io(self.path, err))?;
+            if read == 0 {
+                return Ok(None);
+            }
+            self.line += 1;
+            let mut end = self.buffer.len();
+            if self.buffer.ends_with(b"\n") {
+                end -= 1 + usize::from(self.buffer[..end - 1].ends_with(b"\r"));
+            }
+            let start = match self.line == 1 && self.buffer[..end].starts_with(UTF8_BOM) {
+                true => UTF8_BOM.len(),
+                false => 0,
+            };
+            let text = decode_utf8_line(&self.buffer[start..end], self.line, self.path)?;
+            if !text.trim().is_empty() {
+                break (start, end);
+            }
+        };
+        // Decoded again, which the loop's borrow of the buffer cannot hand out.
+        let text = decode_utf8_line(&self.buffer[start..end], self.line, self.path)?;
+        Ok(Some((self.line, text)))
+    }
+}
+
 /// Decodes UTF-8 that starts on 1-based line `line` of its file (one line of a JSON lines
 /// file, say), so an error names the line and column in the file.
-pub fn decode_utf8_line<'a>(bytes: &'a [u8], line: u64, path: &Path) -> Result<&'a str, Error> {
+fn decode_utf8_line<'a>(bytes: &'a [u8], line: u64, path: &Path) -> Result<&'a str, Error> {
     std::str::from_utf8(bytes).map_err(|err| {
         let position = TextPosition { line, column: 0 }.after(&bytes[..err.valid_up_to()]);
         position.invalid_utf8(bytes[err.valid_up_to()], path)
@@ -197,12 +254,11 @@ impl<R: Read> DecodingReader<R> {
         let at_end = read == 0;
         self.finished = at_end;
         if !self.bom_checked {
-            const BOM: &[u8] = b"\xef\xbb\xbf";
-            if self.raw.len() < BOM.len() && !at_end {
+            if self.raw.len() < UTF8_BOM.len() && !at_end {
                 return Ok(());
             }
-            if self.encoding == TextEncoding::Utf8 && self.raw.starts_with(BOM) {
-                self.raw.drain(..BOM.len());
+            if self.encoding == TextEncoding::Utf8 && self.raw.starts_with(UTF8_BOM) {
+                self.raw.drain(..UTF8_BOM.len());
             }
             self.bom_checked = true;
         }
@@ -391,6 +447,26 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn text_lines_skip_blank_lines_and_the_bom_and_name_a_bad_line() {
+        let text = b"\xef\xbb\xbf{\"a\": 1}\r\n\n  \r\n\xef\xbb\xbfsecond\nlast";
+        let mut lines = TextLines::new(&text[..], Path::new("x.jsonl"));
+        let mut read = Vec::new();
+        while let Some((line, text)) = lines.next_line().unwrap() {
+            read.push((line, text.to_string()));
+        }
+        // Only the first line's mark is the file's; a later one is the line's own text.
+        let expected = [(1, "{\"a\": 1}"), (4, "\u{feff}second"), (5, "last")];
+        assert_eq!(read, expected.map(|(line, text)| (line, text.to_string())));
+        let mut lines = TextLines::new(&b"ok\n\n{\"b\xff\n"[..], Path::new("x.jsonl"));
+        assert_eq!(lines.next_line().unwrap(), Some((1, "ok")));
+        let message = lines.next_line().unwrap_err().to_string();
+        assert!(
+            message.starts_with("x.jsonl:3:4: invalid UTF-8"),
+            "{message}"
+        );
     }
 
     #[test]

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 pub use encoding::TextEncoding;
-pub(crate) use encoding::{decode_utf8_line, read_error, DecodingReader};
+pub(crate) use encoding::{read_error, DecodingReader, TextLines};
 pub(crate) use field_size::FieldSizeLimit;
 pub use field_size::MAX_FIELD_BYTES;
 
