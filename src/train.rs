@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::corpus::{ReadOptions, Row};
 use crate::error::Error;
-use crate::eval::tune::{train_tuned, CvMetric, Grid, Tuning, DEFAULT_SEED};
+pub use crate::eval::tune::Search;
+use crate::eval::tune::{train_tuned, Tuning};
 use crate::model::{StanceModel, TrainParams, TrainSummary};
 
 /// Everything a training run is told, in the library's own types. [`Default`] gives every
@@ -24,33 +25,6 @@ pub struct TrainSettings {
     pub params: TrainParams,
     /// The cross-validation that chooses among the grid's settings, or none.
     pub search: Option<Search>,
-}
-
-/// A K-fold cross-validation over a grid of settings, scored on the held-out folds
-/// ([`tune`](mod@crate::eval::tune)); its out-of-fold predictions also calibrate the chosen
-/// model.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Search {
-    /// Number of folds.
-    pub folds: usize,
-    /// Seed of the fold assignment. Default [`DEFAULT_SEED`].
-    pub seed: u64,
-    /// The score maximised. Default [`CvMetric::StanceMacroF1`].
-    pub metric: CvMetric,
-    /// The settings tried. Default [`Grid::default`].
-    pub grid: Grid,
-}
-
-impl Search {
-    /// A `folds`-fold search with the default seed, metric and grid.
-    pub fn new(folds: usize) -> Search {
-        Search {
-            folds,
-            seed: DEFAULT_SEED,
-            metric: CvMetric::default(),
-            grid: Grid::default(),
-        }
-    }
 }
 
 /// A trained model with what training did and the settings that train it again.
@@ -87,15 +61,7 @@ impl TrainSettings {
                 settings,
             });
         };
-        let (model, summary, chosen, tuning) = train_tuned(
-            rows,
-            &self.params,
-            &search.grid,
-            search.folds,
-            search.seed,
-            search.metric,
-            progress,
-        )?;
+        let (model, summary, chosen, tuning) = train_tuned(rows, &self.params, search, progress)?;
         settings.params = chosen;
         Ok(Trained {
             model,
@@ -109,6 +75,7 @@ impl TrainSettings {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::eval::tune::Grid;
     use crate::features::NgramRange;
     use crate::model::ClassWeight;
 

@@ -347,19 +347,42 @@ fn group_keys(rows: &[Row]) -> BTreeSet<String> {
     rows.iter().map(group_key).collect()
 }
 
+/// A K-fold cross-validation over a grid of settings, scored on the held-out folds; its
+/// out-of-fold predictions also calibrate the chosen model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Search {
+    /// Number of folds.
+    pub folds: usize,
+    /// Seed of the fold assignment. Default [`DEFAULT_SEED`].
+    pub seed: u64,
+    /// The score maximised. Default [`CvMetric::StanceMacroF1`].
+    pub metric: CvMetric,
+    /// The settings tried. Default [`Grid::default`].
+    pub grid: Grid,
+}
+
+impl Search {
+    /// A `folds`-fold search with the default seed, metric and grid.
+    pub fn new(folds: usize) -> Search {
+        Search {
+            folds,
+            seed: DEFAULT_SEED,
+            metric: CvMetric::default(),
+            grid: Grid::default(),
+        }
+    }
+}
+
 /// Chooses the settings by [`tune`], trains on all of `rows` with them, and gives the model
 /// its heads' temperatures calibrated on the held-out folds: the model `train --cv` saves,
 /// with what training and the search found.
 pub(crate) fn train_tuned(
     rows: &[Row],
     base: &TrainParams,
-    grid: &Grid,
-    k: usize,
-    seed: u64,
-    metric: CvMetric,
+    search: &Search,
     progress: impl FnMut(usize, usize),
 ) -> Result<(StanceModel, TrainSummary, TrainParams, Tuning), Error> {
-    let (params, tuning) = tune(rows, base, grid, k, seed, metric, progress)?;
+    let (params, tuning) = tune(rows, base, search, progress)?;
     let (mut model, summary) = StanceModel::train(rows, &params)?;
     for head in &mut model.heads {
         head.temperature = tuning.temperature(head.task);
@@ -367,18 +390,21 @@ pub(crate) fn train_tuned(
     Ok((model, summary, params, tuning))
 }
 
-/// Scores every setting of `grid` (on top of `base`) by `k`-fold cross-validation over `rows`
-/// and returns the best setting applied to `base`. `progress` hears each finished fit as
+/// Scores every setting of the search's grid (on top of `base`) by its cross-validation over
+/// `rows` and returns the best setting applied to `base`. `progress` hears each finished fit as
 /// (done, total).
-pub(crate) fn tune(
+fn tune(
     rows: &[Row],
     base: &TrainParams,
-    grid: &Grid,
-    k: usize,
-    seed: u64,
-    metric: CvMetric,
+    search: &Search,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<(TrainParams, Tuning), Error> {
+    let Search {
+        folds: k,
+        seed,
+        metric,
+        ref grid,
+    } = *search;
     let groups = group_keys(rows).len();
     if k < 2 || groups < k {
         return Err(Error::InvalidValue {
