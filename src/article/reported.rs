@@ -23,7 +23,7 @@
 
 use super::grammar::{is_active_cue, is_participle_after_comma, is_phrase_cue_at, is_verbish};
 use super::lexicon::{
-    breaks_clause, is_capitalised, is_relative_pronoun, is_subject_pronoun,
+    breaks_clause, is_capitalised, is_relative_pronoun, is_subject_pronoun, is_title,
     may_continue_trailing_cue, may_follow_trailing_cue, takes_infinitive,
 };
 use super::quotes::RawQuote;
@@ -43,6 +43,9 @@ const JOIN_AFTER_COMMA: usize = 9;
 /// Most words after the cue of a trailing attribution (`…, the company announced on Monday`,
 /// `…, a spokesman told The Wall Street Journal`).
 const TRAILING_WORDS: usize = 5;
+/// Most tokens between the comma and the cue of an attribution inside its statement (`The
+/// plan, a number of local economists say, has failed`).
+const PARENTHETICAL_SUBJECT: usize = 8;
 /// Most words from a relative pronoun to the cue of its clause (`, which the city council
 /// had said`) or to the comma that closes it.
 const RELATIVE_WINDOW: usize = 12;
@@ -189,6 +192,16 @@ fn opens_own_attribution(doc: &Document, i: usize) -> bool {
     is_participle_after_comma(doc, i) || after_quote_comma
 }
 
+/// True when token `i` is the dot of a title or an initial (`Mr.`, `J.`), which stands inside
+/// a name.
+fn is_title_dot(doc: &Document, i: usize) -> bool {
+    doc.token_text(i) == "."
+        && i.checked_sub(1).is_some_and(|p| {
+            let word = doc.token_text(p);
+            doc.is_word(p) && (is_title(word) || word.chars().count() == 1)
+        })
+}
+
 fn is_according(doc: &Document, i: usize) -> bool {
     doc.token_text(i).eq_ignore_ascii_case("according")
 }
@@ -285,13 +298,22 @@ fn reported_clause(doc: &Document, sentence: &Sentence, cue: usize, floor: usize
                     is_capitalised(first),
                 ) && words_after.iter().all(|w| !starts_clause(w))))
     });
+    // The words of a subject between a comma and the cue, a title's dot among them (`, Mr.
+    // Lee said`).
+    let clean = |comma: usize| (comma + 1..cue).all(|i| doc.is_word(i) || is_title_dot(doc, i));
+    // `The plan, Bo said, has failed`: the attribution stands inside its statement; its
+    // subject may be longer than a trailing one's (`…, a number of economists say, …`).
+    let parenthetical = doc.token_text(cue + 1) == ","
+        && (range.start + 1..cue)
+            .rev()
+            .take(PARENTHETICAL_SUBJECT)
+            .find(|&i| doc.token_text(i) == ",")
+            .is_some_and(clean);
+    if parenthetical {
+        return clause_from(doc, sentence, floor);
+    }
     if let Some(comma) = comma_before {
-        let clean = (comma + 1..cue).all(|i| doc.is_word(i));
-        // `The plan, Bo said, has failed`: the attribution stands inside its statement.
-        let parenthetical = clean && comma > range.start && doc.token_text(cue + 1) == ",";
-        if parenthetical {
-            return clause_from(doc, sentence, floor);
-        }
+        let clean = clean(comma);
         // `The guild, which backed Hollis, praised her`: the comma closes a relative clause,
         // and the cue right after it is the main verb, not a trailing attribution.
         let after_relative = comma + 1 == cue && in_relative_clause(doc, sentence, comma);
@@ -571,6 +593,17 @@ mod tests {
         assert_eq!(
             statements("This harbour, Ann says, is different."),
             vec!["This harbour, Ann says, is different"]
+        );
+        // A titled name, and a longer subject.
+        assert_eq!(
+            statements(
+                "The levy, Dr. Ann Lee argued, is too low. Raising fares, a number of local \
+                 economists say, would cut ridership."
+            ),
+            vec![
+                "The levy, Dr. Ann Lee argued, is too low",
+                "Raising fares, a number of local economists say, would cut ridership"
+            ]
         );
     }
 
