@@ -5,8 +5,9 @@
 //! on nothing but [`super::segment`], [`super::lexicon`] and the mention types.
 
 use super::lexicon::{
-    follows_subject, is_auxiliary, is_capitalised, is_cue, is_determiner, is_phrase_cue,
-    strip_possessive, GROUP_NOUNS, MORE_VERBISH, PASSIVE, PREPOSITIONS, SKIPPABLE, STOPWORDS,
+    follows_subject, is_auxiliary, is_capitalised, is_cue, is_determiner, is_past_cue,
+    is_phrase_cue, strip_possessive, GROUP_NOUNS, MORE_VERBISH, PASSIVE, PREPOSITIONS, SKIPPABLE,
+    STOPWORDS,
 };
 use super::mentions::{Mention, MentionKind};
 use super::segment::{Document, TokenKind};
@@ -27,8 +28,12 @@ pub(crate) fn is_active_cue(doc: &Document, i: usize) -> bool {
     if according_to && !doc.token_text(i + 1).eq_ignore_ascii_case("to") {
         return false;
     }
-    // `states can`, `reports have`: a noun that a verb follows is no cue.
-    if i + 1 < doc.tokens.len() && is_auxiliary(&doc.token_text(i + 1).to_lowercase()) {
+    // `states can`, `reports have`: a noun that a verb follows is no cue; a past form is no
+    // noun (`what officials said will happen`).
+    if i + 1 < doc.tokens.len()
+        && is_auxiliary(&doc.token_text(i + 1).to_lowercase())
+        && !is_past_cue(doc.token_text(i))
+    {
         return false;
     }
     // `the remarks`, `his claims`, `Trump’s comments`: a noun (`he’s said` is no possessive).
@@ -245,5 +250,10 @@ mod tests {
         assert_eq!(cues("He said that states can pass laws."), ["said"]);
         assert!(cues("His claims were false, and she was invited.").is_empty());
         assert_eq!(cues("Lee’s remarks hurt, and she’s said so."), ["said"]);
+        // A past form stays a cue before an auxiliary.
+        assert_eq!(
+            cues("The fees, which the council said will rise, have not."),
+            ["said"]
+        );
     }
 }

@@ -12,7 +12,8 @@
 /// regular forms (`argue`, `argues`, `argued`, `arguing`) is a cue, with the irregular ones
 /// in [`IRREGULAR_CUE_FORMS`]. Attribution in news runs well beyond `said`: a reporting verb
 /// (`concluded`, `recalled`), an attitude (`believes`, `fears`, `wants`), support or
-/// opposition (`endorsed`, `opposes`).
+/// opposition (`endorsed`, `opposes`), a decision or an intention (`decided`, `refused`,
+/// `seeking`), which news reports as a stance as often as speech.
 const CUE_VERBS: &str = "\
     say tell add state write tweet criticize criticise vow warn threaten emphasize emphasise \
     assert invite accuse argue insist denounce urge declare explain announce respond \
@@ -26,14 +27,38 @@ const CUE_VERBS: &str = "\
     fret surmise shout yell whisper cry snap recommend pledge \
     anticipate interject retaliate object protest confess dispute challenge prefer expect \
     intend hint reason characterize lambaste berate assail ridicule taunt underscore \
-    highlight cite affirm reaffirm reassure advocate chant";
+    highlight cite affirm reaffirm reassure advocate chant \
+    decide refuse decline seek recognize recognise understand ignore learn";
 
 /// Verbs whose bare form is more often a noun (`a call`, `the report`, `his support`): only
 /// their `-s`, `-ed` and `-ing` forms are cues.
 const NOUN_LIKE_CUE_VERBS: &str = "\
     call note post report comment answer demand promise question claim attack support \
     praise blame counter joke estimate fear hope wish doubt quip boast reply remark \
-    welcome mock point show detail charge";
+    welcome mock point show detail charge plan";
+
+/// Cue verbs whose object may be an infinitive (`decided to sell`, `refuses to sign`), by
+/// lemma (with `sought`): after them `to` opens what is reported, not a place or an addressee.
+const INFINITIVE_CUE_VERBS: &str = "\
+    want decide refuse decline plan seek vow pledge promise threaten intend agree hope \
+    expect prefer wish";
+
+/// True when the cue `word` (any case) is a form of a verb that takes an infinitive.
+pub(crate) fn takes_infinitive(word: &str) -> bool {
+    static FORMS: std::sync::OnceLock<std::collections::HashSet<String>> =
+        std::sync::OnceLock::new();
+    FORMS
+        .get_or_init(|| {
+            let doubling: Vec<&str> = DOUBLING_VERBS.split_whitespace().collect();
+            let mut forms: std::collections::HashSet<String> = INFINITIVE_CUE_VERBS
+                .split_whitespace()
+                .flat_map(|lemma| inflections(lemma, doubling.contains(&lemma)))
+                .collect();
+            forms.insert("sought".to_string());
+            forms
+        })
+        .contains(&word.to_lowercase())
+}
 
 /// Cues of two words (`as Lee put it`): the verb's forms, then the word that must follow.
 const PHRASE_CUES: &[(&str, &str)] = &[
@@ -59,10 +84,11 @@ pub(crate) fn is_phrase_cue(word: &str, next: &str) -> bool {
 /// Irregular forms of cue verbs, and the word `according` (of `according to`).
 const IRREGULAR_CUE_FORMS: &str = "\
     said told wrote written thought knew felt spoke spoken swore sworn found shown \
-    thanked thanking according";
+    thanked thanking sought understood learnt according";
 
 /// Irregular cue forms that are a finite verb by themselves (`the aide said`).
-const IRREGULAR_FINITE_CUES: &str = "said told wrote thought knew felt spoke swore found";
+const IRREGULAR_FINITE_CUES: &str =
+    "said told wrote thought knew felt spoke swore found sought understood learnt";
 
 /// True when the cue `word` (any case) can be a finite verb with no auxiliary before it: a
 /// past (`warned`, `said`) or a present in `-s` (`says`), not a bare form (`state`, a noun
@@ -73,8 +99,15 @@ pub(crate) fn is_finite_cue(word: &str) -> bool {
         || IRREGULAR_FINITE_CUES.split_whitespace().any(|w| w == lower)
 }
 
+/// True when the cue `word` (any case) is a past form (`warned`, `said`, `sought`): a verb,
+/// never a noun, whatever follows it (`which officials said will …`).
+pub(crate) fn is_past_cue(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    lower.ends_with("ed") || IRREGULAR_FINITE_CUES.split_whitespace().any(|w| w == lower)
+}
+
 /// Verbs that double their last consonant before `-ed` and `-ing` (`admitted`, `slamming`).
-const DOUBLING_VERBS: &str = "admit slam quip plan regret commit";
+const DOUBLING_VERBS: &str = "admit slam quip plan regret commit prefer";
 
 /// Every form of every cue verb, built once.
 fn cue_forms() -> &'static std::collections::HashSet<String> {
@@ -268,6 +301,14 @@ pub(crate) fn may_continue_trailing_cue(cue: &str, word: &str, capitalised: bool
 const CLAUSE_BREAKS: &[&str] = &[
     "but", "while", "which", "whereas", "although", "though", "compared", "unlike", "yet", "even",
 ];
+
+/// Relative pronouns that open a clause after a comma (`Hollis, who is seeking …,`).
+const RELATIVE_PRONOUNS: &[&str] = &["who", "which", "whom", "whose"];
+
+/// True when the lower-case `word` is a relative pronoun.
+pub(crate) fn is_relative_pronoun(word: &str) -> bool {
+    RELATIVE_PRONOUNS.contains(&word)
+}
 
 /// True when the lower-case `word` after a comma ends a reported clause.
 pub(crate) fn breaks_clause(word: &str) -> bool {

@@ -12,7 +12,10 @@
 //! - `Anand said the levy was overdue and predicted that …`: a second cue joined by `and`,
 //!   `but`, `;` (or a participle after a comma: `…, adding that …`) ends the first statement
 //!   and starts its own; a cue inside the first statement's clause (`said he believes …`)
-//!   belongs to it.
+//!   belongs to it;
+//! - `Ann, who is seeking a second term, accused the board of …`: a cue in a relative clause
+//!   is background and gives nothing, and the verb after the clause is the main one, not a
+//!   trailing attribution.
 //!
 //! **A sentence holding a quote yields only its quotes** (the quotes step): in `Mamdani has
 //! criticized ICE as a “rogue agency” …` the scare quote is the statement and the sentence its
@@ -20,8 +23,8 @@
 
 use super::grammar::{is_active_cue, is_participle_after_comma, is_phrase_cue_at, is_verbish};
 use super::lexicon::{
-    breaks_clause, is_capitalised, is_subject_pronoun, may_continue_trailing_cue,
-    may_follow_trailing_cue,
+    breaks_clause, is_capitalised, is_relative_pronoun, is_subject_pronoun, is_title,
+    may_continue_trailing_cue, may_follow_trailing_cue, takes_infinitive,
 };
 use super::quotes::RawQuote;
 use super::segment::{trim, Document, Sentence, TokenKind};
@@ -40,6 +43,12 @@ const JOIN_AFTER_COMMA: usize = 9;
 /// Most words after the cue of a trailing attribution (`…, the company announced on Monday`,
 /// `…, a spokesman told The Wall Street Journal`).
 const TRAILING_WORDS: usize = 5;
+/// Most tokens between the comma and the cue of an attribution inside its statement (`The
+/// plan, a number of local economists say, has failed`).
+const PARENTHETICAL_SUBJECT: usize = 8;
+/// Most words from a relative pronoun to the cue of its clause (`, which the city council
+/// had said`) or to the comma that closes it.
+const RELATIVE_WINDOW: usize = 12;
 
 /// The marked quotes and the reported statements of the document, in text order.
 pub(crate) fn with_reported(doc: &Document, marked: Vec<RawQuote>) -> Vec<RawQuote> {
@@ -94,7 +103,7 @@ fn sentence_statements(doc: &Document, sentence: &Sentence, marks: &[Span]) -> V
     // reporters: “…”`), and gives no statement of its own.
     let attributes_a_quote = |cue: usize| {
         // `…,” she said, adding that …`: a participle after a comma is an attribution of its own.
-        let participle = is_participle_after_comma(doc, cue);
+        let participle = opens_own_attribution(doc, cue);
         // The marks are in text order: the one starting at or before the cue, the one after.
         let next = mark_edges.partition_point(|&(first, _)| first <= cue);
         let after_a_mark = next
@@ -171,6 +180,28 @@ fn starts_clause(word: &str) -> bool {
     lower == "that" || is_subject_pronoun(&lower) || is_verbish(word)
 }
 
+/// True when the cue at token `i` is a participle after a comma (`…, adding that`), also when
+/// the comma stands inside the quote that ends before it (`“… party,” claiming that`): it
+/// attributes a clause of its own, not the quote.
+fn opens_own_attribution(doc: &Document, i: usize) -> bool {
+    let after_quote_comma = i >= 2
+        && matches!(doc.token_text(i - 1), "”" | "\"" | "’")
+        && doc.token_text(i - 2) == ","
+        && doc.tokens[i - 2].sentence == doc.tokens[i].sentence
+        && doc.token_text(i).to_lowercase().ends_with("ing");
+    is_participle_after_comma(doc, i) || after_quote_comma
+}
+
+/// True when token `i` is the dot of a title or an initial (`Mr.`, `J.`), which stands inside
+/// a name.
+fn is_title_dot(doc: &Document, i: usize) -> bool {
+    doc.token_text(i) == "."
+        && i.checked_sub(1).is_some_and(|p| {
+            let word = doc.token_text(p);
+            doc.is_word(p) && (is_title(word) || word.chars().count() == 1)
+        })
+}
+
 fn is_according(doc: &Document, i: usize) -> bool {
     doc.token_text(i).eq_ignore_ascii_case("according")
 }
@@ -184,7 +215,7 @@ fn is_punct(doc: &Document, i: usize) -> bool {
 /// The token that joins a second attribution to the sentence before `cue`: `and`, `but` or
 /// `;` a few tokens before it, or a comma right before a participle (`…, adding that`).
 fn join_before(doc: &Document, sentence: &Sentence, cue: usize) -> Option<usize> {
-    if is_participle_after_comma(doc, cue) {
+    if opens_own_attribution(doc, cue) {
         return Some(cue - 1);
     }
     let joins = |i: usize| {
@@ -260,21 +291,33 @@ fn reported_clause(doc: &Document, sentence: &Sentence, cue: usize, floor: usize
     let cue_word = doc.token_text(cue).to_lowercase();
     let after_ok = words_after.first().is_none_or(|first| {
         words_after.len() <= TRAILING_WORDS
-            && (may_follow_trailing_cue(&first.to_lowercase())
+            && (is_circumstance(&cue_word, first)
                 || (may_continue_trailing_cue(
                     &cue_word,
                     &first.to_lowercase(),
                     is_capitalised(first),
                 ) && words_after.iter().all(|w| !starts_clause(w))))
     });
+    // The words of a subject between a comma and the cue, a title's dot among them (`, Mr.
+    // Lee said`).
+    let clean = |comma: usize| (comma + 1..cue).all(|i| doc.is_word(i) || is_title_dot(doc, i));
+    // `The plan, Bo said, has failed`: the attribution stands inside its statement; its
+    // subject may be longer than a trailing one's (`…, a number of economists say, …`).
+    let parenthetical = doc.token_text(cue + 1) == ","
+        && (range.start + 1..cue)
+            .rev()
+            .take(PARENTHETICAL_SUBJECT)
+            .find(|&i| doc.token_text(i) == ",")
+            .is_some_and(clean);
+    if parenthetical {
+        return clause_from(doc, sentence, floor);
+    }
     if let Some(comma) = comma_before {
-        let clean = (comma + 1..cue).all(|i| doc.is_word(i));
-        // `The plan, Bo said, has failed`: the attribution stands inside its statement.
-        let parenthetical = clean && comma > range.start && doc.token_text(cue + 1) == ",";
-        if parenthetical {
-            return clause_from(doc, sentence, floor);
-        }
-        if clean && after_ok && comma > range.start {
+        let clean = clean(comma);
+        // `The guild, which backed Hollis, praised her`: the comma closes a relative clause,
+        // and the cue right after it is the main verb, not a trailing attribution.
+        let after_relative = comma + 1 == cue && in_relative_clause(doc, sentence, comma);
+        if clean && after_ok && comma > range.start && !after_relative {
             return before(comma);
         }
     }
@@ -302,13 +345,35 @@ fn reported_clause(doc: &Document, sentence: &Sentence, cue: usize, floor: usize
         .collect();
     let only_circumstance = first == cue + 1
         && rest.len() <= TRAILING_WORDS
-        && rest
-            .first()
-            .is_some_and(|w| may_follow_trailing_cue(&w.to_lowercase()));
+        && rest.first().is_some_and(|w| is_circumstance(&cue_word, w));
     if only_circumstance {
         return None;
     }
+    // `Hollis, who is seeking a third term, accused …`: a relative clause is background to
+    // the sentence, not what it reports (the main verb after it is the attribution).
+    if in_relative_clause(doc, sentence, cue) {
+        return None;
+    }
     clause_from(doc, sentence, first)
+}
+
+/// True when `word` after the cue `cue_word` (lower case) tells a time, place or manner, so
+/// what follows is no reported clause: `spoke to reporters`, but not `decided to sell`.
+fn is_circumstance(cue_word: &str, word: &str) -> bool {
+    let lower = word.to_lowercase();
+    may_follow_trailing_cue(&lower) && !(lower == "to" && takes_infinitive(cue_word))
+}
+
+/// True when token `t` (a cue, or the comma closing the clause) stands in a relative clause
+/// opened after a comma (`, who is seeking`, `, which officials said`).
+fn in_relative_clause(doc: &Document, sentence: &Sentence, t: usize) -> bool {
+    (sentence.tokens.start + 1..t)
+        .rev()
+        .take(RELATIVE_WINDOW)
+        .take_while(|&i| doc.is_word(i))
+        .any(|i| {
+            is_relative_pronoun(&doc.token_text(i).to_lowercase()) && doc.token_text(i - 1) == ","
+        })
 }
 
 /// From token `first` to the end of the sentence, without punctuation at either end (a
@@ -467,6 +532,40 @@ mod tests {
             statements("Ann said the levy was fair and called the port “a relic.”"),
             vec!["the levy was fair"]
         );
+        // The comma of a participle may stand inside the quote before it.
+        assert_eq!(
+            statements("Bo said the port had “never been busier,” adding that trade would grow."),
+            vec!["trade would grow"]
+        );
+    }
+
+    #[test]
+    fn a_cue_in_a_relative_clause_is_background() {
+        assert_eq!(
+            statements("Ann, who is seeking a second term, accused the board of hiding costs."),
+            vec!["the board of hiding costs"]
+        );
+        // The verb after the clause is the main verb, not a trailing attribution.
+        assert_eq!(
+            statements("The union, which backed Ann in May, praised her speech."),
+            vec!["her speech"]
+        );
+    }
+
+    #[test]
+    fn decisions_and_intentions_are_cues() {
+        assert_eq!(
+            statements(
+                "The council decided to sell the depot. Ann refused to sign the lease. \
+                 The union is seeking a new contract. Bo plans to run again."
+            ),
+            vec![
+                "to sell the depot",
+                "to sign the lease",
+                "a new contract",
+                "to run again"
+            ]
+        );
     }
 
     #[test]
@@ -494,6 +593,17 @@ mod tests {
         assert_eq!(
             statements("This harbour, Ann says, is different."),
             vec!["This harbour, Ann says, is different"]
+        );
+        // A titled name, and a longer subject.
+        assert_eq!(
+            statements(
+                "The levy, Dr. Ann Lee argued, is too low. Raising fares, a number of local \
+                 economists say, would cut ridership."
+            ),
+            vec![
+                "The levy, Dr. Ann Lee argued, is too low",
+                "Raising fares, a number of local economists say, would cut ridership"
+            ]
         );
     }
 
