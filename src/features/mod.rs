@@ -488,6 +488,39 @@ impl TermBatch {
     }
 }
 
+/// Terms looked up a batch at a time ([`TermBatch`]), their columns added to `columns` in the
+/// order the terms came; [`Lookups::finish`] looks up the last batch.
+struct Lookups<'b> {
+    index: &'b TermIndex,
+    terms: &'b [String],
+    batch: &'b mut TermBatch,
+    columns: &'b mut Vec<u32>,
+}
+
+impl Lookups<'_> {
+    /// Terms a batch holds at most: enough for the misses of the cache to overlap, few enough
+    /// that a long text's terms are never all held (a 1 MB field has millions).
+    const BATCH: usize = 4096;
+
+    /// Adds `term`; says it may be in the space, as [`TermBatch::push`] does.
+    fn push(&mut self, term: &str) -> bool {
+        if self.batch.fingerprints.len() == Self::BATCH {
+            self.flush();
+        }
+        self.batch.push(term)
+    }
+
+    fn flush(&mut self) {
+        self.index.resolve(self.batch, self.terms, self.columns);
+        self.batch.clear();
+    }
+
+    /// Looks up the terms still waiting.
+    fn finish(mut self) {
+        self.flush();
+    }
+}
+
 /// A term's fingerprint: foldhash's quality hash with a fixed seed (it need only be the same
 /// within one process; fingerprints are never saved).
 fn fingerprint(term: &str) -> u64 {
@@ -989,11 +1022,11 @@ impl FeatureSpace {
             ..
         } = &mut *memo;
         let Some(layout) = layout else {
-            batch.clear();
+            let mut lookups = self.lookups(batch, columns);
             self.part_terms(part, &text.tokenized, actor, &mut |term, _| {
-                batch.push(term)
+                lookups.push(term)
             });
-            return self.index.resolve(batch, &self.terms, columns);
+            return lookups.finish();
         };
         let cache = &mut piece_columns[part as usize];
         for piece in &text.pieces {
@@ -1002,8 +1035,9 @@ impl FeatureSpace {
                 columns.extend_from_slice(found);
                 continue;
             }
-            batch.clear();
-            let mut gather = |term: &str, _| batch.push(term);
+            let mut found = Vec::new();
+            let mut lookups = self.lookups(batch, &mut found);
+            let mut gather = |term: &str, _| lookups.push(term);
             let tokens = &text.tokenized.tokens[piece.tokens.0..piece.tokens.1];
             match part {
                 TextPart::Text => {
@@ -1013,20 +1047,30 @@ impl FeatureSpace {
                 }
                 TextPart::Quote => terms::quote_piece_terms(tokens, settings, &mut gather),
             }
-            let mut found = Vec::new();
-            self.index.resolve(batch, &self.terms, &mut found);
+            lookups.finish();
             columns.extend_from_slice(&found);
             cache.insert(key.into(), found);
         }
-        batch.clear();
-        let mut gather = |term: &str, _| batch.push(term);
+        let mut lookups = self.lookups(batch, columns);
+        let mut gather = |term: &str, _| lookups.push(term);
         match part {
             TextPart::Text => {
                 terms::extract_around(&text.tokenized, &layout, actor, settings, &mut gather)
             }
             TextPart::Quote => terms::quote_around(&text.tokenized, &layout, settings, &mut gather),
         }
-        self.index.resolve(batch, &self.terms, columns);
+        lookups.finish();
+    }
+
+    /// Lookups of terms in this space, their columns added to `columns`.
+    fn lookups<'b>(&'b self, batch: &'b mut TermBatch, columns: &'b mut Vec<u32>) -> Lookups<'b> {
+        batch.clear();
+        Lookups {
+            index: &self.index,
+            terms: &self.terms,
+            batch,
+            columns,
+        }
     }
 
     /// The row of one example with where each of its terms came from: for every column in the
@@ -1472,6 +1516,33 @@ mod tests {
         let mut columns = vec![9];
         index.resolve(&batch, &terms, &mut columns);
         assert_eq!(columns, [9, 2, 0, 2]);
+    }
+
+    #[test]
+    fn lookups_in_batches_give_every_column_in_order() {
+        let terms: Vec<String> = (0..10).map(|i| format!("w:{i}")).collect();
+        let index = TermIndex::new(&terms);
+        let (mut batch, mut columns) = (TermBatch::default(), Vec::new());
+        let mut lookups = Lookups {
+            index: &index,
+            terms: &terms,
+            batch: &mut batch,
+            columns: &mut columns,
+        };
+        // More than two batches, some terms outside the space.
+        let asked: Vec<String> = (0..2 * Lookups::BATCH + 7)
+            .map(|i| format!("w:{}", i % 13))
+            .collect();
+        for term in &asked {
+            assert!(lookups.push(term));
+        }
+        lookups.finish();
+        let expected: Vec<u32> = asked
+            .iter()
+            .filter_map(|term| index.column(term, &terms))
+            .collect();
+        assert_eq!(columns, expected);
+        assert!(batch.fingerprints.is_empty());
     }
 
     #[test]
