@@ -49,11 +49,8 @@ pub(crate) fn takes_infinitive(word: &str) -> bool {
         std::sync::OnceLock::new();
     FORMS
         .get_or_init(|| {
-            let doubling: Vec<&str> = DOUBLING_VERBS.split_whitespace().collect();
-            let mut forms: std::collections::HashSet<String> = INFINITIVE_CUE_VERBS
-                .split_whitespace()
-                .flat_map(|lemma| inflections(lemma, doubling.contains(&lemma)))
-                .collect();
+            let mut forms: std::collections::HashSet<String> =
+                regular_forms(INFINITIVE_CUE_VERBS).flatten().collect();
             forms.insert("sought".to_string());
             forms
         })
@@ -95,8 +92,7 @@ const IRREGULAR_FINITE_CUES: &str =
 /// too) nor a participle in `-ing` (`a book calling for`).
 pub(crate) fn is_finite_cue(word: &str) -> bool {
     let lower = word.to_lowercase();
-    (lower.ends_with("ed") || (lower.ends_with('s') && !lower.ends_with("ss")))
-        || IRREGULAR_FINITE_CUES.split_whitespace().any(|w| w == lower)
+    is_past_cue(&lower) || (lower.ends_with('s') && !lower.ends_with("ss"))
 }
 
 /// True when the cue `word` (any case) is a past form (`warned`, `said`, `sought`): a verb,
@@ -114,12 +110,9 @@ fn cue_forms() -> &'static std::collections::HashSet<String> {
     static FORMS: std::sync::OnceLock<std::collections::HashSet<String>> =
         std::sync::OnceLock::new();
     FORMS.get_or_init(|| {
-        let doubling: Vec<&str> = DOUBLING_VERBS.split_whitespace().collect();
         let mut forms = std::collections::HashSet::new();
         for (list, with_bare) in [(CUE_VERBS, true), (NOUN_LIKE_CUE_VERBS, false)] {
-            for lemma in list.split_whitespace() {
-                let [bare, third, past, progressive] =
-                    inflections(lemma, doubling.contains(&lemma));
+            for [bare, third, past, progressive] in regular_forms(list) {
                 if with_bare {
                     forms.insert(bare);
                 }
@@ -128,6 +121,15 @@ fn cue_forms() -> &'static std::collections::HashSet<String> {
         }
         forms.extend(IRREGULAR_CUE_FORMS.split_whitespace().map(str::to_string));
         forms
+    })
+}
+
+/// The forms ([`inflections`]) of each verb of a list of lemmas, those of
+/// [`DOUBLING_VERBS`] doubling their last consonant.
+fn regular_forms(lemmas: &str) -> impl Iterator<Item = [String; 4]> + '_ {
+    lemmas.split_whitespace().map(|lemma| {
+        let doubles = DOUBLING_VERBS.split_whitespace().any(|verb| verb == lemma);
+        inflections(lemma, doubles)
     })
 }
 
