@@ -11,6 +11,7 @@
 //! the input order.
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::article::{analyse, ActorList, Quote};
@@ -219,9 +220,14 @@ pub fn score_article(
     explain: Option<usize>,
 ) -> Result<Vec<Scored>, Error> {
     let analysis = analyse(text, actors);
+    // Each statement's model text is made once, whatever the number of its actors.
+    let model_texts: Vec<String> = analysis
+        .quotes
+        .iter()
+        .map(|quote| compose_model_text(&quote.text, Some(&quote.context_text)))
+        .collect();
     let mut pairs = Vec::new();
-    for quote in &analysis.quotes {
-        let model_text = compose_model_text(&quote.text, Some(&quote.context_text));
+    for (quote, model_text) in analysis.quotes.iter().zip(&model_texts) {
         let concerned: Vec<&String> = quote
             .actors
             .iter()
@@ -243,14 +249,17 @@ pub fn score_article(
                 .filter(|other| *other != actor)
                 .cloned()
                 .collect();
-            pairs.push((quote, Some(actor.as_str()), model_text.clone(), others));
+            pairs.push((quote, Some(actor.as_str()), model_text, others));
         }
     }
-    let aliases_of = |actor: Option<&str>| -> &[String] {
-        actor
-            .and_then(|name| analysis.actors.iter().find(|a| a.name == name))
-            .map_or(&[], |a| a.aliases.as_slice())
-    };
+    // Each actor's aliases by name, the first actor of a name winning, looked up once a pair:
+    // a long article has thousands of actors and hundreds of thousands of pairs.
+    let mut aliases: FxHashMap<&str, &[String]> = FxHashMap::default();
+    for actor in &analysis.actors {
+        aliases
+            .entry(actor.name.as_str())
+            .or_insert(actor.aliases.as_slice());
+    }
     let examples: Vec<Example> = pairs
         .iter()
         .map(|(quote, actor, text, others)| Example {
@@ -260,7 +269,9 @@ pub fn score_article(
             mention: None,
             quote_mention: None,
             other_actors: others,
-            target_aliases: aliases_of(*actor),
+            target_aliases: actor
+                .and_then(|name| aliases.get(name).copied())
+                .unwrap_or(&[]),
         })
         .collect();
     // A chunk at a time, so a long article's features are never all in memory at once; each
