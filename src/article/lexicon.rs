@@ -326,6 +326,16 @@ pub(crate) fn may_continue_trailing_cue(cue: &str, word: &str, capitalised: bool
         || ADDRESSEE_CUES.contains(&cue)
 }
 
+/// Prepositions that, right after a cue, name its agent or origin (`opposed by the union`,
+/// `reported from Cairo`, `(Reporting by Ann Lee)`): the cue is a participle or a noun, and
+/// what follows is no reported clause.
+const AGENT_PREPOSITIONS: &[&str] = &["by", "from"];
+
+/// True when `word` (any case) right after a cue names its agent or origin.
+pub(crate) fn introduces_agent(word: &str) -> bool {
+    AGENT_PREPOSITIONS.contains(&word.to_lowercase().as_str())
+}
+
 /// Words that, after a comma, start a clause of the writer's own and so end a reported clause
 /// (`Bo said the plan failed, but nobody listened`).
 const CLAUSE_BREAKS: &[&str] = &[
