@@ -5,9 +5,9 @@
 //! on nothing but [`super::segment`], [`super::lexicon`] and the mention types.
 
 use super::lexicon::{
-    follows_subject, is_auxiliary, is_capitalised, is_cue, is_determiner, is_past_cue,
-    is_phrase_cue, strip_possessive, GROUP_NOUNS, MORE_VERBISH, PASSIVE, PREPOSITIONS, SKIPPABLE,
-    STOPWORDS,
+    follows_subject, is_auxiliary, is_capitalised, is_cue, is_determiner, is_noun_like_plural,
+    is_past_cue, is_phrase_cue, opens_object, strip_possessive, GROUP_NOUNS, MORE_VERBISH, PASSIVE,
+    PREPOSITIONS, SKIPPABLE, STOPWORDS,
 };
 use super::mentions::{Mention, MentionKind};
 use super::segment::{Document, TokenKind};
@@ -24,6 +24,9 @@ pub(crate) fn is_active_cue(doc: &Document, i: usize) -> bool {
         .checked_sub(1)
         .filter(|&p| doc.is_word(p) && doc.tokens[p].sentence == doc.tokens[i].sentence)
         .map(|p| doc.token_text(p).to_lowercase());
+    if is_name_part(doc, i) {
+        return false;
+    }
     let according_to = doc.token_text(i).eq_ignore_ascii_case("according");
     if according_to && !doc.token_text(i + 1).eq_ignore_ascii_case("to") {
         return false;
@@ -34,6 +37,11 @@ pub(crate) fn is_active_cue(doc: &Document, i: usize) -> bool {
         && is_auxiliary(&doc.token_text(i + 1).to_lowercase())
         && !is_past_cue(doc.token_text(i))
     {
+        return false;
+    }
+    // `five states where`, `the attacks on`: an `-s` form that is as often a plural noun is a
+    // verb only before its object (`reports that`, `attacks him`, `questions whether`).
+    if is_noun_like_plural(doc.token_text(i)) && !opens_object(doc.token_text(i + 1)) {
         return false;
     }
     // `the remarks`, `his claims`, `Trump’s comments`: a noun (`he’s said` is no possessive).
@@ -47,6 +55,29 @@ pub(crate) fn is_active_cue(doc: &Document, i: usize) -> bool {
     // `is telling` is active, `was invited` passive.
     let progressive = doc.token_text(i).to_lowercase().ends_with("ing");
     progressive || !previous.is_some_and(|p| PASSIVE.contains(&p.as_str()))
+}
+
+/// How many tokens either side of a capitalised word are looked at for a lower-case word,
+/// which tells running text from a headline in title case.
+const NAME_PART_WINDOW: usize = 3;
+
+/// True when token `i` is a capitalised word inside running text (`the United States`,
+/// `Secretary of State Ann Lee`, `the Empire State Building`): part of a name, not a verb.
+/// A capitalised word first in its sentence or in a headline's title case (`…, Union Chief
+/// Says`) is no name part.
+fn is_name_part(doc: &Document, i: usize) -> bool {
+    let sentence = doc.tokens[i].sentence;
+    if !is_capitalised(doc.token_text(i)) || starts_sentence(doc, i) {
+        return false;
+    }
+    let lower_case_word = |t: usize| {
+        doc.tokens[t].sentence == sentence
+            && doc.is_word(t)
+            && doc.token_text(t).starts_with(char::is_lowercase)
+    };
+    let from = i.saturating_sub(NAME_PART_WINDOW);
+    let to = (i + 1 + NAME_PART_WINDOW).min(doc.tokens.len());
+    (from..i).chain(i + 1..to).any(lower_case_word)
 }
 
 /// True when token `i` opens a cue of two words (`as Amar put it`): its second word belongs
@@ -247,6 +278,21 @@ mod tests {
     #[test]
     fn cue_words_used_as_nouns_are_no_cues() {
         assert_eq!(cues("Lee called the remarks silly."), ["called"]);
+        // A plural noun is no cue; the same word before its object is.
+        assert!(cues("Voters in five states went to the polls.").is_empty());
+        assert_eq!(cues("The memo states that rents rose."), ["states"]);
+        assert_eq!(cues("Lee attacks him daily."), ["attacks"]);
+        // A capitalised cue word inside running text is part of a name.
+        assert_eq!(
+            cues("Lee left the United States and the Secretary of State said no."),
+            ["said"]
+        );
+        // First in a sentence, or in a headline's title case, it stays a cue.
+        assert_eq!(cues("Says Lee: no."), ["Says"]);
+        assert_eq!(
+            cues("Harbor Levy Will Sink Port, Union Chief Says"),
+            ["Says"]
+        );
         assert_eq!(cues("He said that states can pass laws."), ["said"]);
         assert!(cues("His claims were false, and she was invited.").is_empty());
         assert_eq!(cues("Lee’s remarks hurt, and she’s said so."), ["said"]);

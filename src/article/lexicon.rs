@@ -15,7 +15,7 @@
 /// opposition (`endorsed`, `opposes`), a decision or an intention (`decided`, `refused`,
 /// `seeking`), which news reports as a stance as often as speech.
 const CUE_VERBS: &str = "\
-    say tell add state write tweet criticize criticise vow warn threaten emphasize emphasise \
+    say tell add write tweet criticize criticise vow warn threaten emphasize emphasise \
     assert invite accuse argue insist denounce urge declare explain announce respond \
     ask describe label dub acknowledge admit concede stress suggest maintain predict condemn \
     slam blast applaud decry laud hail reiterate contend allege testify recount advise \
@@ -35,7 +35,35 @@ const CUE_VERBS: &str = "\
 const NOUN_LIKE_CUE_VERBS: &str = "\
     call note post report comment answer demand promise question claim attack support \
     praise blame counter joke estimate fear hope wish doubt quip boast reply remark \
-    welcome mock point show detail charge plan";
+    welcome mock point show detail charge plan state";
+
+/// True when `word` (any case) is the `-s` form of a verb in [`NOUN_LIKE_CUE_VERBS`]
+/// (`reports`, `states`, `attacks`), which is a plural noun as often as a verb.
+pub(crate) fn is_noun_like_plural(word: &str) -> bool {
+    static FORMS: std::sync::OnceLock<std::collections::HashSet<String>> =
+        std::sync::OnceLock::new();
+    FORMS
+        .get_or_init(|| {
+            regular_forms(NOUN_LIKE_CUE_VERBS)
+                .map(|[_, third, _, _]| third)
+                .collect()
+        })
+        .contains(&word.to_lowercase())
+}
+
+/// Words that open a verb's object or clause (`states that`, `questions whether`, `attacks
+/// him`), besides determiners and capitalised words: after a plural noun they do not come.
+const OBJECT_OPENERS: &[&str] = &[
+    "that", "whether", "if", "how", "why", "what", "when", "who", "him", "her", "them", "me", "us",
+    "it", "out", "back", "up", "to",
+];
+
+/// True when `word` (any case) may open the object or clause of a verb before it: a word of
+/// [`OBJECT_OPENERS`], a determiner or a capitalised word (a name).
+pub(crate) fn opens_object(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    OBJECT_OPENERS.contains(&lower.as_str()) || is_determiner(&lower) || is_capitalised(word)
+}
 
 /// Cue verbs whose object may be an infinitive (`decided to sell`, `refuses to sign`), by
 /// lemma (with `sought`): after them `to` opens what is reported, not a place or an addressee.
@@ -296,6 +324,16 @@ pub(crate) fn may_continue_trailing_cue(cue: &str, word: &str, capitalised: bool
         || capitalised
         || ADDRESSEES.contains(&word)
         || ADDRESSEE_CUES.contains(&cue)
+}
+
+/// Prepositions that, right after a cue, name its agent or origin (`opposed by the union`,
+/// `reported from Cairo`, `(Reporting by Ann Lee)`): the cue is a participle or a noun, and
+/// what follows is no reported clause.
+const AGENT_PREPOSITIONS: &[&str] = &["by", "from"];
+
+/// True when `word` (any case) right after a cue names its agent or origin.
+pub(crate) fn introduces_agent(word: &str) -> bool {
+    AGENT_PREPOSITIONS.contains(&word.to_lowercase().as_str())
 }
 
 /// Words that, after a comma, start a clause of the writer's own and so end a reported clause

@@ -23,8 +23,8 @@
 
 use super::grammar::{is_active_cue, is_participle_after_comma, is_phrase_cue_at, is_verbish};
 use super::lexicon::{
-    breaks_clause, is_capitalised, is_relative_pronoun, is_subject_pronoun, is_title,
-    may_continue_trailing_cue, may_follow_trailing_cue, takes_infinitive,
+    breaks_clause, introduces_agent, is_capitalised, is_relative_pronoun, is_subject_pronoun,
+    is_title, may_continue_trailing_cue, may_follow_trailing_cue, takes_infinitive,
 };
 use super::quotes::RawQuote;
 use super::segment::{trim, Document, Sentence, TokenKind};
@@ -337,6 +337,10 @@ fn reported_clause(doc: &Document, sentence: &Sentence, cue: usize, floor: usize
     {
         first = that + 1;
     }
+    // `The bill, opposed by the union, failed`: a cue before its agent is a participle.
+    if first == cue + 1 && introduces_agent(doc.token_text(first)) {
+        return None;
+    }
     // `Lee spoke on Monday.`: a time or place after the cue is no reported clause.
     let rest: Vec<&str> = (first..range.end)
         .filter(|&i| doc.is_word(i))
@@ -578,6 +582,15 @@ mod tests {
             statements("The fund is empty, Ann told reporters."),
             vec!["The fund is empty"]
         );
+    }
+
+    #[test]
+    fn a_cue_before_its_agent_gives_no_statement() {
+        assert!(statements(
+            "Bo reported from Cairo on the talks between the two old rivals. Ann spoke from \
+             the steps of the old city hall to a small crowd."
+        )
+        .is_empty());
     }
 
     #[test]
