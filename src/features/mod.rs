@@ -649,6 +649,16 @@ impl RowsBuilder {
         })
     }
 
+    /// An empty matrix as wide as this one.
+    pub(crate) fn empty_like(&self) -> Self {
+        RowsBuilder {
+            cols: self.cols,
+            indptr: vec![0],
+            indices: Vec::new(),
+            data: Vec::new(),
+        }
+    }
+
     /// Appends a row of `(column, value)` in increasing column order.
     pub(crate) fn push_row(&mut self, row: impl IntoIterator<Item = (usize, f64)>) {
         let row = row.into_iter();
@@ -908,25 +918,33 @@ impl FeatureSpace {
         // from the matrix.
         const EXAMPLES_PER_BLOCK: usize = 16_384;
         for block in examples.chunks(EXAMPLES_PER_BLOCK) {
+            // Each task's rows go to one matrix of its own, with one set of buffers: nothing
+            // is allocated for each run of examples.
             let runs: Vec<RowsBuilder> = block
                 .par_chunk_by(|a, b| a.text == b.text && a.quote == b.quote)
-                .map_init(
-                    <(RefCell<Memo>, Vec<u32>, Vec<(usize, f64)>)>::default,
-                    |(memo, columns, row), run| {
+                .try_fold(
+                    || {
+                        (
+                            <(RefCell<Memo>, Vec<u32>, Vec<(usize, f64)>)>::default(),
+                            rows.empty_like(),
+                        )
+                    },
+                    |(mut buffers, mut built), run| {
+                        let (memo, columns, row) = &mut buffers;
                         memo.get_mut().bound();
                         let shared = self.scan(&run[0], &unseen, memo, run.len());
-                        let mut rows = RowsBuilder::new(self.len())?;
                         for example in run {
                             columns.clear();
                             self.each_part(pipeline, example, &shared, |part, text| {
                                 self.part_columns(part, text, example.actor, &shared, columns)
                             })?;
                             self.weigh_into(columns, row);
-                            rows.push_row(row.iter().copied());
+                            built.push_row(row.iter().copied());
                         }
-                        Ok(rows)
+                        Ok::<_, Error>((buffers, built))
                     },
                 )
+                .map(|task| task.map(|(_, built)| built))
                 .collect::<Result<_, Error>>()?;
             rows.reserve(
                 runs.iter().map(|run| run.indptr.len() - 1).sum(),
