@@ -1231,6 +1231,19 @@ impl FeatureSpace {
         // A radix sort by byte skips the bytes every column shares (the top one below 2^24
         // columns): on the thousands of columns of an article's row it took half the
         // instructions of a comparison sort.
+        // Where the row's weights are read from: on its own (8 bytes a column, half the
+        // memory of the weights beside their kinds) unless kinds are normalised apart. Each is
+        // read before the sort, reads that wait on nothing and run side by side, so that the
+        // loop after it, whose branches cut short the reads started ahead, finds them in the
+        // cache: reading them there was a tenth of `predict`'s time on tweets.
+        let weight = |column: usize| match self.params.kind_norm {
+            true => self.weighing[column].0,
+            false => self.idf[column],
+        };
+        let touched = columns
+            .iter()
+            .fold(0, |seen, &column| seen ^ weight(column as usize).to_bits());
+        std::hint::black_box(touched);
         radsort::sort(columns);
         row.clear();
         row.extend(columns.chunk_by(|a, b| a == b).map(|run| {
@@ -1240,7 +1253,7 @@ impl FeatureSpace {
                 1 => 1.0,
                 n => 1.0 + (n as f64).ln(),
             };
-            (column, tf * self.weighing[column].0)
+            (column, tf * weight(column))
         }));
         if self.params.kind_norm {
             let mut squares = [0.0; TermKind::COUNT];
