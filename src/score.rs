@@ -78,28 +78,38 @@ pub fn score_rows(
     rows: &[Row],
     explain: Option<usize>,
 ) -> Result<Vec<Scored>, Error> {
-    let predictions = transpose(model.predict_rows(rows)?, rows.len());
-    let mut explanations = match explain {
-        Some(k) => model.explain_rows(rows, k)?,
+    score_owned_rows(model, source, rows.to_vec(), explain)
+}
+
+/// [`score_rows`] of rows it may keep: each row's texts move into its [`Scored`] uncopied.
+fn score_owned_rows(
+    model: &StanceModel,
+    source: &str,
+    rows: Vec<Row>,
+    explain: Option<usize>,
+) -> Result<Vec<Scored>, Error> {
+    let predictions = transpose(model.predict_rows(&rows)?, rows.len());
+    let explanations = match explain {
+        Some(k) => model.explain_rows(&rows, k)?,
         None => vec![Vec::new(); rows.len()],
     };
     Ok(rows
-        .iter()
+        .into_iter()
         .zip(predictions)
-        .zip(explanations.iter_mut())
+        .zip(explanations)
         .map(|((row, predictions), explanations)| Scored {
-            article: row.article.clone().unwrap_or_else(|| source.to_string()),
-            quote_id: row.id.clone().unwrap_or_else(|| row.line.to_string()),
+            article: row.article.unwrap_or_else(|| source.to_string()),
+            quote_id: row.id.unwrap_or_else(|| row.line.to_string()),
             span: None,
-            speaker: row.speaker.clone(),
+            speaker: row.speaker,
             speaker_confidence: None,
-            actor: Some(row.actor.clone()),
-            quote: row.text.clone(),
-            context: row.context.clone(),
+            actor: Some(row.actor),
+            quote: row.text,
+            context: row.context,
             context_span: None,
             predictions,
-            explanations: std::mem::take(explanations),
-            carried: row.carried.clone(),
+            explanations,
+            carried: row.carried,
         })
         .collect())
 }
@@ -179,7 +189,7 @@ impl<I: Iterator<Item = Result<Row, Error>>> Iterator for ScoredChunks<'_, I> {
         if chunk.is_empty() {
             return self.error.take().map(Err);
         }
-        let scored = score_rows(self.model, &self.source, &chunk, self.explain);
+        let scored = score_owned_rows(self.model, &self.source, chunk, self.explain);
         if scored.is_err() {
             self.finished = true;
             self.error = None;
