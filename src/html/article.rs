@@ -499,7 +499,15 @@ fn explanation_view(article: &ArticleInput, row: &Scored, explanation: &Explanat
             tr { th { "term" } th { "kind" } th.num { "contribution" } }
             @for term in &explanation.terms {
                 tr {
-                    td.term { (term.term) }
+                    td.term {
+                        (term.term)
+                        @if term.more_spans > 0 {
+                            " " span.note {
+                                "(marked in " (term.spans.len()) " of "
+                                (term.spans.len() + term.more_spans) " places)"
+                            }
+                        }
+                    }
                     td { (term.kind) }
                     td class=(sign_class(term.contribution)) { (signed(term.contribution)) }
                 }

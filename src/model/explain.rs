@@ -18,6 +18,11 @@ use crate::features::{
     stored, Example, FeatureSpace, PartSpan, RowsBuilder, TermKind, TermUse, TextPart,
 };
 
+/// The most spans a listed term gives; a term read from more places counts the rest in
+/// [`Contribution::more_spans`]. A text that repeats a phrase hundreds of times would
+/// otherwise make every explanation of it hundreds of spans long.
+pub(crate) const MAX_TERM_SPANS: usize = 8;
+
 /// One head's answer for one (statement, actor) pair, explained.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Explanation {
@@ -47,8 +52,16 @@ pub struct Contribution {
     pub kind: &'static str,
     /// Weight difference times feature value, divided by the temperature.
     pub contribution: f64,
-    /// Where the term came from, as byte ranges (see [`Origin`]).
+    /// Where the term came from, as byte ranges (see [`Origin`]), in the order of the text:
+    /// the first [`MAX_TERM_SPANS`] of them.
     pub spans: Vec<SourceSpan>,
+    /// How many more places the term was read from (written only when not 0).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub more_spans: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// Which text a [`SourceSpan`] indexes.
@@ -166,11 +179,14 @@ fn explain_head(
         .iter()
         .map(|&(contribution, term)| {
             let name = &features.terms()[term.column];
+            let mut located = term.spans.iter().filter_map(|&span| locate(span));
+            let spans: Vec<SourceSpan> = located.by_ref().take(MAX_TERM_SPANS).collect();
             Contribution {
                 term: TermKind::strip(name).to_string(),
                 kind: TermKind::of(name).name(),
                 contribution,
-                spans: term.spans.iter().filter_map(|&span| locate(span)).collect(),
+                spans,
+                more_spans: located.count(),
             }
         })
         .collect();
@@ -262,6 +278,46 @@ mod tests {
             head.temperature = 1.7;
         }
         check_sums(&model, &rows());
+    }
+
+    #[test]
+    fn a_term_read_from_many_places_lists_the_first_ones_and_counts_the_rest() {
+        let model = model();
+        let text = "proud and proud. ".repeat(2 * MAX_TERM_SPANS);
+        let example = Example {
+            text: &text,
+            quote: None,
+            actor: "Nurses Union",
+            mention: None,
+            quote_mention: None,
+            other_actors: &[],
+            target_aliases: &[],
+        };
+        let located = |span: PartSpan| {
+            Some(SourceSpan {
+                origin: Origin::Text,
+                start: span.start,
+                end: span.end,
+            })
+        };
+        let explained = model.explain(&example, 50, located).unwrap();
+        let proud = explained
+            .iter()
+            .flat_map(|e| &e.terms)
+            .find(|t| t.term == "proud" && t.kind == "word")
+            .expect("the word is among the listed terms of some head");
+        assert_eq!(proud.spans.len(), MAX_TERM_SPANS);
+        assert_eq!(proud.more_spans, 4 * MAX_TERM_SPANS - MAX_TERM_SPANS);
+        let starts: Vec<usize> = proud.spans.iter().map(|s| s.start).collect();
+        let first: Vec<usize> = text.match_indices("proud").map(|(at, _)| at).collect();
+        assert_eq!(starts, first[..MAX_TERM_SPANS]);
+        let json = serde_json::to_string(proud).unwrap();
+        assert!(json.contains(&format!("\"more_spans\":{}", proud.more_spans)));
+        let few = Contribution {
+            more_spans: 0,
+            ..proud.clone()
+        };
+        assert!(!serde_json::to_string(&few).unwrap().contains("more_spans"));
     }
 
     #[test]
