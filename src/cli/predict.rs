@@ -27,7 +27,7 @@ use crate::article::ActorList;
 use crate::corpus::missing_column;
 use crate::corpus::{Fields, ReadOptions, RowReader, TextEncoding, TextLines};
 use crate::eval::report::truncate;
-use crate::html::{article_page, ArticleInput};
+use crate::html::{write_article_page, ArticleInput};
 use crate::model::explain::{Explanation, Origin, SourceSpan};
 use crate::parquet::{is_parquet, value_text, Cell, ColumnKind, ParquetRecords, TableWriter};
 use crate::score::{score_articles, score_row_chunks, Scored, DEFAULT_CHUNK_ROWS};
@@ -929,7 +929,7 @@ impl<'m, W: Write> Output<'m, W> {
                     [one] => format!("stance: {}", one.name),
                     _ => format!("stance: {} articles", inputs.len()),
                 };
-                out.write_all(article_page(self.model, &title, &inputs).as_bytes())?;
+                write_article_page(out, self.model, &title, &inputs)?;
                 out.flush()?
             }
         }

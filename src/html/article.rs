@@ -10,6 +10,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::io::{self, Write};
 
 use maud::{html, Escaper, Markup, PreEscaped};
 
@@ -18,7 +19,7 @@ use crate::model::explain::{Explanation, Origin};
 use crate::model::StanceModel;
 use crate::score::Scored;
 
-use super::{label_class, label_colour, page, stacked_bar};
+use super::{label_class, label_colour, page_frame, stacked_bar};
 
 /// One article of a run, as the view shows it.
 #[derive(Debug, Clone, Copy)]
@@ -81,14 +82,27 @@ document.addEventListener("click", function (event) {
 });
 "#;
 
-/// The whole article view of a run over `articles`, as one self-contained HTML page.
-pub fn article_page(model: &StanceModel, title: &str, articles: &[ArticleInput]) -> String {
-    page(title, ARTICLE_STYLE, article_view(model, title, articles))
+/// The whole article view of a run over `articles`, as one self-contained HTML page, written
+/// to `out` an article at a time: a long article's view is many times its size, so only one
+/// article's part of the page is ever held in memory.
+pub fn write_article_page(
+    out: &mut impl Write,
+    model: &StanceModel,
+    title: &str,
+    articles: &[ArticleInput],
+) -> io::Result<()> {
+    let (before, after) = page_frame(title, ARTICLE_STYLE);
+    out.write_all(before.as_bytes())?;
+    out.write_all(article_heading(model, title, articles).0.as_bytes())?;
+    for (index, article) in articles.iter().enumerate() {
+        out.write_all(article_section(model, index, article).0.as_bytes())?;
+    }
+    out.write_all(html! { script { (PreEscaped(SCRIPT)) } }.0.as_bytes())?;
+    out.write_all(after.as_bytes())
 }
 
-/// The article view without the page around it: the heading, the legend, each article and
-/// the script.
-pub(crate) fn article_view(model: &StanceModel, title: &str, articles: &[ArticleInput]) -> Markup {
+/// The top of the article view: the heading, the counts and the legend.
+fn article_heading(model: &StanceModel, title: &str, articles: &[ArticleInput]) -> Markup {
     let statements: usize = articles
         .iter()
         .map(|article| statements(article.rows).len())
@@ -107,10 +121,6 @@ pub(crate) fn article_view(model: &StanceModel, title: &str, articles: &[Article
             }
             mark.hl-away { "not about that actor" }
         }
-        @for (index, article) in articles.iter().enumerate() {
-            (article_section(model, index, article))
-        }
-        script { (PreEscaped(SCRIPT)) }
     }
 }
 
@@ -716,6 +726,13 @@ fn graph(labels: &[&str], pairs: &[((&str, &str), Vec<usize>)]) -> Markup {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The page as `write_article_page` writes it.
+    fn article_page(model: &StanceModel, title: &str, articles: &[ArticleInput]) -> String {
+        let mut out = Vec::new();
+        write_article_page(&mut out, model, title, articles).unwrap();
+        String::from_utf8(out).unwrap()
+    }
 
     /// The marks of `layout`, rendered with each statement's number: `[0 … ]`, `[0' … ]` for a
     /// continuation.

@@ -12,7 +12,7 @@ mod summary;
 mod article;
 mod serve;
 
-pub use article::{article_page, ArticleInput};
+pub use article::{write_article_page, ArticleInput};
 pub use serve::serve_page;
 
 use maud::{html, Markup, PreEscaped, DOCTYPE};
@@ -61,6 +61,18 @@ pub(crate) fn page(title: &str, extra_style: &str, body: Markup) -> String {
         }
     }
     .into_string()
+}
+
+/// The page [`page`] makes around a body written apart: its text before the body and after
+/// it, so a long body can go to the output a piece at a time.
+pub(crate) fn page_frame(title: &str, extra_style: &str) -> (String, String) {
+    // `<` is escaped in every text a page shows, so only the body can hold the marker.
+    const BODY: &str = "<!--body-->";
+    let whole = page(title, extra_style, PreEscaped(BODY.to_string()));
+    let (before, after) = whole
+        .split_once(BODY)
+        .expect("the page holds its body once, and the title cannot hold it");
+    (before.to_string(), after.to_string())
 }
 
 /// The CSS colour of a stance or sentiment label (a variable of the style sheet for the usual
@@ -114,6 +126,16 @@ pub(crate) fn stacked_bar(counts: &[(String, usize)], width: f64) -> Markup {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_frame_and_its_body_are_the_page() {
+        let body = html! { p { "one" } p { "two" } };
+        for title in ["a title", "<!--body-->", "x <!--body--> y"] {
+            let (before, after) = page_frame(title, "p { color: red }");
+            let whole = page(title, "p { color: red }", body.clone());
+            assert_eq!(format!("{before}{}{after}", body.0), whole, "{title}");
+        }
+    }
 
     #[test]
     fn text_is_escaped() {
