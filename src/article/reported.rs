@@ -34,7 +34,7 @@ use super::lexicon::{
     breaks_clause, introduces_agent, is_auxiliary, is_capitalised, is_cue, is_determiner,
     is_finite_cue, is_finite_verb, is_nominal_cue, is_relative_pronoun, is_subject_pronoun,
     is_subordinator, is_title, may_continue_trailing_cue, may_follow_trailing_cue,
-    opens_description, takes_infinitive, STOPWORDS,
+    opens_description, takes_infinitive, PREPOSITIONS, STOPWORDS,
 };
 use super::quotes::RawQuote;
 use super::segment::{trim, Document, Sentence, TokenKind};
@@ -566,6 +566,18 @@ fn clause_from(doc: &Document, sentence: &Sentence, mut first: usize) -> Option<
     // (`if rents rise, the council will act`) is open.
     let mut has_verb = false;
     let mut open_subordinate = false;
+    // `Without mentioning Lee by name, Bo made clear …`: an object (a determiner or a name
+    // first), not a clause, ends at a new clause with no verb of its own.
+    let opens_with_object = {
+        let head = doc.token_text(first);
+        let lower = head.to_lowercase();
+        doc.is_word(first)
+            && (is_determiner(&lower)
+                || (is_capitalised(head)
+                    && !is_subordinator(&lower)
+                    && !STOPWORDS.contains(&lower.as_str())
+                    && !PREPOSITIONS.contains(&lower.as_str())))
+    };
     let mut last = range.end;
     for i in first..range.end {
         let word = doc.token_text(i);
@@ -576,7 +588,7 @@ fn clause_from(doc: &Document, sentence: &Sentence, mut first: usize) -> Option<
                     && breaks_clause(&doc.token_text(i + 1).to_lowercase())
                     && !doc.token_text(i + 2).eq_ignore_ascii_case("that"))
                 || (word == ","
-                    && has_verb
+                    && (has_verb || opens_with_object)
                     && !open_subordinate
                     && opens_new_clause(doc, i, range.end)));
         if ends {
@@ -837,6 +849,16 @@ mod tests {
         assert_eq!(
             statements("After two quiet years, the ferry office said, fares will rise sharply."),
             vec!["After two quiet years, the ferry office said, fares will rise sharply"]
+        );
+        // An object ends at a new clause even with no verb of its own; a fronted phrase does
+        // not.
+        assert_eq!(
+            statements("Without mentioning Lee by name, Bo made clear he would run."),
+            vec!["Lee by name"]
+        );
+        assert_eq!(
+            statements("In two cases, the ferry office said, fares rose."),
+            vec!["In two cases, the ferry office said, fares rose"]
         );
         // A list of subjects is no new clause.
         assert_eq!(
