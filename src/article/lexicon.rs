@@ -342,6 +342,87 @@ const CLAUSE_BREAKS: &[&str] = &[
     "but", "while", "which", "whereas", "although", "though", "compared", "unlike", "yet", "even",
 ];
 
+/// Conjunctions that open a subordinate clause (`if rents rise, the council will act`): a
+/// statement that starts with one runs on past the comma closing it, into its main clause.
+const SUBORDINATORS: &[&str] = &[
+    "if", "when", "whenever", "because", "although", "though", "as", "after", "before", "while",
+    "once", "unless", "since", "until", "whether", "where", "however", "whatever", "whoever",
+];
+
+/// True when the lower-case `word` opens a subordinate clause.
+pub(crate) fn is_subordinator(word: &str) -> bool {
+    SUBORDINATORS.contains(&word)
+}
+
+/// Common irregular past forms that are a finite verb by themselves (`, the man ended up`
+/// has its `-ed`; `, he made it clear` needs this list).
+const IRREGULAR_PASTS: &[&str] = &[
+    "made", "took", "went", "got", "came", "began", "gave", "kept", "left", "won", "lost", "ran",
+    "saw", "held", "brought", "became", "stood", "led", "fell", "sent", "spent", "paid", "met",
+    "heard", "put", "set", "meant", "built", "broke", "chose", "drew", "drove", "grew", "hit",
+    "rose", "sat", "sold", "struck", "threw", "wore", "says", "seems", "remains",
+];
+
+/// True when `word` (as written) looks like a finite verb after a subject: an auxiliary, a
+/// lower-case past in `-ed`, a finite cue (`said`, `warns`) or a common irregular past.
+pub(crate) fn is_finite_verb(word: &str) -> bool {
+    if !word.starts_with(char::is_lowercase) {
+        return false;
+    }
+    let lower = word.to_lowercase();
+    is_auxiliary(&lower)
+        || (lower.ends_with("ed") && lower.len() > 3)
+        || (is_cue(&lower) && is_finite_cue(&lower))
+        || IRREGULAR_PASTS.contains(&lower.as_str())
+}
+
+/// Nouns of speech and stance whose `that` clause is what was said or feared (`fears that
+/// rents will rise`, `criticism that the plan was rushed`).
+const NOMINAL_CUES: &[&str] = &[
+    "criticism",
+    "concern",
+    "concerns",
+    "complaint",
+    "complaints",
+    "fear",
+    "fears",
+    "warning",
+    "warnings",
+    "doubt",
+    "doubts",
+    "allegation",
+    "allegations",
+    "accusation",
+    "accusations",
+    "claim",
+    "claims",
+    "assertion",
+    "argument",
+    "arguments",
+    "belief",
+    "view",
+    "hope",
+    "hopes",
+];
+
+/// Nominal cues whose complement opens with a preposition rather than `that`, each with its
+/// preposition (`calls for a recount`, `concerns about costs`): measured on real news, other
+/// pairs (`support for`, `attacks on`) name a topic as often as a statement.
+const NOMINAL_PHRASE_CUES: &[(&str, &str)] = &[
+    ("call", "for"),
+    ("calls", "for"),
+    ("concern", "about"),
+    ("concerns", "about"),
+    ("criticism", "over"),
+    ("criticism", "about"),
+];
+
+/// True when the lower-case `noun` followed by the lower-case `next` is a nominal cue opening
+/// its complement (`fears that`, `calls for`), not a noun standing alone.
+pub(crate) fn is_nominal_cue(noun: &str, next: &str) -> bool {
+    (next == "that" && NOMINAL_CUES.contains(&noun)) || NOMINAL_PHRASE_CUES.contains(&(noun, next))
+}
+
 /// Relative pronouns that open a clause after a comma (`Hollis, who is seeking …,`).
 const RELATIVE_PRONOUNS: &[&str] = &["who", "which", "whom", "whose"];
 

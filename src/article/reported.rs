@@ -15,16 +15,26 @@
 //!   belongs to it;
 //! - `Ann, who is seeking a second term, accused the board of …`: a cue in a relative clause
 //!   is background and gives nothing, and the verb after the clause is the main one, not a
-//!   trailing attribution.
+//!   trailing attribution; but a finite cue's relative clause gives its own statement up to
+//!   the comma closing it (`Lee, who said he votes for Democrats, said …`);
+//! - `Bo said the depot would close, and the mayor ordered a review`: a statement ends where a
+//!   comma opens a clause with its own subject and verb, unless a subordinate clause is open
+//!   (`said that if rents rise, the council will act`);
+//! - `fears that the river would flood`, `calls for a strike`: a nominal cue gives its
+//!   complement, when no statement of a verb already covers it.
 //!
 //! **A sentence holding a quote yields only its quotes** (the quotes step): in `Mamdani has
 //! criticized ICE as a “rogue agency” …` the scare quote is the statement and the sentence its
 //! context, so the stance model still sees the reported part.
 
-use super::grammar::{is_active_cue, is_participle_after_comma, is_phrase_cue_at, is_verbish};
+use super::grammar::{
+    is_active_cue, is_participle_after_comma, is_phrase_cue_at, is_skippable, is_verbish,
+};
 use super::lexicon::{
-    breaks_clause, introduces_agent, is_capitalised, is_relative_pronoun, is_subject_pronoun,
-    is_title, may_continue_trailing_cue, may_follow_trailing_cue, takes_infinitive,
+    breaks_clause, introduces_agent, is_auxiliary, is_capitalised, is_cue, is_determiner,
+    is_finite_cue, is_finite_verb, is_nominal_cue, is_relative_pronoun, is_subject_pronoun,
+    is_subordinator, is_title, may_continue_trailing_cue, may_follow_trailing_cue,
+    opens_description, takes_infinitive, PREPOSITIONS, STOPWORDS,
 };
 use super::quotes::RawQuote;
 use super::segment::{trim, Document, Sentence, TokenKind};
@@ -170,7 +180,83 @@ fn sentence_statements(doc: &Document, sentence: &Sentence, marks: &[Span]) -> V
             });
         }
     }
+    let nominal = nominal_statements(doc, sentence, &out);
+    out.extend(nominal);
     out
+}
+
+/// Most words of the complement of a nominal cue that ends at no comma, verb or relative
+/// pronoun before (`criticism of the plan to cut the ferry service`).
+const NOMINAL_WORDS: usize = 16;
+
+/// The statements of the nominal cues of a sentence (`criticism of the plan`, `fears that
+/// rents will rise`) that touch no statement already found in it.
+fn nominal_statements(doc: &Document, sentence: &Sentence, found: &[RawQuote]) -> Vec<RawQuote> {
+    let mut taken: Vec<Span> = found.iter().map(|q| q.span).collect();
+    taken.sort();
+    let latest_end: Vec<usize> = taken
+        .iter()
+        .scan(0, |end, s| {
+            *end = (*end).max(s.end);
+            Some(*end)
+        })
+        .collect();
+    let touches = |span: Span| {
+        let before_end = taken.partition_point(|s| s.start < span.end);
+        before_end
+            .checked_sub(1)
+            .is_some_and(|k| latest_end[k] > span.start)
+    };
+    let mut out = Vec::new();
+    let mut free_from = sentence.tokens.start;
+    for cue in sentence.tokens.clone() {
+        let nominal = cue >= free_from
+            && doc.is_word(cue)
+            && is_nominal_cue(
+                &doc.token_text(cue).to_lowercase(),
+                &doc.token_text(cue + 1).to_lowercase(),
+            );
+        if !nominal {
+            continue;
+        }
+        let Some(span) = nominal_content(doc, sentence, cue + 1) else {
+            continue;
+        };
+        // Cues inside this complement are part of it: each token is looked at once.
+        free_from = doc.token_at_or_after(span.end);
+        if !touches(span) {
+            out.push(RawQuote {
+                span,
+                outer: span,
+                kind: QuoteKind::Reported,
+                cue: Some(cue),
+            });
+        }
+    }
+    out
+}
+
+/// The complement of a nominal cue whose opening word (`of`, `that`) is token `opener`: a
+/// `that` clause to its end, else the noun phrase up to a comma, a verb, a relative pronoun or
+/// a subordinate clause.
+fn nominal_content(doc: &Document, sentence: &Sentence, opener: usize) -> Option<Span> {
+    if doc.token_text(opener).eq_ignore_ascii_case("that") {
+        return clause_from(doc, sentence, opener + 1);
+    }
+    let first = opener + 1;
+    let end = sentence.tokens.end.min(first + NOMINAL_WORDS);
+    let last = (first..end)
+        .find(|&i| {
+            let word = doc.token_text(i);
+            let lower = word.to_lowercase();
+            (is_punct(doc, i) && !matches!(word, "’" | "'" | "-"))
+                || is_finite_verb(word)
+                || is_relative_pronoun(&lower)
+                || lower == "that"
+                || is_subordinator(&lower)
+        })
+        .unwrap_or(end);
+    (last > first).then(|| trim_clause(doc, doc.tokens[first].span.start, last))?
 }
 
 /// True when `word` may open a clause (`…, Hollis said she supported it`), so the words
@@ -332,7 +418,11 @@ fn reported_clause(doc: &Document, sentence: &Sentence, cue: usize, floor: usize
         }
     }
     if let Some(that) = (cue + 1..range.end.min(cue + 1 + THAT_WINDOW))
-        .take_while(|&i| (!is_punct(doc, i) || doc.token_text(i) == ",") && !is_active_cue(doc, i))
+        .take_while(|&i| {
+            (!is_punct(doc, i) || doc.token_text(i) == ",")
+                && !is_active_cue(doc, i)
+                && !opens_inner_clause(doc, i)
+        })
         .find(|&i| doc.token_text(i).eq_ignore_ascii_case("that"))
     {
         first = that + 1;
@@ -356,9 +446,34 @@ fn reported_clause(doc: &Document, sentence: &Sentence, cue: usize, floor: usize
     // `Hollis, who is seeking a third term, accused …`: a relative clause is background to
     // the sentence, not what it reports (the main verb after it is the attribution).
     if in_relative_clause(doc, sentence, cue) {
-        return None;
+        // `Lee, who said he votes for Democrats, said …`: a finite cue whose relative clause
+        // reports a clause (a verb before the comma closing it) gives that clause; `who is
+        // seeking a second term`, `which endorsed Lee in June` are background.
+        if !is_finite_cue(doc.token_text(cue)) {
+            return None;
+        }
+        // Looked at within a bounded window only, so a run of relative clauses stays linear.
+        let close = (first..range.end)
+            .take(RELATIVE_WINDOW * 2)
+            .find(|&i| doc.token_text(i) == ",")?;
+        let reports_a_clause =
+            (first..close).any(|i| doc.is_word(i) && is_finite_verb(doc.token_text(i)));
+        let start = (first..close).find(|&i| !is_punct(doc, i))?;
+        return reports_a_clause
+            .then(|| trim_clause(doc, doc.tokens[start].span.start, close))
+            .flatten();
     }
     clause_from(doc, sentence, first)
+}
+
+/// True when token `i`, between a cue and a later `that`, shows the cue's clause has already
+/// begun, so the `that` is inside it (`says he introduced a bill to do that`, `said the plan
+/// would cut costs, but that …`): a subject pronoun or a verb.
+fn opens_inner_clause(doc: &Document, i: usize) -> bool {
+    let word = doc.token_text(i);
+    doc.is_word(i)
+        && !word.eq_ignore_ascii_case("that")
+        && (is_subject_pronoun(&word.to_lowercase()) || is_finite_verb(word))
 }
 
 /// True when `word` after the cue `cue_word` (lower case) tells a time, place or manner, so
@@ -380,6 +495,65 @@ fn in_relative_clause(doc: &Document, sentence: &Sentence, t: usize) -> bool {
         })
 }
 
+/// Most words of a subject after a comma before its verb (`, most of the voters said`).
+const NEW_SUBJECT_WORDS: usize = 4;
+
+/// Most adverbs between a new subject and its verb (`, he also quickly said`).
+const NEW_SUBJECT_ADVERBS: usize = 2;
+
+/// True when the comma at token `comma` opens a clause of its own before token `end`: an
+/// optional `and` or `so`, a subject (a pronoun, a determiner or a name and a few words) and
+/// a finite verb (`, and he stopped`, `, the army bombed`, `, most of them are`), but not a
+/// parenthetical attribution (`, he said,`) nor a list (`, Lee and Bo were`).
+fn opens_new_clause(doc: &Document, comma: usize, end: usize) -> bool {
+    let word = |t: usize| (t < end && doc.is_word(t)).then(|| doc.token_text(t));
+    let mut t = comma + 1;
+    if word(t).is_some_and(|w| w.eq_ignore_ascii_case("and") || w.eq_ignore_ascii_case("so")) {
+        t += 1;
+    }
+    let Some(head) = word(t) else {
+        return false;
+    };
+    let lower = head.to_lowercase();
+    let pronoun = is_subject_pronoun(&lower);
+    let mut verb = t + 1;
+    if !pronoun {
+        let opens_subject = is_determiner(&lower)
+            || opens_description(&lower)
+            || matches!(lower.as_str(), "most" | "all" | "both")
+            || (is_capitalised(head) && !is_subordinator(&lower));
+        if !opens_subject {
+            return false;
+        }
+        while verb < t + 1 + NEW_SUBJECT_WORDS
+            && word(verb).is_some_and(|w| {
+                !is_finite_verb(w)
+                    && !matches!(
+                        w.to_lowercase().as_str(),
+                        "and" | "or" | "who" | "which" | "that" | "whose"
+                    )
+            })
+        {
+            verb += 1;
+        }
+    }
+    let adverbs = (verb..verb + NEW_SUBJECT_ADVERBS)
+        .take_while(|&v| {
+            word(v).is_some_and(|w| is_skippable(w) && !is_auxiliary(&w.to_lowercase()))
+        })
+        .count();
+    verb += adverbs;
+    let Some(verb_word) = word(verb) else {
+        return false;
+    };
+    let parenthetical = is_cue(verb_word) && doc.token_text(verb + 1) == ",";
+    let finite = is_finite_verb(verb_word)
+        || (pronoun
+            && verb_word.starts_with(char::is_lowercase)
+            && !STOPWORDS.contains(&verb_word.to_lowercase().as_str()));
+    finite && !parenthetical
+}
+
 /// From token `first` to the end of the sentence, without punctuation at either end (a
 /// closing quote mark or bracket stays).
 fn clause_from(doc: &Document, sentence: &Sentence, mut first: usize) -> Option<Span> {
@@ -387,16 +561,53 @@ fn clause_from(doc: &Document, sentence: &Sentence, mut first: usize) -> Option<
     while first < range.end && is_punct(doc, first) {
         first += 1;
     }
-    // The clause ends where the writer's own clause starts (`, but …`, `; …`, `— …`).
-    let mut last = (first + 1..range.end)
-        .find(|&i| {
-            let word = doc.token_text(i);
-            matches!(word, ";" | "—" | "―" | "–")
+    // The clause ends where the writer's own clause starts (`, but …`, `; …`, `— …`), or a
+    // new clause with its own subject and verb after a comma (`…, and he stopped …`, `…, the
+    // army bombed …`) once the statement has a verb of its own and no subordinate clause
+    // (`if rents rise, the council will act`) is open.
+    let mut has_verb = false;
+    let mut open_subordinate = false;
+    // `Without mentioning Lee by name, Bo made clear …`: an object (a determiner or a name
+    // first), not a clause, ends at a new clause with no verb of its own.
+    let opens_with_object = {
+        let head = doc.token_text(first);
+        let lower = head.to_lowercase();
+        doc.is_word(first)
+            && (is_determiner(&lower)
+                || (is_capitalised(head)
+                    && !is_subordinator(&lower)
+                    && !STOPWORDS.contains(&lower.as_str())
+                    && !PREPOSITIONS.contains(&lower.as_str())))
+    };
+    let mut last = range.end;
+    for i in first..range.end {
+        let word = doc.token_text(i);
+        let ends = i > first
+            && (matches!(word, ";" | "—" | "―" | "–")
                 || (word == ","
                     && i + 1 < range.end
-                    && breaks_clause(&doc.token_text(i + 1).to_lowercase()))
-        })
-        .unwrap_or(range.end);
+                    && breaks_clause(&doc.token_text(i + 1).to_lowercase())
+                    && !doc.token_text(i + 2).eq_ignore_ascii_case("that"))
+                || (word == ","
+                    && (has_verb || opens_with_object)
+                    && !open_subordinate
+                    && opens_new_clause(doc, i, range.end)));
+        if ends {
+            last = i;
+            break;
+        }
+        if word == "," {
+            open_subordinate = false;
+        } else if doc.is_word(i) {
+            let lower = word.to_lowercase();
+            open_subordinate |= is_subordinator(&lower);
+            // `…, the office said, they will …`: a parenthetical attribution's cue is no verb
+            // of the statement.
+            let parenthetical = is_cue(&lower) && doc.token_text(i + 1) == ",";
+            has_verb |= !parenthetical
+                && (is_finite_verb(word) || is_cue(&lower) || i > first && word.ends_with("ing"));
+        }
+    }
     while last > first
         && is_punct(doc, last - 1)
         && !matches!(doc.token_text(last - 1), "”" | "’" | ")")
@@ -618,6 +829,93 @@ mod tests {
                 "Raising fares, a number of local economists say, would cut ridership"
             ]
         );
+    }
+
+    #[test]
+    fn a_new_clause_after_a_comma_ends_a_statement() {
+        assert_eq!(
+            statements("Bo said the depot would close, and the mayor ordered a review."),
+            vec!["the depot would close"]
+        );
+        assert_eq!(
+            statements("Ann said the ferry was late again, she missed the vote."),
+            vec!["the ferry was late again"]
+        );
+        // A fronted subordinate clause runs on into its main clause.
+        assert_eq!(
+            statements("Ann said that if rents rise, the council will act."),
+            vec!["if rents rise, the council will act"]
+        );
+        // So does a statement around a parenthetical attribution.
+        assert_eq!(
+            statements("After two quiet years, the ferry office said, fares will rise sharply."),
+            vec!["After two quiet years, the ferry office said, fares will rise sharply"]
+        );
+        // An object ends at a new clause even with no verb of its own; a fronted phrase does
+        // not.
+        assert_eq!(
+            statements("Without mentioning Lee by name, Bo made clear he would run."),
+            vec!["Lee by name"]
+        );
+        assert_eq!(
+            statements("In two cases, the ferry office said, fares rose."),
+            vec!["In two cases, the ferry office said, fares rose"]
+        );
+        // A list of subjects is no new clause.
+        assert_eq!(
+            statements("Bo said the depot, Ann and the mayor were wrong."),
+            vec!["the depot, Ann and the mayor were wrong"]
+        );
+    }
+
+    #[test]
+    fn a_that_inside_the_clause_does_not_open_it() {
+        assert_eq!(
+            statements("Bo says he wrote a bill to do that."),
+            vec!["he wrote a bill to do that"]
+        );
+        // A second `that` clause joined by `but` belongs to the same statement.
+        assert_eq!(
+            statements("Lee said the plan would cut costs, but that it would take years."),
+            vec!["the plan would cut costs, but that it would take years"]
+        );
+    }
+
+    #[test]
+    fn a_cue_in_a_relative_clause_gives_the_clause() {
+        assert_eq!(
+            statements("Ann, who said the port was too small, voted against the plan."),
+            vec!["the port was too small"]
+        );
+        // An object, not a clause, is background.
+        assert!(statements("Ann, who proposed the toll in May, voted for it.").is_empty());
+    }
+
+    #[test]
+    fn nominal_cues_give_their_complement() {
+        assert_eq!(
+            statements(
+                "Residents voiced fears that the river would flood. The union renewed its calls \
+                 for a strike. The union renewed its support for the mayor."
+            ),
+            vec!["the river would flood", "a strike"]
+        );
+    }
+
+    #[test]
+    fn runs_of_nominal_cues_and_relative_clauses_stay_linear() {
+        let n = 2000;
+        let text = format!("There were {}the port.", "fears that ".repeat(n));
+        let total: usize = statements(&text).iter().map(String::len).sum();
+        assert!(total <= text.len(), "{total} bytes for {}", text.len());
+        let text = format!("Bo said it rose{}.", ", and he said it fell".repeat(n));
+        let total: usize = statements(&text).iter().map(String::len).sum();
+        assert!(total <= text.len(), "{total} bytes for {}", text.len());
+        let text = format!("Bo{}, left.", ", who said it fell".repeat(n));
+        let started = std::time::Instant::now();
+        let total: usize = statements(&text).iter().map(String::len).sum();
+        assert!(total <= text.len(), "{total} bytes for {}", text.len());
+        assert!(started.elapsed().as_secs() < 5, "{:?}", started.elapsed());
     }
 
     #[test]
