@@ -90,16 +90,63 @@ pub(crate) struct PartSpan {
     pub end: usize,
 }
 
-/// One column of an example's row, with where its term came from; see
-/// [`FeatureSpace::explain_row`].
-#[derive(Debug, Clone, PartialEq)]
+/// One column of an example's row; see [`FeatureSpace::explain_row`].
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct TermUse {
     /// The column.
     pub column: usize,
     /// Its value in the row.
     pub value: f64,
-    /// The ranges of the example that made the term, sorted, without repeats.
-    pub spans: Vec<PartSpan>,
+}
+
+/// One example's row as [`FeatureSpace::explain_row`] gives it: each column with its value,
+/// and where each term came from, located in the text only for the columns asked about
+/// ([`ExplainedRow::spans_of`]): an explanation lists a few terms, and locating all of a
+/// long text's terms cost more than finding them.
+pub(crate) struct ExplainedRow {
+    /// Each column of the row with its value, as [`FeatureSpace::transform`] gives it.
+    pub terms: Vec<TermUse>,
+    /// Each term the example made: its column, its part and its source, sorted by column.
+    sources: Vec<(u32, TextPart, TermSource)>,
+    /// The example's parts as they were masked and tokenised, in [`TextPart`] order.
+    parts: Vec<(TextPart, PartText)>,
+}
+
+impl ExplainedRow {
+    /// For each of `columns`, the ranges of the example that made its term, sorted, without
+    /// repeats (a masked mention stands for the whole mention).
+    pub(crate) fn spans_of(
+        &self,
+        pipeline: &TextPipeline,
+        columns: &[usize],
+    ) -> Vec<Vec<PartSpan>> {
+        let locators: Vec<(TextPart, Locator)> = self
+            .parts
+            .iter()
+            .map(|(part, text)| (*part, Locator::new(pipeline, &text.masked, &text.tokenized)))
+            .collect();
+        columns
+            .iter()
+            .map(|&column| {
+                let first = self.sources.partition_point(|s| (s.0 as usize) < column);
+                let mut spans: Vec<PartSpan> = self.sources[first..]
+                    .iter()
+                    .take_while(|s| s.0 as usize == column)
+                    .flat_map(|&(_, part, source)| {
+                        let locator = locators.iter().find(|(p, _)| *p == part);
+                        locator
+                            .map(|(_, locator)| locator.locate(source))
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(move |(start, end)| PartSpan { part, start, end })
+                    })
+                    .collect();
+                spans.sort_unstable();
+                spans.dedup();
+                spans
+            })
+            .collect()
+    }
 }
 
 /// Maps the sources of one part's terms back to its original (unmasked) text. What character
@@ -936,7 +983,7 @@ impl FeatureSpace {
                         for example in run {
                             columns.clear();
                             self.each_part(pipeline, example, &shared, |part, text| {
-                                self.part_columns(part, text, example.actor, &shared, columns)
+                                self.part_columns(part, &text, example.actor, &shared, columns)
                             })?;
                             self.weigh_into(columns, row);
                             built.push_row(row.iter().copied());
@@ -978,7 +1025,7 @@ impl FeatureSpace {
         pipeline: &TextPipeline,
         example: &Example,
         shared: &Shared,
-        mut visit: impl FnMut(TextPart, &PartText),
+        mut visit: impl FnMut(TextPart, PartText),
     ) -> Result<(), Error> {
         // The placeholders themselves, without the spaces that set them off.
         let tokenize = |masked: Masked| {
@@ -997,10 +1044,10 @@ impl FeatureSpace {
             })
         };
         let masked = self.mask(example, example.text, example.mention, shared, &shared.text);
-        visit(TextPart::Text, &tokenize(masked)?);
+        visit(TextPart::Text, tokenize(masked)?);
         if let (Some(quote), Some(mentions)) = (example.quote, &shared.quote) {
             let masked = self.mask(example, quote, example.quote_mention, shared, mentions);
-            visit(TextPart::Quote, &tokenize(masked)?);
+            visit(TextPart::Quote, tokenize(masked)?);
         }
         Ok(())
     }
@@ -1122,46 +1169,41 @@ impl FeatureSpace {
     }
 
     /// The row of one example with where each of its terms came from: for every column in the
-    /// row, its value (as [`FeatureSpace::transform`] gives it) and the byte ranges of the
-    /// example's text and quote that made it (a masked mention stands for the whole mention).
+    /// row, its value (as [`FeatureSpace::transform`] gives it), and the sources of its terms,
+    /// which [`ExplainedRow::spans_of`] turns into byte ranges of the example's text and quote.
     pub(crate) fn explain_row(
         &self,
         pipeline: &TextPipeline,
         example: &Example,
-    ) -> Result<Vec<TermUse>, Error> {
+    ) -> Result<ExplainedRow, Error> {
         let unseen = self.unseen(std::slice::from_ref(example));
         let memo = RefCell::default();
         let shared = self.scan(example, &unseen, &memo, 1);
         let mut columns = Vec::new();
-        let mut spans: FxHashMap<u32, Vec<PartSpan>> = FxHashMap::default();
+        let mut sources = Vec::new();
+        let mut parts = Vec::new();
         self.each_part(pipeline, example, &shared, |part, text| {
-            let locator = Locator::new(pipeline, &text.masked, &text.tokenized);
             self.part_terms(part, &text.tokenized, example.actor, &mut |term, source| {
                 let Some(column) = self.index.column(term, &self.terms) else {
                     return false;
                 };
                 columns.push(column);
-                let found = spans.entry(column).or_default();
-                for (start, end) in locator.locate(source) {
-                    found.push(PartSpan { part, start, end });
-                }
+                sources.push((column, part, source));
                 true
             });
+            parts.push((part, text));
         })?;
-        Ok(self
+        sources.sort_by_key(|&(column, ..)| column);
+        let terms = self
             .weigh(&mut columns)
             .into_iter()
-            .map(|(column, value)| {
-                let mut spans = spans.remove(&(column as u32)).unwrap_or_default();
-                spans.sort_unstable();
-                spans.dedup();
-                TermUse {
-                    column,
-                    value,
-                    spans,
-                }
-            })
-            .collect())
+            .map(|(column, value)| TermUse { column, value })
+            .collect();
+        Ok(ExplainedRow {
+            terms,
+            sources,
+            parts,
+        })
     }
 
     /// `text` with the example's target (its marked `mention` and what its name matches) and the

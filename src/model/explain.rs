@@ -99,10 +99,32 @@ impl StanceModel {
         locate: impl Fn(PartSpan) -> Option<SourceSpan>,
     ) -> Result<Vec<Explanation>, Error> {
         let row = self.features.explain_row(&self.text, example)?;
-        Ok(self
+        let mut explained: Vec<(Explanation, Vec<usize>)> = self
             .heads
             .iter()
-            .map(|head| explain_head(head, &self.features, example.actor, &row, k, &locate))
+            .map(|head| explain_head(head, &self.features, example.actor, &row.terms, k))
+            .collect();
+        // Only the listed terms are located in the text, each once for every head.
+        let mut columns: Vec<usize> = explained
+            .iter()
+            .flat_map(|(_, listed)| listed.iter().copied())
+            .collect();
+        columns.sort_unstable();
+        columns.dedup();
+        let spans = row.spans_of(&self.text, &columns);
+        for (explanation, listed) in &mut explained {
+            for (term, column) in explanation.terms.iter_mut().zip(listed.iter()) {
+                let Ok(i) = columns.binary_search(column) else {
+                    continue;
+                };
+                let mut located = spans[i].iter().filter_map(|&span| locate(span));
+                term.spans = located.by_ref().take(MAX_TERM_SPANS).collect();
+                term.more_spans = located.count();
+            }
+        }
+        Ok(explained
+            .into_iter()
+            .map(|(explanation, _)| explanation)
             .collect())
     }
 
@@ -139,14 +161,15 @@ fn row_span(row: &Row, span: PartSpan) -> SourceSpan {
     SourceSpan { origin, start, end }
 }
 
+/// One head's explanation of `row`, its terms' spans not yet filled in, and the column of each
+/// term it lists.
 fn explain_head(
     head: &Head,
     features: &FeatureSpace,
     actor: &str,
     row: &[TermUse],
     k: usize,
-    locate: &impl Fn(PartSpan) -> Option<SourceSpan>,
-) -> Explanation {
+) -> (Explanation, Vec<usize>) {
     let model = head.model_for(actor);
     // The probabilities as `predict` computes them, from the same row.
     let mut rows = RowsBuilder::new(features.len()).expect("the space's own column count");
@@ -179,18 +202,20 @@ fn explain_head(
         .iter()
         .map(|&(contribution, term)| {
             let name = &features.terms()[term.column];
-            let mut located = term.spans.iter().filter_map(|&span| locate(span));
-            let spans: Vec<SourceSpan> = located.by_ref().take(MAX_TERM_SPANS).collect();
             Contribution {
                 term: TermKind::strip(name).to_string(),
                 kind: TermKind::of(name).name(),
                 contribution,
-                spans,
-                more_spans: located.count(),
+                spans: Vec::new(),
+                more_spans: 0,
             }
         })
         .collect();
-    Explanation {
+    let columns = contributions[..listed]
+        .iter()
+        .map(|(_, term)| term.column)
+        .collect();
+    let explanation = Explanation {
         task: head.task,
         label: head.labels[label].clone(),
         versus: head.labels[versus].clone(),
@@ -198,7 +223,8 @@ fn explain_head(
         intercept: (model.intercept[label] - model.intercept[versus]) / t,
         terms,
         rest: contributions[listed..].iter().map(|(c, _)| c).sum(),
-    }
+    };
+    (explanation, columns)
 }
 
 #[cfg(test)]
@@ -336,9 +362,9 @@ mod tests {
         let row = model.features.explain_row(&model.text, &example).unwrap();
         let spans_of = |term: &str| {
             let column = model.features.terms().iter().position(|t| t == term);
-            let found = row.iter().find(|u| Some(u.column) == column);
+            let found = row.terms.iter().find(|u| Some(u.column) == column);
             found.map(|u| {
-                u.spans
+                row.spans_of(&model.text, &[u.column])[0]
                     .iter()
                     .map(|s| &text[s.start..s.end])
                     .collect::<Vec<_>>()
@@ -354,17 +380,6 @@ mod tests {
             spans_of("w:of the [TARGET]"),
             Some(vec!["of the Nurses Union", "of the Nurses Union"])
         );
-        let chars = row
-            .iter()
-            .find(|u| model.features.terms()[u.column] == "c:prou")
-            .expect("a character n-gram of proud");
-        assert_eq!(
-            chars
-                .spans
-                .iter()
-                .map(|s| &text[s.start..s.end])
-                .collect::<Vec<_>>(),
-            ["prou"]
-        );
+        assert_eq!(spans_of("c:prou"), Some(vec!["prou"]));
     }
 }
