@@ -20,6 +20,11 @@ pub const LN_TEMPERATURE_RANGE: (f64, f64) = (-3.0, 3.0);
 /// are many orders below it; above it the sums of a row could overflow to infinity.
 pub const MAX_COEFFICIENT: f64 = 1e9;
 
+/// The smallest IDF weight: the smoothed IDF training computes, `ln((1 + n) / (1 + df)) + 1`,
+/// is never below 1. A model file with less is refused: a weight near 0 (a subnormal, say)
+/// makes a kind's norm 0 and the row's values, divided by it, not numbers.
+pub const MIN_IDF: f64 = 1.0;
+
 /// A setting of reading, training, tuning or predicting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]

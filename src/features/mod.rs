@@ -28,7 +28,7 @@ use terms::TermSource;
 
 use crate::corpus::Row;
 use crate::error::Error;
-use crate::param::{Param, MAX_COEFFICIENT, MAX_NGRAM, MAX_TARGET_WINDOW};
+use crate::param::{Param, MAX_COEFFICIENT, MAX_NGRAM, MAX_TARGET_WINDOW, MIN_IDF};
 use crate::text::{NormalizedOffsets, Piece, TextPipeline, TokenCache, TokenizedText};
 
 /// One text to featurise, with the actor it is about.
@@ -838,16 +838,16 @@ impl FeatureSpace {
         self.terms.is_empty()
     }
 
-    /// Checks a space read from a file: every IDF weight finite, positive and at most
-    /// [`MAX_COEFFICIENT`]. (Its settings are checked by [`FeatureParams`]' guard.)
+    /// Checks a space read from a file: every IDF weight finite, at least [`MIN_IDF`] and at
+    /// most [`MAX_COEFFICIENT`]. (Its settings are checked by [`FeatureParams`]' guard.)
     pub(crate) fn validate(&self) -> Result<(), String> {
         match self
             .idf
             .iter()
-            .position(|&idf| !(idf.is_finite() && idf > 0.0 && idf <= MAX_COEFFICIENT))
+            .position(|&idf| !(idf.is_finite() && (MIN_IDF..=MAX_COEFFICIENT).contains(&idf)))
         {
             Some(column) => Err(format!(
-                "the IDF weight of `{}` is {}; expected a positive number of at most \
+                "the IDF weight of `{}` is {:?}; expected a number from {MIN_IDF} to \
                  {MAX_COEFFICIENT:e}",
                 self.terms[column], self.idf[column]
             )),
@@ -1786,7 +1786,8 @@ mod tests {
             .fit(&pipeline, &examples(&texts, "union"))
             .unwrap();
         space.validate().unwrap();
-        for bad in [1e308, f64::NAN, 0.0, -1.0] {
+        assert!(space.idf.iter().all(|&idf| idf >= MIN_IDF));
+        for bad in [1e308, f64::NAN, 0.0, -1.0, 0.5, 7e-311] {
             space.idf[0] = bad;
             let err = space.validate().unwrap_err();
             assert!(err.contains("IDF weight"), "{err}");
