@@ -11,8 +11,10 @@ use clap::Parser;
 
 use stance::{cli, Error};
 
-/// The allocator: scoring an article makes and frees many small buffers (tokens, terms, rows),
-/// where mimalloc's per-thread free lists beat the system allocator.
+/// The allocator: scoring an article makes and frees many small buffers (tokens, terms, rows).
+/// On PolNeAR's 302 articles on one core mimalloc took user time from 1.50 s to 1.32 s against
+/// the system's, but added 0.14 s of system time zeroing the huge pages it asks for, and 40 MiB
+/// of peak memory (README, "Known limits").
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
