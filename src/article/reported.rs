@@ -65,31 +65,49 @@ const RELATIVE_WINDOW: usize = 12;
 /// (each clause looked at word by word) linear.
 const CLAUSE_TOKENS: usize = 200;
 
-/// The marked quotes and the reported statements of the document, in text order.
-pub(crate) fn with_reported(doc: &Document, marked: Vec<RawQuote>) -> Vec<RawQuote> {
-    let mut marks: Vec<Span> = marked.iter().map(|q| q.outer).collect();
-    marks.sort();
-    // The latest end among the marks up to each one: a span overlaps a mark exactly when
-    // some mark starting before its end ends after its start, one binary search per span
-    // (marks may nest, so their ends alone are not in order).
-    let latest_end: Vec<usize> = marks
-        .iter()
-        .scan(0, |end, m| {
-            *end = (*end).max(m.end);
-            Some(*end)
-        })
-        .collect();
-    let touches_a_mark = |span: Span| {
-        let before_end = marks.partition_point(|m| m.start < span.end);
+/// Spans in order, to ask whether a span overlaps any of them in one binary search.
+struct Overlaps {
+    /// The spans, sorted.
+    spans: Vec<Span>,
+    /// The latest end among the spans up to each one: a span overlaps one of them exactly
+    /// when some span starting before its end ends after its start (spans may nest, so their
+    /// ends alone are not in order).
+    latest_end: Vec<usize>,
+}
+
+impl Overlaps {
+    fn new(mut spans: Vec<Span>) -> Self {
+        spans.sort();
+        let latest_end = spans
+            .iter()
+            .scan(0, |end, s| {
+                *end = (*end).max(s.end);
+                Some(*end)
+            })
+            .collect();
+        Overlaps { spans, latest_end }
+    }
+
+    /// True when `span` overlaps one of the spans.
+    fn touches(&self, span: Span) -> bool {
+        let before_end = self.spans.partition_point(|s| s.start < span.end);
         before_end
             .checked_sub(1)
-            .is_some_and(|k| latest_end[k] > span.start)
-    };
+            .is_some_and(|k| self.latest_end[k] > span.start)
+    }
+}
+
+/// The marked quotes and the reported statements of the document, in text order.
+pub(crate) fn with_reported(doc: &Document, marked: Vec<RawQuote>) -> Vec<RawQuote> {
+    let marks = Overlaps::new(marked.iter().map(|q| q.outer).collect());
     let mut out = marked;
     for sentence in &doc.sentences {
         // The marks of the sentence: those ending after it starts and starting before it ends.
-        let next = marks.partition_point(|m| m.end <= sentence.span.start);
+        let next = marks
+            .spans
+            .partition_point(|m| m.end <= sentence.span.start);
         let in_sentence: Vec<Span> = marks
+            .spans
             .get(next..)
             .unwrap_or_default()
             .iter()
@@ -100,7 +118,7 @@ pub(crate) fn with_reported(doc: &Document, marked: Vec<RawQuote>) -> Vec<RawQuo
         out.extend(
             sentence_statements(doc, sentence, &in_sentence)
                 .into_iter()
-                .filter(|q| !touches_a_mark(q.span)),
+                .filter(|q| !marks.touches(q.span)),
         );
     }
     out.sort_by_key(|q| (q.span.start, q.span.end));
@@ -197,21 +215,7 @@ const NOMINAL_WORDS: usize = 16;
 /// The statements of the nominal cues of a sentence (`criticism of the plan`, `fears that
 /// rents will rise`) that touch no statement already found in it.
 fn nominal_statements(doc: &Document, sentence: &Sentence, found: &[RawQuote]) -> Vec<RawQuote> {
-    let mut taken: Vec<Span> = found.iter().map(|q| q.span).collect();
-    taken.sort();
-    let latest_end: Vec<usize> = taken
-        .iter()
-        .scan(0, |end, s| {
-            *end = (*end).max(s.end);
-            Some(*end)
-        })
-        .collect();
-    let touches = |span: Span| {
-        let before_end = taken.partition_point(|s| s.start < span.end);
-        before_end
-            .checked_sub(1)
-            .is_some_and(|k| latest_end[k] > span.start)
-    };
+    let taken = Overlaps::new(found.iter().map(|q| q.span).collect());
     let mut out = Vec::new();
     let mut free_from = sentence.tokens.start;
     for cue in sentence.tokens.clone() {
@@ -229,7 +233,7 @@ fn nominal_statements(doc: &Document, sentence: &Sentence, found: &[RawQuote]) -
         };
         // Cues inside this complement are part of it: each token is looked at once.
         free_from = doc.token_at_or_after(span.end);
-        if !touches(span) {
+        if !taken.touches(span) {
             out.push(RawQuote {
                 span,
                 outer: span,

@@ -250,6 +250,19 @@ mod tests {
         StanceModel::train(&rows(), &params).unwrap().0
     }
 
+    /// `text` as an example about the Nurses Union, with no quote apart and no other actor.
+    fn about_the_union(text: &str) -> Example<'_> {
+        Example {
+            text,
+            quote: None,
+            actor: "Nurses Union",
+            mention: None,
+            quote_mention: None,
+            other_actors: &[],
+            target_aliases: &[],
+        }
+    }
+
     fn check_sums(model: &StanceModel, rows: &[Row]) {
         let predictions = model.predict_rows(rows).unwrap();
         let explanations = model.explain_rows(rows, 5).unwrap();
@@ -310,15 +323,7 @@ mod tests {
     fn a_term_read_from_many_places_lists_the_first_ones_and_counts_the_rest() {
         let model = model();
         let text = "proud and proud. ".repeat(2 * MAX_TERM_SPANS);
-        let example = Example {
-            text: &text,
-            quote: None,
-            actor: "Nurses Union",
-            mention: None,
-            quote_mention: None,
-            other_actors: &[],
-            target_aliases: &[],
-        };
+        let example = about_the_union(&text);
         let located = |span: PartSpan| {
             Some(SourceSpan {
                 origin: Origin::Text,
@@ -350,15 +355,7 @@ mod tests {
     fn word_terms_point_at_their_words_and_the_actor_term_at_the_mentions() {
         let model = model();
         let text = "We are proud of the Nurses Union, and of the Nurses Union again.";
-        let example = Example {
-            text,
-            quote: None,
-            actor: "Nurses Union",
-            mention: None,
-            quote_mention: None,
-            other_actors: &[],
-            target_aliases: &[],
-        };
+        let example = about_the_union(text);
         let row = model.features.explain_row(&model.text, &example).unwrap();
         let spans_of = |term: &str| {
             let column = model.features.terms().iter().position(|t| t == term);
