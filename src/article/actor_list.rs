@@ -2,8 +2,7 @@
 //!
 //! The format is documented on [`ActorList`]; errors name the line and column (in
 //! characters) of the problem.
-
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use super::types::{ActorFileError, ActorList, KnownActor};
 
@@ -11,7 +10,7 @@ use super::types::{ActorFileError, ActorList, KnownActor};
 pub(crate) fn parse_actor_list(text: &str, origin: &str) -> Result<ActorList, ActorFileError> {
     let mut list = ActorList::new();
     // lower-case name -> (canonical, line)
-    let mut seen: HashMap<String, (String, usize)> = HashMap::new();
+    let mut seen: FxHashMap<String, (String, usize)> = FxHashMap::default();
     for (index, raw_line) in text.lines().enumerate() {
         let line_no = index + 1;
         let line = raw_line.trim_start_matches('\u{feff}');

@@ -10,12 +10,12 @@
 //! only with evidence that it is a name (`The`, `Despite`, `Critics` are not). Each actor is
 //! then guessed a person, organisation or place, and a gender from `Mr.` / `Ms.`.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::lexicon::{
     follows_subject, given_name_gender, has_org_word, is_acronym, is_capitalised, is_cue,
-    strip_possessive, PronounGender, CONNECTORS, FEMALE_TITLES, MALE_TITLES, NON_PERSON_TITLES,
-    PLACE_WORDS,
+    strip_possessive, Lowercase, PronounGender, CONNECTORS, FEMALE_TITLES, MALE_TITLES,
+    NON_PERSON_TITLES, PLACE_WORDS,
 };
 use super::mentions::{ActorKind, FoundActor, FoundActors, Gender, Mention, MentionKind};
 use super::names::{match_known, name_candidates, Candidate};
@@ -26,7 +26,7 @@ use super::types::{ActorList, KnownActor, Span};
 /// Finds the actors of the document: listed ones and names from the text.
 pub(crate) fn find_actors(doc: &Document, known: &ActorList, _quotes: &[RawQuote]) -> FoundActors {
     let mut found = FoundActors::default();
-    let mut keys: HashMap<String, usize> = HashMap::new();
+    let mut keys: FxHashMap<String, usize> = FxHashMap::default();
     for k in &known.actors {
         let index = found.actors.len();
         found.actors.push(FoundActor {
@@ -93,12 +93,12 @@ fn build_actors(
     candidates: Vec<Candidate>,
     known_count: usize,
     found: &mut FoundActors,
-    keys: &mut HashMap<String, usize>,
+    keys: &mut FxHashMap<String, usize>,
 ) {
     let text = doc.text;
     let name_of = |c: &Candidate| c.span.slice(text).to_string();
     // Single words standing alone in mid-sentence: evidence that an initial word is a name.
-    let mut standalone: HashMap<String, usize> = HashMap::new();
+    let mut standalone: FxHashMap<String, usize> = FxHashMap::default();
     for c in &candidates {
         if c.words == 1 && !c.sentence_initial {
             *standalone.entry(name_of(c)).or_default() += 1;
@@ -121,7 +121,7 @@ fn build_actors(
             });
         };
     let new_actor =
-        |found: &mut FoundActors, keys: &mut HashMap<String, usize>, name: &str| -> usize {
+        |found: &mut FoundActors, keys: &mut FxHashMap<String, usize>, name: &str| -> usize {
             let index = found.actors.len();
             found.actors.push(FoundActor {
                 name: name.to_string(),
@@ -143,8 +143,8 @@ fn build_actors(
             Some((acr_span, acr_token)) => {
                 let acr = acr_span.slice(text).to_string();
                 let actor = keys
-                    .get(&acr.to_lowercase())
-                    .or_else(|| keys.get(&name.to_lowercase()))
+                    .get(acr.lower().as_ref())
+                    .or_else(|| keys.get(name.lower().as_ref()))
                     .copied()
                     .unwrap_or_else(|| new_actor(found, keys, &acr));
                 // A found (not listed) actor named by its long form so far takes the acronym.
@@ -157,7 +157,7 @@ fn build_actors(
                 add_mention(found, acr_span, acr_token, acr_token, actor);
                 actor
             }
-            None => match keys.get(&name.to_lowercase()) {
+            None => match keys.get(name.lower().as_ref()) {
                 Some(&a) => a,
                 None => new_actor(found, keys, &name),
             },
@@ -167,8 +167,8 @@ fn build_actors(
     }
     // Pass 2: single words. Sets stand in for scanning every mention and every alias per
     // word, which made an article of many names quadratic.
-    let mut mentioned: HashSet<Span> = found.mentions.iter().map(|m| m.span).collect();
-    let mut alias_of: HashSet<(usize, String)> = found
+    let mut mentioned: FxHashSet<Span> = found.mentions.iter().map(|m| m.span).collect();
+    let mut alias_of: FxHashSet<(usize, String)> = found
         .actors
         .iter()
         .enumerate()
@@ -190,12 +190,12 @@ fn build_actors(
         let linked = link_single(&name, titled_person, &long_names, keys);
         if c.sentence_initial && linked.is_none() {
             let next = c.last_token + 1;
-            let next_word = doc.token_text(next).to_lowercase();
+            let next_word = doc.token_text(next).lower();
             let followed_by_verb =
                 doc.is_word(next) && (is_cue(&next_word) || follows_subject(&next_word));
             let evidence = standalone.get(&name).copied().unwrap_or(0) > 0
                 || is_acronym(&name)
-                || keys.contains_key(&name.to_lowercase())
+                || keys.contains_key(name.lower().as_ref())
                 || followed_by_verb
                 || !c.titles.is_empty();
             if !evidence {
@@ -226,15 +226,15 @@ struct LongNames {
     /// For a word, the names (indices into `lowered`) it may stand for, in order of first
     /// occurrence, each with whether it is an organisation's (starting with the word) rather
     /// than a person's (ending with it).
-    by_word: HashMap<String, Vec<(usize, bool)>>,
+    by_word: FxHashMap<String, Vec<(usize, bool)>>,
 }
 
 impl LongNames {
     /// Indexes `names`; a repeated name counts once, where it first occurs.
     fn new<'t>(names: impl Iterator<Item = &'t str>) -> Self {
-        let mut seen: HashSet<&str> = HashSet::new();
+        let mut seen: FxHashSet<&str> = FxHashSet::default();
         let mut lowered = Vec::new();
-        let mut by_word: HashMap<String, Vec<(usize, bool)>> = HashMap::new();
+        let mut by_word: FxHashMap<String, Vec<(usize, bool)>> = FxHashMap::default();
         for long in names {
             if !seen.insert(long) {
                 continue;
@@ -270,9 +270,9 @@ fn link_single(
     word: &str,
     titled_person: bool,
     long_names: &LongNames,
-    keys: &HashMap<String, usize>,
+    keys: &FxHashMap<String, usize>,
 ) -> Option<usize> {
-    if let Some(&a) = keys.get(&word.to_lowercase()) {
+    if let Some(&a) = keys.get(word.lower().as_ref()) {
         return Some(a);
     }
     let owners = long_names.by_word.get(word)?;
@@ -302,7 +302,7 @@ fn classify(doc: &Document, found: &mut FoundActors) {
         let previous = m
             .first_token
             .checked_sub(1)
-            .map(|p| doc.token_text(p).to_lowercase());
+            .map(|p| doc.token_text(p).lower());
         let listed_with_place = place_list_end.is_some_and(|end| {
             if m.first_token > end + 3 {
                 return false;

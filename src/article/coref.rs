@@ -11,10 +11,12 @@
 //! its account, ICE …`) points forward to the subject after the comma. Mentions inside a
 //! quote serve as antecedents only for pronouns inside the same quote.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use super::grammar::{is_cue_subject, is_subject};
-use super::lexicon::{third_person_pronoun, PronounGender, INTRO_WORDS, ORG_ROLES, ROLE_TITLES};
+use super::lexicon::{
+    third_person_pronoun, Lowercase, PronounGender, INTRO_WORDS, ORG_ROLES, ROLE_TITLES,
+};
 use super::mentions::{ActorKind, FoundActors, Gender, Mention, MentionKind};
 use super::quotes::RawQuote;
 use super::segment::Document;
@@ -122,7 +124,7 @@ fn add_descriptions(doc: &Document, found: &mut FoundActors) {
             tokens.fill(true);
         }
     }
-    let mut described: HashMap<String, Described> = HashMap::new();
+    let mut described: FxHashMap<String, Described> = FxHashMap::default();
     for i in 0..doc.tokens.len().saturating_sub(1) {
         if !doc.token_text(i).eq_ignore_ascii_case("the") || !doc.is_word(i + 1) {
             continue;
@@ -143,7 +145,7 @@ fn add_descriptions(doc: &Document, found: &mut FoundActors) {
         let pos = doc.tokens[i].span.start;
         // The holder of the title named last before `pos` (a lone holder even unnamed
         // before), or the fitting organisation named last before it.
-        let actor = if ROLE_TITLES.contains(&noun.as_str()) {
+        let actor = if ROLE_TITLES.contains(&noun.as_ref()) {
             let d = described.entry(noun.clone()).or_insert_with(|| {
                 let holders: Vec<usize> = (0..found.actors.len())
                     .filter(|&a| found.actors[a].titles.contains(&noun))
@@ -167,7 +169,7 @@ fn add_descriptions(doc: &Document, found: &mut FoundActors) {
                                 .chain(actor.aliases.iter())
                                 .any(|name| {
                                     name.split_whitespace()
-                                        .any(|w| words.contains(&w.to_lowercase().as_str()))
+                                        .any(|w| words.contains(&w.lower().as_ref()))
                                 })
                     })
                     .collect();
@@ -227,7 +229,7 @@ fn add_pronouns(doc: &Document, found: &mut FoundActors, quotes: &[RawQuote]) {
     // The pronoun mentions so far, in text order, kept apart and merged in at the end:
     // inserting each into `found.mentions` shifted all later mentions, a quadratic cost.
     let mut pronouns: Vec<Mention> = Vec::new();
-    let mut first_commas: HashMap<usize, Option<usize>> = HashMap::new();
+    let mut first_commas: FxHashMap<usize, Option<usize>> = FxHashMap::default();
     for p in 0..doc.tokens.len() {
         if !doc.is_word(p) {
             continue;
@@ -329,11 +331,11 @@ fn cataphora(
     fit: Fit,
     candidates: &[&Mention],
     marks: &[Span],
-    first_commas: &mut HashMap<usize, Option<usize>>,
+    first_commas: &mut FxHashMap<usize, Option<usize>>,
 ) -> Option<usize> {
     let sentence = doc.sentence_of(p)?;
-    let first = doc.token_text(sentence.tokens.start).to_lowercase();
-    if !INTRO_WORDS.contains(&first.as_str()) {
+    let first = doc.token_text(sentence.tokens.start).lower();
+    if !INTRO_WORDS.contains(&first.as_ref()) {
         return None;
     }
     // Looked for once per sentence, not once per pronoun in it.

@@ -6,8 +6,8 @@
 
 use super::lexicon::{
     follows_subject, is_auxiliary, is_capitalised, is_cue, is_determiner, is_noun_like_plural,
-    is_past_cue, is_phrase_cue, opens_object, strip_possessive, GROUP_NOUNS, MORE_VERBISH, PASSIVE,
-    PREPOSITIONS, SKIPPABLE, STOPWORDS,
+    is_past_cue, is_phrase_cue, opens_object, strip_possessive, Lowercase, GROUP_NOUNS,
+    MORE_VERBISH, PASSIVE, PREPOSITIONS, SKIPPABLE, STOPWORDS,
 };
 use super::mentions::{Mention, MentionKind};
 use super::segment::{Document, TokenKind};
@@ -23,7 +23,7 @@ pub(crate) fn is_active_cue(doc: &Document, i: usize) -> bool {
     let previous = i
         .checked_sub(1)
         .filter(|&p| doc.is_word(p) && doc.tokens[p].sentence == doc.tokens[i].sentence)
-        .map(|p| doc.token_text(p).to_lowercase());
+        .map(|p| doc.token_text(p).lower());
     if is_name_part(doc, i) {
         return false;
     }
@@ -34,7 +34,7 @@ pub(crate) fn is_active_cue(doc: &Document, i: usize) -> bool {
     // `states can`, `reports have`: a noun that a verb follows is no cue; a past form is no
     // noun (`what officials said will happen`).
     if i + 1 < doc.tokens.len()
-        && is_auxiliary(&doc.token_text(i + 1).to_lowercase())
+        && is_auxiliary(&doc.token_text(i + 1).lower())
         && !is_past_cue(doc.token_text(i))
     {
         return false;
@@ -53,8 +53,8 @@ pub(crate) fn is_active_cue(doc: &Document, i: usize) -> bool {
         return false;
     }
     // `is telling` is active, `was invited` passive.
-    let progressive = doc.token_text(i).to_lowercase().ends_with("ing");
-    progressive || !previous.is_some_and(|p| PASSIVE.contains(&p.as_str()))
+    let progressive = doc.token_text(i).lower().ends_with("ing");
+    progressive || !previous.is_some_and(|p| PASSIVE.contains(&p.as_ref()))
 }
 
 /// How many tokens either side of a capitalised word are looked at for a lower-case word,
@@ -93,13 +93,13 @@ pub(crate) fn is_participle_after_comma(doc: &Document, i: usize) -> bool {
     i > 0
         && doc.token_text(i - 1) == ","
         && doc.tokens[i - 1].sentence == doc.tokens[i].sentence
-        && doc.token_text(i).to_lowercase().ends_with("ing")
+        && doc.token_text(i).lower().ends_with("ing")
 }
 
 /// True when the word may stand between a subject and its verb (`has`, `also`, `quickly`).
 pub(crate) fn is_skippable(word: &str) -> bool {
-    let lower = word.to_lowercase();
-    SKIPPABLE.contains(&lower.as_str()) || (lower.ends_with("ly") && lower.len() > 3)
+    let lower = word.lower();
+    SKIPPABLE.contains(&lower.as_ref()) || (lower.ends_with("ly") && lower.len() > 3)
 }
 
 /// True when token `i` is sentence-initial or starts a quotation.
@@ -118,9 +118,9 @@ pub(crate) fn starts_sentence(doc: &Document, i: usize) -> bool {
 
 /// True when the word looks like a verb right after a subject.
 pub(crate) fn is_verbish(word: &str) -> bool {
-    let lower = word.to_lowercase();
+    let lower = word.lower();
     follows_subject(&lower)
-        || MORE_VERBISH.contains(&lower.as_str())
+        || MORE_VERBISH.contains(&lower.as_ref())
         || is_cue(&lower)
         || (lower.ends_with("ed") && word.chars().next().is_some_and(|c| c.is_lowercase()))
 }
@@ -144,7 +144,7 @@ fn is_modifier(doc: &Document, mentions: &[Mention], m: &Mention) -> bool {
             && word.starts_with(char::is_lowercase)
             && !is_verbish(word)
             && !is_skippable(word)
-            && !STOPWORDS.contains(&word.to_lowercase().as_str())
+            && !STOPWORDS.contains(&word.lower().as_ref())
     };
     let words = (m.last_token + 1..m.last_token + 1 + MODIFIER_WORDS)
         .take_while(|&t| described(t))
@@ -164,7 +164,7 @@ pub(crate) fn is_subject(doc: &Document, mentions: &[Mention], m: &Mention) -> b
         return false;
     }
     let mut t = m.last_token + 1;
-    if GROUP_NOUNS.contains(&doc.token_text(t).to_lowercase().as_str()) {
+    if GROUP_NOUNS.contains(&doc.token_text(t).lower().as_ref()) {
         t += 1;
     }
     if doc.token_text(t) == ")" {
@@ -202,15 +202,12 @@ pub(crate) fn is_subject(doc: &Document, mentions: &[Mention], m: &Mention) -> b
         .checked_sub(1)
         .filter(|&p| p >= sentence.tokens.start);
     if let Some(p) = previous {
-        if matches!(
-            doc.token_text(p).to_lowercase().as_str(),
-            "the" | "a" | "an"
-        ) {
+        if matches!(doc.token_text(p).lower().as_ref(), "the" | "a" | "an") {
             previous = p.checked_sub(1).filter(|&q| q >= sentence.tokens.start);
         }
     }
     let after_preposition =
-        previous.is_some_and(|p| PREPOSITIONS.contains(&doc.token_text(p).to_lowercase().as_str()));
+        previous.is_some_and(|p| PREPOSITIONS.contains(&doc.token_text(p).lower().as_ref()));
     first_in_sentence && !after_preposition
 }
 

@@ -6,6 +6,26 @@
 //! abbreviations both sentence splitting and names, auxiliaries both name evidence and
 //! subject detection.
 
+use std::borrow::Cow;
+
+/// A word in lower case, as the word lists spell it: the word itself, not a copy, when it
+/// already is (most words of news are ASCII and lower case). Lower-casing a copy of every word
+/// each predicate asked about was a twentieth of `predict`.
+pub(crate) trait Lowercase {
+    /// What [`str::to_lowercase`] gives, borrowed where it is the word itself.
+    fn lower(&self) -> Cow<'_, str>;
+}
+
+impl Lowercase for str {
+    fn lower(&self) -> Cow<'_, str> {
+        match self.is_ascii() {
+            true if !self.bytes().any(|b| b.is_ascii_uppercase()) => Cow::Borrowed(self),
+            true => Cow::Owned(self.to_ascii_lowercase()),
+            false => Cow::Owned(self.to_lowercase()),
+        }
+    }
+}
+
 // Speech.
 
 /// Verbs that introduce speech, a stance, a belief or an intention, by lemma: each of their
@@ -40,15 +60,14 @@ const NOUN_LIKE_CUE_VERBS: &str = "\
 /// True when `word` (any case) is the `-s` form of a verb in [`NOUN_LIKE_CUE_VERBS`]
 /// (`reports`, `states`, `attacks`), which is a plural noun as often as a verb.
 pub(crate) fn is_noun_like_plural(word: &str) -> bool {
-    static FORMS: std::sync::OnceLock<std::collections::HashSet<String>> =
-        std::sync::OnceLock::new();
+    static FORMS: std::sync::OnceLock<rustc_hash::FxHashSet<String>> = std::sync::OnceLock::new();
     FORMS
         .get_or_init(|| {
             regular_forms(NOUN_LIKE_CUE_VERBS)
                 .map(|[_, third, _, _]| third)
                 .collect()
         })
-        .contains(&word.to_lowercase())
+        .contains(word.lower().as_ref())
 }
 
 /// Words that open a verb's object or clause (`states that`, `questions whether`, `attacks
@@ -61,8 +80,8 @@ const OBJECT_OPENERS: &[&str] = &[
 /// True when `word` (any case) may open the object or clause of a verb before it: a word of
 /// [`OBJECT_OPENERS`], a determiner or a capitalised word (a name).
 pub(crate) fn opens_object(word: &str) -> bool {
-    let lower = word.to_lowercase();
-    OBJECT_OPENERS.contains(&lower.as_str()) || is_determiner(&lower) || is_capitalised(word)
+    let lower = word.lower();
+    OBJECT_OPENERS.contains(&lower.as_ref()) || is_determiner(&lower) || is_capitalised(word)
 }
 
 /// Cue verbs whose object may be an infinitive (`decided to sell`, `refuses to sign`), by
@@ -73,16 +92,15 @@ const INFINITIVE_CUE_VERBS: &str = "\
 
 /// True when the cue `word` (any case) is a form of a verb that takes an infinitive.
 pub(crate) fn takes_infinitive(word: &str) -> bool {
-    static FORMS: std::sync::OnceLock<std::collections::HashSet<String>> =
-        std::sync::OnceLock::new();
+    static FORMS: std::sync::OnceLock<rustc_hash::FxHashSet<String>> = std::sync::OnceLock::new();
     FORMS
         .get_or_init(|| {
-            let mut forms: std::collections::HashSet<String> =
+            let mut forms: rustc_hash::FxHashSet<String> =
                 regular_forms(INFINITIVE_CUE_VERBS).flatten().collect();
             forms.insert("sought".to_string());
             forms
         })
-        .contains(&word.to_lowercase())
+        .contains(word.lower().as_ref())
 }
 
 /// Cues of two words (`as Lee put it`): the verb's forms, then the word that must follow.
@@ -119,14 +137,14 @@ const IRREGULAR_FINITE_CUES: &str =
 /// past (`warned`, `said`) or a present in `-s` (`says`), not a bare form (`state`, a noun
 /// too) nor a participle in `-ing` (`a book calling for`).
 pub(crate) fn is_finite_cue(word: &str) -> bool {
-    let lower = word.to_lowercase();
+    let lower = word.lower();
     is_past_cue(&lower) || (lower.ends_with('s') && !lower.ends_with("ss"))
 }
 
 /// True when the cue `word` (any case) is a past form (`warned`, `said`, `sought`): a verb,
 /// never a noun, whatever follows it (`which officials said will …`).
 pub(crate) fn is_past_cue(word: &str) -> bool {
-    let lower = word.to_lowercase();
+    let lower = word.lower();
     lower.ends_with("ed") || IRREGULAR_FINITE_CUES.split_whitespace().any(|w| w == lower)
 }
 
@@ -134,11 +152,10 @@ pub(crate) fn is_past_cue(word: &str) -> bool {
 const DOUBLING_VERBS: &str = "admit slam quip plan regret commit prefer";
 
 /// Every form of every cue verb, built once.
-fn cue_forms() -> &'static std::collections::HashSet<String> {
-    static FORMS: std::sync::OnceLock<std::collections::HashSet<String>> =
-        std::sync::OnceLock::new();
+fn cue_forms() -> &'static rustc_hash::FxHashSet<String> {
+    static FORMS: std::sync::OnceLock<rustc_hash::FxHashSet<String>> = std::sync::OnceLock::new();
     FORMS.get_or_init(|| {
-        let mut forms = std::collections::HashSet::new();
+        let mut forms = rustc_hash::FxHashSet::default();
         for (list, with_bare) in [(CUE_VERBS, true), (NOUN_LIKE_CUE_VERBS, false)] {
             for [bare, third, past, progressive] in regular_forms(list) {
                 if with_bare {
@@ -297,9 +314,9 @@ const ADDRESSEE_CUES: &[&str] = &[
 /// a participle (`…, telling Fox 35`) nor a cue whose object is the person addressed (`told
 /// Smith`), whose next name is no speaker.
 pub(crate) fn may_invert(word: &str) -> bool {
-    let lower = word.to_lowercase();
+    let lower = word.lower();
     let participle = lower.ends_with("ing");
-    let addressed = ADDRESSEE_CUES.contains(&lower.as_str()) && lower != "wrote";
+    let addressed = ADDRESSEE_CUES.contains(&lower.as_ref()) && lower != "wrote";
     !participle && !addressed
 }
 
@@ -333,7 +350,7 @@ const AGENT_PREPOSITIONS: &[&str] = &["by", "from"];
 
 /// True when `word` (any case) right after a cue names its agent or origin.
 pub(crate) fn introduces_agent(word: &str) -> bool {
-    AGENT_PREPOSITIONS.contains(&word.to_lowercase().as_str())
+    AGENT_PREPOSITIONS.contains(&word.lower().as_ref())
 }
 
 /// Words that, after a comma, start a clause of the writer's own and so end a reported clause
@@ -369,11 +386,11 @@ pub(crate) fn is_finite_verb(word: &str) -> bool {
     if !word.starts_with(char::is_lowercase) {
         return false;
     }
-    let lower = word.to_lowercase();
+    let lower = word.lower();
     is_auxiliary(&lower)
         || (lower.ends_with("ed") && lower.len() > 3)
         || (is_cue(&lower) && is_finite_cue(&lower))
-        || IRREGULAR_PASTS.contains(&lower.as_str())
+        || IRREGULAR_PASTS.contains(&lower.as_ref())
 }
 
 /// Nouns of speech and stance whose `that` clause is what was said or feared (`fears that
@@ -438,7 +455,7 @@ pub(crate) fn breaks_clause(word: &str) -> bool {
 
 /// True when `word` (any case) is a speech or attitude cue.
 pub(crate) fn is_cue(word: &str) -> bool {
-    cue_forms().contains(&word.to_lowercase())
+    cue_forms().contains(word.lower().as_ref())
 }
 
 /// True when the lower-case `word` may follow the cue of a trailing attribution: a time or
@@ -569,8 +586,8 @@ pub(crate) enum PronounGender {
 /// The gender of a third-person pronoun (any case) and whether it is a subject pronoun;
 /// `None` for any other word.
 pub(crate) fn third_person_pronoun(word: &str) -> Option<(PronounGender, bool)> {
-    let lower = word.to_lowercase();
-    let lower = lower.as_str();
+    let lower = word.lower();
+    let lower = lower.as_ref();
     let gender = if MALE_PRONOUNS.contains(&lower) {
         PronounGender::Male
     } else if FEMALE_PRONOUNS.contains(&lower) {
@@ -837,17 +854,21 @@ const MALE_GIVEN_NAMES: &str = "\
     francois sergei dmitry ivan mohammed muhammad ahmed omar ali hassan recep \
     bashar xavier pierre hans klaus";
 
-/// The gender a given name is read as, if it is a common one.
+/// The gender a given name is read as, if it is a common one (a name on both lists is read as
+/// female).
 pub(crate) fn given_name_gender(word: &str) -> Option<PronounGender> {
-    let lower = word.to_lowercase();
-    let listed = |names: &str| names.split_whitespace().any(|n| n == lower);
-    if listed(FEMALE_GIVEN_NAMES) {
-        Some(PronounGender::Female)
-    } else if listed(MALE_GIVEN_NAMES) {
-        Some(PronounGender::Male)
-    } else {
-        None
-    }
+    // Read once: a walk of the lists for every capitalised word was a thirtieth of `predict`.
+    static GENDERS: std::sync::OnceLock<rustc_hash::FxHashMap<&str, PronounGender>> =
+        std::sync::OnceLock::new();
+    let genders = GENDERS.get_or_init(|| {
+        let listed =
+            |names: &'static str, gender| names.split_whitespace().map(move |n| (n, gender));
+        // Later entries win: the female list last.
+        listed(MALE_GIVEN_NAMES, PronounGender::Male)
+            .chain(listed(FEMALE_GIVEN_NAMES, PronounGender::Female))
+            .collect()
+    });
+    genders.get(word.lower().as_ref()).copied()
 }
 
 /// Words that make a name an organisation (or institution).
@@ -1079,26 +1100,26 @@ pub(crate) const PLACE_WORDS: &[&str] = &[
 
 /// True when `word` (any case, with or without its dot) is a title, strong or weak.
 pub(crate) fn is_title(word: &str) -> bool {
-    let lower = word.trim_end_matches('.').to_lowercase();
-    let lower = lower.as_str();
+    let lower = word.trim_end_matches('.').lower();
+    let lower = lower.as_ref();
     TITLES.contains(&lower) || TITLE_ABBREVIATIONS.contains(&lower) || WEAK_TITLES.contains(&lower)
 }
 
 /// True when `word` (any case) is a weak title (see [`WEAK_TITLES`]).
 pub(crate) fn is_weak_title(word: &str) -> bool {
-    WEAK_TITLES.contains(&word.to_lowercase().as_str())
+    WEAK_TITLES.contains(&word.lower().as_ref())
 }
 
 /// A title in lower case without its dot, abbreviations spelled out (`Gov.` → `governor`).
 pub(crate) fn normal_title(word: &str) -> String {
-    let lower = word.trim_end_matches('.').to_lowercase();
-    match lower.as_str() {
+    let lower = word.trim_end_matches('.').lower();
+    match lower.as_ref() {
         "gov" => "governor".into(),
         "sen" => "senator".into(),
         "rep" => "representative".into(),
         "prof" => "professor".into(),
         "dr" => "doctor".into(),
-        _ => lower,
+        _ => lower.into_owned(),
     }
 }
 
@@ -1106,7 +1127,7 @@ pub(crate) fn normal_title(word: &str) -> String {
 pub(crate) fn has_org_word(words: &[&str]) -> bool {
     words
         .iter()
-        .any(|w| ORG_WORDS.contains(&w.to_lowercase().as_str()))
+        .any(|w| ORG_WORDS.contains(&w.lower().as_ref()))
 }
 
 /// True when `word` starts with a capital letter.

@@ -3,7 +3,7 @@
 //!
 //! [`FoundActors::public_actors`] turns them into the public [`Actor`] list.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::types::{Actor, Span};
 
@@ -90,7 +90,7 @@ impl FoundActors {
         // One pass groups the mentions by actor (in text order), so the cost does not grow
         // with actors times mentions.
         let mut order: Vec<usize> = Vec::new();
-        let mut spans: HashMap<usize, Vec<Span>> = HashMap::new();
+        let mut spans: FxHashMap<usize, Vec<Span>> = FxHashMap::default();
         for m in &self.mentions {
             if m.kind == MentionKind::Pronoun {
                 continue;
@@ -110,7 +110,7 @@ impl FoundActors {
                 let mut aliases: Vec<String> = Vec::new();
                 // Aliases already kept, ASCII-lowercased: the same test as
                 // `eq_ignore_ascii_case`, without comparing each alias with every other.
-                let mut kept: HashSet<String> = HashSet::new();
+                let mut kept: FxHashSet<String> = FxHashSet::default();
                 for alias in &actor.aliases {
                     if !alias.eq_ignore_ascii_case(&actor.name)
                         && kept.insert(alias.to_ascii_lowercase())

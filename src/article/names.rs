@@ -9,12 +9,12 @@
 //! after it in parentheses is kept with it. Turning candidates into actors is left to
 //! [`super::actors`].
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use super::grammar::{is_verbish, starts_sentence};
 use super::lexicon::{
     has_org_word, is_acronym, is_calendar_word, is_capitalised, is_cue, is_news_credit,
-    is_party_tag, is_title, is_weak_title, is_weekday, normal_title, strip_possessive,
+    is_party_tag, is_title, is_weak_title, is_weekday, normal_title, strip_possessive, Lowercase,
     ADJECTIVAL_NAMES, CONNECTORS, CONTRACTION_ENDINGS, GROUPS_OF, GROUP_NOUNS, ORG_CONNECTORS,
     ORG_WORDS, STOPWORDS,
 };
@@ -75,7 +75,7 @@ pub(crate) fn match_known(
         .collect();
     // The listed names by their first word, each with its place in the list: a token is
     // compared only with the names that start with it, not with every name of the list.
-    let mut by_first: HashMap<&str, Vec<ListedName>> = HashMap::new();
+    let mut by_first: FxHashMap<&str, Vec<ListedName>> = FxHashMap::default();
     let listed: Vec<(usize, Vec<String>)> = known
         .actors
         .iter()
@@ -147,7 +147,7 @@ fn is_name_word(doc: &Document, i: usize) -> bool {
     if !doc.is_word(i) || !is_capitalised(word) {
         return false;
     }
-    let lower = word.to_lowercase();
+    let lower = word.lower();
     let before_number = doc
         .token_text(i + 1)
         .trim_start_matches('.')
@@ -179,7 +179,7 @@ fn is_contraction(lower: &str) -> bool {
 fn describes_next(doc: &Document, i: usize) -> bool {
     let next = i + 1;
     let (word, following) = (doc.token_text(i), doc.token_text(next));
-    ADJECTIVAL_NAMES.contains(&word.to_lowercase().as_str())
+    ADJECTIVAL_NAMES.contains(&word.lower().as_ref())
         && doc.is_word(next)
         && doc.tokens.get(next).map(|t| t.sentence) == doc.tokens.get(i).map(|t| t.sentence)
         && following.starts_with(char::is_lowercase)
@@ -272,11 +272,11 @@ pub(crate) fn name_candidates(doc: &Document, claimed: &[bool]) -> Vec<Candidate
                 j = next;
                 continue;
             }
-            let lower = w.to_lowercase();
+            let lower = w.lower();
             let after = next + 1;
-            let joins = !ORG_CONNECTORS.contains(&lower.as_str())
-                || ORG_WORDS.contains(&current.to_lowercase().as_str());
-            if CONNECTORS.contains(&lower.as_str())
+            let joins = !ORG_CONNECTORS.contains(&lower.as_ref())
+                || ORG_WORDS.contains(&current.lower().as_ref());
+            if CONNECTORS.contains(&lower.as_ref())
                 && joins
                 && same(after)
                 && is_name_word(doc, after)
@@ -342,7 +342,7 @@ fn split_title_of_place(doc: &Document, parts: Vec<Vec<usize>>) -> Vec<Vec<usize
                 && !has_org_word(&before)
                 && before
                     .iter()
-                    .all(|w| !is_title(w) && !CONNECTORS.contains(&w.to_lowercase().as_str()))
+                    .all(|w| !is_title(w) && !CONNECTORS.contains(&w.lower().as_ref()))
         });
         match of {
             Some(o) if (titled && o > 1 || person_of) && o + 1 < part.len() => {
@@ -377,19 +377,16 @@ fn make_candidate(doc: &Document, run: &[usize], acronym: Option<usize>) -> Opti
     let initial = starts_sentence(doc, run[0]);
     // Leading stop words and connectors; a cue opening the sentence (`Said Bo Park, …`).
     while start < words.len()
-        && (STOPWORDS.contains(&words[start].to_lowercase().as_str())
-            || CONNECTORS.contains(&words[start].to_lowercase().as_str())
+        && (STOPWORDS.contains(&words[start].lower().as_ref())
+            || CONNECTORS.contains(&words[start].lower().as_ref())
             || (initial && start == 0 && is_cue(words[start])))
     {
         start += 1;
     }
     // `Critics of Mamdani` at the start of a sentence: the first word is no name.
-    let lower0 = words
-        .get(start)
-        .map(|w| w.to_lowercase())
-        .unwrap_or_default();
+    let lower0 = words.get(start).map(|w| w.lower()).unwrap_or_default();
     // `Supporters of Hillary Clinton` anywhere: a group named by what it is to the actor.
-    let group_of = GROUPS_OF.contains(&lower0.as_str())
+    let group_of = GROUPS_OF.contains(&lower0.as_ref())
         && words
             .get(start + 1)
             .is_some_and(|w| w.eq_ignore_ascii_case("of"));
@@ -397,8 +394,8 @@ fn make_candidate(doc: &Document, run: &[usize], acronym: Option<usize>) -> Opti
         && acronym.is_none()
         && start == 0
         && words.len() > 2
-        && CONNECTORS.contains(&words[1].to_lowercase().as_str())
-        && !ORG_WORDS.contains(&lower0.as_str())
+        && CONNECTORS.contains(&words[1].lower().as_ref())
+        && !ORG_WORDS.contains(&lower0.as_ref())
         && !is_title(words[0]))
         || group_of
     {
@@ -432,7 +429,7 @@ fn make_candidate(doc: &Document, run: &[usize], acronym: Option<usize>) -> Opti
         }
     }
     let mut end = words.len();
-    while end > k && CONNECTORS.contains(&words[end - 1].to_lowercase().as_str()) {
+    while end > k && CONNECTORS.contains(&words[end - 1].lower().as_ref()) {
         end -= 1;
     }
     if k >= end {
@@ -441,7 +438,7 @@ fn make_candidate(doc: &Document, run: &[usize], acronym: Option<usize>) -> Opti
     let kept = &words[k..end];
     if kept.len() == 1 {
         let w = kept[0];
-        let lower = w.to_lowercase();
+        let lower = w.lower();
         if w.chars().count() < 2
             || is_calendar_word(&lower)
             || !w.chars().any(|c| c.is_alphabetic())
@@ -449,7 +446,7 @@ fn make_candidate(doc: &Document, run: &[usize], acronym: Option<usize>) -> Opti
             return None;
         }
     }
-    if kept.iter().all(|w| is_calendar_word(&w.to_lowercase())) {
+    if kept.iter().all(|w| is_calendar_word(&w.lower())) {
         return None;
     }
     let first_token = run[k];

@@ -34,7 +34,7 @@ use super::lexicon::{
     breaks_clause, introduces_agent, is_auxiliary, is_capitalised, is_cue, is_determiner,
     is_finite_cue, is_finite_verb, is_nominal_cue, is_relative_pronoun, is_subject_pronoun,
     is_subordinator, is_title, may_continue_trailing_cue, may_follow_trailing_cue,
-    opens_description, takes_infinitive, PREPOSITIONS, STOPWORDS,
+    opens_description, takes_infinitive, Lowercase, PREPOSITIONS, STOPWORDS,
 };
 use super::quotes::RawQuote;
 use super::segment::{trim, Document, Sentence, TokenKind};
@@ -222,8 +222,8 @@ fn nominal_statements(doc: &Document, sentence: &Sentence, found: &[RawQuote]) -
         let nominal = cue >= free_from
             && doc.is_word(cue)
             && is_nominal_cue(
-                &doc.token_text(cue).to_lowercase(),
-                &doc.token_text(cue + 1).to_lowercase(),
+                &doc.token_text(cue).lower(),
+                &doc.token_text(cue + 1).lower(),
             );
         if !nominal {
             continue;
@@ -257,7 +257,7 @@ fn nominal_content(doc: &Document, sentence: &Sentence, opener: usize) -> Option
     let last = (first..end)
         .find(|&i| {
             let word = doc.token_text(i);
-            let lower = word.to_lowercase();
+            let lower = word.lower();
             (is_punct(doc, i) && !matches!(word, "’" | "'" | "-"))
                 || is_finite_verb(word)
                 || is_relative_pronoun(&lower)
@@ -271,7 +271,7 @@ fn nominal_content(doc: &Document, sentence: &Sentence, opener: usize) -> Option
 /// True when `word` may open a clause (`…, Hollis said she supported it`), so the words
 /// after a cue are a reported clause rather than the rest of a trailing attribution.
 fn starts_clause(word: &str) -> bool {
-    let lower = word.to_lowercase();
+    let lower = word.lower();
     lower == "that" || is_subject_pronoun(&lower) || is_verbish(word)
 }
 
@@ -283,7 +283,7 @@ fn opens_own_attribution(doc: &Document, i: usize) -> bool {
         && matches!(doc.token_text(i - 1), "”" | "\"" | "’")
         && doc.token_text(i - 2) == ","
         && doc.tokens[i - 2].sentence == doc.tokens[i].sentence
-        && doc.token_text(i).to_lowercase().ends_with("ing");
+        && doc.token_text(i).lower().ends_with("ing");
     is_participle_after_comma(doc, i) || after_quote_comma
 }
 
@@ -383,15 +383,12 @@ fn reported_clause(doc: &Document, sentence: &Sentence, cue: usize, floor: usize
         .map(|i| doc.token_text(i))
         .take(TRAILING_WORDS + 1)
         .collect();
-    let cue_word = doc.token_text(cue).to_lowercase();
+    let cue_word = doc.token_text(cue).lower();
     let after_ok = words_after.first().is_none_or(|first| {
         words_after.len() <= TRAILING_WORDS
             && (is_circumstance(&cue_word, first)
-                || (may_continue_trailing_cue(
-                    &cue_word,
-                    &first.to_lowercase(),
-                    is_capitalised(first),
-                ) && words_after.iter().all(|w| !starts_clause(w))))
+                || (may_continue_trailing_cue(&cue_word, &first.lower(), is_capitalised(first))
+                    && words_after.iter().all(|w| !starts_clause(w))))
     });
     // The words of a subject between a comma and the cue, a title's dot among them (`, Mr.
     // Lee said`).
@@ -482,13 +479,13 @@ fn opens_inner_clause(doc: &Document, i: usize) -> bool {
     let word = doc.token_text(i);
     doc.is_word(i)
         && !word.eq_ignore_ascii_case("that")
-        && (is_subject_pronoun(&word.to_lowercase()) || is_finite_verb(word))
+        && (is_subject_pronoun(&word.lower()) || is_finite_verb(word))
 }
 
 /// True when `word` after the cue `cue_word` (lower case) tells a time, place or manner, so
 /// what follows is no reported clause: `spoke to reporters`, but not `decided to sell`.
 fn is_circumstance(cue_word: &str, word: &str) -> bool {
-    let lower = word.to_lowercase();
+    let lower = word.lower();
     may_follow_trailing_cue(&lower) && !(lower == "to" && takes_infinitive(cue_word))
 }
 
@@ -499,9 +496,7 @@ fn in_relative_clause(doc: &Document, sentence: &Sentence, t: usize) -> bool {
         .rev()
         .take(RELATIVE_WINDOW)
         .take_while(|&i| doc.is_word(i))
-        .any(|i| {
-            is_relative_pronoun(&doc.token_text(i).to_lowercase()) && doc.token_text(i - 1) == ","
-        })
+        .any(|i| is_relative_pronoun(&doc.token_text(i).lower()) && doc.token_text(i - 1) == ",")
 }
 
 /// Most words of a subject after a comma before its verb (`, most of the voters said`).
@@ -523,13 +518,13 @@ fn opens_new_clause(doc: &Document, comma: usize, end: usize) -> bool {
     let Some(head) = word(t) else {
         return false;
     };
-    let lower = head.to_lowercase();
+    let lower = head.lower();
     let pronoun = is_subject_pronoun(&lower);
     let mut verb = t + 1;
     if !pronoun {
         let opens_subject = is_determiner(&lower)
             || opens_description(&lower)
-            || matches!(lower.as_str(), "most" | "all" | "both")
+            || matches!(lower.as_ref(), "most" | "all" | "both")
             || (is_capitalised(head) && !is_subordinator(&lower));
         if !opens_subject {
             return false;
@@ -538,7 +533,7 @@ fn opens_new_clause(doc: &Document, comma: usize, end: usize) -> bool {
             && word(verb).is_some_and(|w| {
                 !is_finite_verb(w)
                     && !matches!(
-                        w.to_lowercase().as_str(),
+                        w.lower().as_ref(),
                         "and" | "or" | "who" | "which" | "that" | "whose"
                     )
             })
@@ -547,9 +542,7 @@ fn opens_new_clause(doc: &Document, comma: usize, end: usize) -> bool {
         }
     }
     let adverbs = (verb..verb + NEW_SUBJECT_ADVERBS)
-        .take_while(|&v| {
-            word(v).is_some_and(|w| is_skippable(w) && !is_auxiliary(&w.to_lowercase()))
-        })
+        .take_while(|&v| word(v).is_some_and(|w| is_skippable(w) && !is_auxiliary(&w.lower())))
         .count();
     verb += adverbs;
     let Some(verb_word) = word(verb) else {
@@ -559,7 +552,7 @@ fn opens_new_clause(doc: &Document, comma: usize, end: usize) -> bool {
     let finite = is_finite_verb(verb_word)
         || (pronoun
             && verb_word.starts_with(char::is_lowercase)
-            && !STOPWORDS.contains(&verb_word.to_lowercase().as_str()));
+            && !STOPWORDS.contains(&verb_word.lower().as_ref()));
     finite && !parenthetical
 }
 
@@ -580,13 +573,13 @@ fn clause_from(doc: &Document, sentence: &Sentence, mut first: usize) -> Option<
     // first), not a clause, ends at a new clause with no verb of its own.
     let opens_with_object = {
         let head = doc.token_text(first);
-        let lower = head.to_lowercase();
+        let lower = head.lower();
         doc.is_word(first)
             && (is_determiner(&lower)
                 || (is_capitalised(head)
                     && !is_subordinator(&lower)
-                    && !STOPWORDS.contains(&lower.as_str())
-                    && !PREPOSITIONS.contains(&lower.as_str())))
+                    && !STOPWORDS.contains(&lower.as_ref())
+                    && !PREPOSITIONS.contains(&lower.as_ref())))
     };
     let end = range.end.min(first.saturating_add(CLAUSE_TOKENS));
     let mut last = end;
@@ -596,7 +589,7 @@ fn clause_from(doc: &Document, sentence: &Sentence, mut first: usize) -> Option<
             && (matches!(word, ";" | "—" | "―" | "–")
                 || (word == ","
                     && i + 1 < range.end
-                    && breaks_clause(&doc.token_text(i + 1).to_lowercase())
+                    && breaks_clause(&doc.token_text(i + 1).lower())
                     && !doc.token_text(i + 2).eq_ignore_ascii_case("that"))
                 || (word == ","
                     && (has_verb || opens_with_object)
@@ -609,7 +602,7 @@ fn clause_from(doc: &Document, sentence: &Sentence, mut first: usize) -> Option<
         if word == "," {
             open_subordinate = false;
         } else if doc.is_word(i) {
-            let lower = word.to_lowercase();
+            let lower = word.lower();
             open_subordinate |= is_subordinator(&lower);
             // `…, the office said, they will …`: a parenthetical attribution's cue is no verb
             // of the statement.

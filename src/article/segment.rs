@@ -5,7 +5,7 @@
 //! brackets right after) when white space and then a capital, a digit or an opening mark
 //! follow, except after abbreviations (`Sen.`, `Dr.`, `Jan.`, `U.S.`) and single initials.
 
-use super::lexicon::is_listed_abbreviation;
+use super::lexicon::{is_listed_abbreviation, Lowercase};
 use super::types::Span;
 
 /// Most words of four letters or more in a headline.
@@ -262,7 +262,7 @@ fn is_abbreviation(word: &str) -> bool {
     if word.is_empty() {
         return false;
     }
-    let lower = word.to_lowercase();
+    let lower = word.lower();
     if word.contains('.') {
         return true; // U.S, a.m
     }

@@ -18,7 +18,7 @@
 //! cue of their own sentence: a journalist's scare quote has no speaker. Pronouns count
 //! through their resolved actor.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use super::grammar::{
     is_active_cue, is_participle_after_comma, is_skippable, is_subject, is_verbish,
@@ -26,7 +26,8 @@ use super::grammar::{
 use super::lexicon::{
     follows_subject, is_capitalised, is_finite_cue, is_subject_pronoun, is_subject_quantifier,
     is_title, is_weekday, may_invert, may_precede_subject, opens_description, strip_possessive,
-    GROUPS_OF, GROUP_DETERMINERS, GROUP_NOUNS, MODIFIER_PREPOSITIONS, SKIPPABLE, STOPWORDS,
+    Lowercase, GROUPS_OF, GROUP_DETERMINERS, GROUP_NOUNS, MODIFIER_PREPOSITIONS, SKIPPABLE,
+    STOPWORDS,
 };
 use super::mentions::{FoundActors, Mention, MentionKind};
 use super::quotes::RawQuote;
@@ -103,7 +104,7 @@ pub(crate) fn attribute(
     let mut out: Vec<Statement> = Vec::with_capacity(quotes.len());
     // The speaker a neighbouring sentence's cue gives, by sentence: many quotes in one
     // sentence would otherwise each scan the same long neighbour.
-    let mut neighbour_cues: HashMap<usize, Option<usize>> = HashMap::new();
+    let mut neighbour_cues: FxHashMap<usize, Option<usize>> = FxHashMap::default();
     for quote in quotes {
         let sentences = doc.sentences_overlapping(quote.outer);
         let mut context = sentences
@@ -300,7 +301,7 @@ fn mention_after<'f>(
     while next < t + 5
         && (is_title(doc.token_text(next))
             || doc.token_text(next) == "."
-            || opens_description(&doc.token_text(next).to_lowercase()))
+            || opens_description(&doc.token_text(next).lower()))
     {
         next += 1;
     }
@@ -313,10 +314,10 @@ fn mention_after<'f>(
     // `party boss`): not a function word, a weekday or punctuation.
     let sentence = doc.tokens.get(next)?.sentence;
     let describes = |u: usize| {
-        let word = doc.token_text(u).to_lowercase();
+        let word = doc.token_text(u).lower();
         doc.tokens.get(u).is_some_and(|x| x.sentence == sentence)
             && doc.is_word(u)
-            && !STOPWORDS.contains(&word.as_str())
+            && !STOPWORDS.contains(&word.as_ref())
             && !is_weekday(&word)
             && !is_active_cue(doc, u)
     };
@@ -390,7 +391,7 @@ fn subject_after_quote(
     }
     // `“…,” an angry Hollande retaliated`: past an article and its adjectives.
     let mut before = t.checked_sub(1)?;
-    if matches!(doc.token_text(t).to_lowercase().as_str(), "a" | "an") {
+    if matches!(doc.token_text(t).lower().as_ref(), "a" | "an") {
         before = (t..t + DESCRIBED_WORDS)
             .take_while(|&w| doc.is_word(w) && !is_capitalised(doc.token_text(w)))
             .last()
@@ -542,10 +543,10 @@ fn relative_head<'f>(
     t: usize,
     start: usize,
 ) -> Option<&'f Mention> {
-    let relative = |u: usize| matches!(doc.token_text(u).to_lowercase().as_str(), "who" | "whose");
+    let relative = |u: usize| matches!(doc.token_text(u).lower().as_ref(), "who" | "whose");
     let opens = |u: usize| {
-        let word = doc.token_text(u).to_lowercase();
-        (relative(u) || matches!(word.as_str(), "a" | "an" | "the"))
+        let word = doc.token_text(u).lower();
+        (relative(u) || matches!(word.as_ref(), "a" | "an" | "the"))
             && u > start + 1
             && doc.token_text(u - 1) == ","
     };
@@ -558,7 +559,7 @@ fn relative_head<'f>(
     let head = mention_ending_at(found, open - 2)?;
     let first_in_sentence = (start..head.first_token).all(|u| {
         let word = doc.token_text(u);
-        !doc.is_word(u) || is_title(word) || may_precede_subject(&word.to_lowercase())
+        !doc.is_word(u) || is_title(word) || may_precede_subject(&word.lower())
     });
     (relative(open) || first_in_sentence).then_some(head)
 }
@@ -591,7 +592,7 @@ fn outer_cue(doc: &Document, cue: usize, inside_marks: &dyn Fn(usize) -> bool) -
         is_capitalised(word)
             || is_title(word)
             || is_skippable(word)
-            || is_subject_pronoun(&word.to_lowercase())
+            || is_subject_pronoun(&word.lower())
     });
     (first < cue && subject).then_some(outer)
 }
@@ -616,7 +617,7 @@ fn cue_subject_of(
     shared: bool,
 ) -> Option<(usize, f64)> {
     let sentence = doc.sentence_of(cue)?;
-    let word = doc.token_text(cue).to_lowercase();
+    let word = doc.token_text(cue).lower();
     if word == "according" {
         // Mentions are in text order: start at the first one that may qualify.
         let from = found.mentions.partition_point(|m| m.first_token < cue + 2);
@@ -685,8 +686,7 @@ fn cue_subject_of(
                     before -= 1;
                 }
                 let preposition = before > sentence.tokens.start
-                    && MODIFIER_PREPOSITIONS
-                        .contains(&doc.token_text(before - 1).to_lowercase().as_str());
+                    && MODIFIER_PREPOSITIONS.contains(&doc.token_text(before - 1).lower().as_ref());
                 if preposition {
                     modifier = Some(m.actor);
                     break;
@@ -702,10 +702,10 @@ fn cue_subject_of(
                 }
                 return Some((m.actor, adjacent(m)));
             }
-            let text = doc.token_text(t).to_lowercase();
+            let text = doc.token_text(t).lower();
             let adverb = text.ends_with("ly") && text.len() > 3;
-            let skippable = SKIPPABLE.contains(&text.as_str())
-                || GROUP_NOUNS.contains(&text.as_str())
+            let skippable = SKIPPABLE.contains(&text.as_ref())
+                || GROUP_NOUNS.contains(&text.as_ref())
                 || adverb
                 || (is_verbish(&text) && !is_active_cue(doc, t) && text != "and");
             if !skippable {
@@ -739,11 +739,11 @@ fn described_group(
 ) -> Option<Span> {
     let sentence = doc.sentence_of(cue)?;
     let mut g = sentence.tokens.start;
-    while g < cue && GROUP_DETERMINERS.contains(&doc.token_text(g).to_lowercase().as_str()) {
+    while g < cue && GROUP_DETERMINERS.contains(&doc.token_text(g).lower().as_ref()) {
         g += 1;
     }
-    let group = doc.token_text(g).to_lowercase();
-    if !GROUPS_OF.contains(&group.as_str()) || !doc.token_text(g + 1).eq_ignore_ascii_case("of") {
+    let group = doc.token_text(g).lower();
+    if !GROUPS_OF.contains(&group.as_ref()) || !doc.token_text(g + 1).eq_ignore_ascii_case("of") {
         return None;
     }
     let mut name = g + 2;
@@ -780,20 +780,20 @@ fn described_subject(
     };
     // A word of the description: no function word, no cue, no actor's mention.
     let describes = |t: usize| {
-        let word = doc.token_text(t).to_lowercase();
+        let word = doc.token_text(t).lower();
         in_sentence(t)
             && doc.is_word(t)
             && !inside_marks(doc.tokens[t].span.start)
-            && !STOPWORDS.contains(&word.as_str())
+            && !STOPWORDS.contains(&word.as_ref())
             && !is_active_cue(doc, t)
             && mention_ending_at(found, t).is_none()
             && mentions_starting_at(found, t).next().is_none()
     };
     let opener = |t: usize| {
-        in_sentence(t) && doc.is_word(t) && opens_description(&doc.token_text(t).to_lowercase())
+        in_sentence(t) && doc.is_word(t) && opens_description(&doc.token_text(t).lower())
     };
     let description = |open: usize, end: usize| {
-        let alone = is_subject_quantifier(&doc.token_text(open).to_lowercase());
+        let alone = is_subject_quantifier(&doc.token_text(open).lower());
         ((open + 1 < end) || alone)
             .then(|| Span::new(doc.tokens[open].span.start, doc.tokens[end - 1].span.end))
     };
@@ -817,7 +817,7 @@ fn described_subject(
     let mut end = cue;
     while end > sentence.tokens.start + 1
         && doc.is_word(end - 1)
-        && follows_subject(&doc.token_text(end - 1).to_lowercase())
+        && follows_subject(&doc.token_text(end - 1).lower())
     {
         end -= 1;
     }
@@ -840,7 +840,7 @@ fn described_subject(
     // right before it.
     let starts_clause = open == sentence.tokens.start
         || !doc.is_word(open - 1)
-        || may_precede_subject(&doc.token_text(open - 1).to_lowercase());
+        || may_precede_subject(&doc.token_text(open - 1).lower());
     if !starts_clause {
         return None;
     }
@@ -911,7 +911,7 @@ fn from_neighbours(
     found: &FoundActors,
     quote: &RawQuote,
     inside_marks: &dyn Fn(usize) -> bool,
-    neighbour_cues: &mut HashMap<usize, Option<usize>>,
+    neighbour_cues: &mut FxHashMap<usize, Option<usize>>,
 ) -> Option<(usize, f64, Option<Span>)> {
     let here = doc.sentences_overlapping(quote.outer);
     let paragraph = doc.sentences.get(here.start)?.paragraph;
