@@ -18,8 +18,8 @@ use tokenizers::normalizers::{Lowercase, Sequence, NFKC};
 use tokenizers::pre_tokenizers::bert::BertPreTokenizer;
 use tokenizers::{
     AddedToken, DecoderWrapper, Model, ModelWrapper, NormalizedString, Normalizer,
-    NormalizerWrapper, OffsetReferential, OffsetType, PostProcessorWrapper, PreTokenizer,
-    PreTokenizerWrapper, Tokenizer, TokenizerBuilder,
+    NormalizerWrapper, OffsetReferential, OffsetType, PostProcessorWrapper, PreTokenizedString,
+    PreTokenizer, PreTokenizerWrapper, Tokenizer, TokenizerBuilder,
 };
 
 use hashbrown::hash_map::EntryRef;
@@ -101,6 +101,9 @@ pub struct TextPipeline {
     vocabulary: Vec<Token>,
     /// The words each thread has tokenised ([`TextPipeline::tokenize`]), by their text.
     words: ThreadLocal<RefCell<Words>>,
+    /// A character every added token holds (`[` of `[UNK]`, `[TARGET]`, …), if there is one:
+    /// a word without it, normalised or not, holds no added token.
+    added_mark: Option<char>,
 }
 
 /// Words tokenised, by their text: at most [`TextPipeline::MAX_WORDS`] of them.
@@ -207,10 +210,19 @@ impl TextPipeline {
         for (word, id) in words {
             vocabulary[id as usize] = word.into();
         }
+        let added: Vec<String> = tokenizer
+            .get_added_tokens_decoder()
+            .into_values()
+            .map(|token| token.content)
+            .collect();
+        let added_mark = added
+            .first()
+            .and_then(|first| first.chars().find(|&c| added.iter().all(|a| a.contains(c))));
         TextPipeline {
             tokenizer,
             vocabulary,
             words: ThreadLocal::new(),
+            added_mark,
         }
     }
 
@@ -269,6 +281,23 @@ impl TextPipeline {
         Ok(whole)
     }
 
+    /// `text` normalised as one piece, if it holds no added token before or after the
+    /// normaliser (then it is what the added vocabulary's split gives, without the two
+    /// searches for added tokens that cost more than the normaliser); `None` if it may hold
+    /// one.
+    fn normalize_plain(&self, text: &str) -> Result<Option<PreTokenizedString>, Error> {
+        let Some(mark) = self.added_mark.filter(|&mark| !text.contains(mark)) else {
+            return Ok(None);
+        };
+        let mut normalized = NormalizedString::from(text);
+        if let Some(normalizer) = self.tokenizer.get_normalizer() {
+            normalizer
+                .normalize(&mut normalized)
+                .map_err(tokenizer_error)?;
+        }
+        Ok((!normalized.get().contains(mark)).then(|| normalized.into()))
+    }
+
     /// Normalises and tokenises one text in one pass of the pipeline.
     ///
     /// The pipeline's own steps run one after another (the added tokens split off, the
@@ -277,9 +306,12 @@ impl TextPipeline {
     /// a second one. A test compares the two on generated texts ([`Self::tokenize_by_encode`]).
     fn tokenize_whole(&self, text: &str) -> Result<TokenizedText, Error> {
         let tokenizer = &self.tokenizer;
-        let mut pieces = tokenizer
-            .get_added_vocabulary()
-            .extract_and_normalize(tokenizer.get_normalizer(), text);
+        let mut pieces = match self.normalize_plain(text)? {
+            Some(pieces) => pieces,
+            None => tokenizer
+                .get_added_vocabulary()
+                .extract_and_normalize(tokenizer.get_normalizer(), text),
+        };
         // The whole text normalised: the normalised pieces, and the added tokens (kept as they
         // are written) normalised on their own; nothing composes across their edges.
         let mut normalized = String::with_capacity(text.len());
@@ -549,13 +581,17 @@ mod tests {
 
     #[test]
     fn placeholders_stay_whole() {
-        let tokenized = pipeline()
-            .tokenize("[TARGET] invited [OTHER] officers")
-            .unwrap();
+        let pipeline = pipeline();
+        // Words without a `[` skip the search for added tokens; those with one (or whose
+        // normalised form has one, as `［` does) take it.
+        assert_eq!(pipeline.added_mark, Some('['));
+        let text = "[TARGET] invited [OTHER] officers ［TARGET］ x[UNK]";
+        let tokenized = pipeline.tokenize(text).unwrap();
         assert_eq!(
-            strs(&tokenized.tokens),
+            strs(&tokenized.tokens[..4]),
             ["[TARGET]", "[UNK]", "[OTHER]", "officers"]
         );
+        assert_eq!(tokenized, pipeline.tokenize_by_encode(text).unwrap());
     }
 
     /// Every text of the test fixtures, the seed article and the project's corpus: each file
@@ -609,7 +645,8 @@ mod tests {
                 prop_oneof![
                     Just("ICE"), Just("officers"), Just("join"), Just("Trump"), Just("called"),
                     Just("[TARGET]"), Just("[OTHER]"), Just("[UNK]"), Just("[target]"),
-                    Just(" [TARGET] "), Just("["), Just("]"), Just(" "), Just("  "), Just("\t"),
+                    Just(" [TARGET] "), Just("["), Just("]"), Just("［"), Just("］"), Just(" "),
+                    Just("  "), Just("\t"),
                     Just("\n"), Just("\u{a0}"), Just("\u{2009}"), Just("\u{301}"),
                     Just("\u{338}"), Just("e\u{301}"), Just("é"), Just("ＩＣＥ"), Just("ﬁ"),
                     Just("Ⅻ"), Just("²"), Just("İ"), Just("Σ"), Just("ΣΑΣ"), Just("ß"),
