@@ -217,6 +217,52 @@ pub fn score_articles(
         .collect()
 }
 
+/// Scores several articles as [`score_articles`] does and gives each one's result (with its
+/// index) to `each`, in the articles' order and on the calling thread, as soon as it and the
+/// articles before it are scored: what the caller does with an article (writing it out) runs
+/// beside the scoring of the next ones instead of after all of them. The first error `each`
+/// returns stops it and is returned.
+///
+/// Called from inside rayon's pool, it scores them all first (a worker waiting for results
+/// could be the one that should compute them).
+pub fn score_articles_in_order<E>(
+    model: &StanceModel,
+    articles: &[(&str, &str)],
+    actors: &ActorList,
+    explain: Option<usize>,
+    mut each: impl FnMut(usize, Result<Vec<Scored>, Error>) -> Result<(), E>,
+) -> Result<(), E> {
+    if rayon::current_thread_index().is_some() {
+        let scored = score_articles(model, articles, actors, explain);
+        return scored
+            .into_iter()
+            .enumerate()
+            .try_for_each(|(i, result)| each(i, result));
+    }
+    let (sender, receiver) = std::sync::mpsc::channel();
+    rayon::in_place_scope(|scope| {
+        for (i, &(name, text)) in articles.iter().enumerate() {
+            let sender = sender.clone();
+            scope.spawn(move |_| {
+                // The receiver is gone only when `each` failed: nothing waits for this one.
+                let _ = sender.send((i, score_article(model, name, text, actors, explain)));
+            });
+        }
+        drop(sender);
+        let mut done: Vec<Option<Result<Vec<Scored>, Error>>> = Vec::new();
+        done.resize_with(articles.len(), || None);
+        let mut next = 0;
+        for (i, result) in receiver {
+            done[i] = Some(result);
+            while let Some(result) = done.get_mut(next).and_then(Option::take) {
+                each(next, result)?;
+                next += 1;
+            }
+        }
+        Ok(())
+    })
+}
+
 /// Finds the statements of one article and scores each against each actor it concerns; a
 /// statement that concerns no actor is scored once, without one (sentiment only), so every
 /// statement the article holds is written. With [`ActorList::only_listed`] only the listed
@@ -424,6 +470,44 @@ mod tests {
             assert!(chunks.next().is_none(), "nothing after the error");
             assert_eq!(scored, whole, "chunks of {chunk_rows}");
         }
+    }
+
+    #[test]
+    fn articles_given_in_order_are_the_articles_scored_together() {
+        let model = model();
+        let texts = [
+            "“We are proud of the Nurses Union,” Mayor Elena Ruiz said.",
+            "No quotes here at all.",
+            "Ruiz has criticized the Transit Authority as “a disgrace.”",
+            "“The Transit Authority has failed riders,” Governor Alan Brandt said.",
+        ];
+        let names: Vec<String> = (0..texts.len()).map(|i| format!("a{i}")).collect();
+        let articles: Vec<(&str, &str)> = names.iter().map(String::as_str).zip(texts).collect();
+        let together = score_articles(&model, &articles, &ActorList::new(), None);
+        let mut given = Vec::new();
+        let all = score_articles_in_order(&model, &articles, &ActorList::new(), None, |i, r| {
+            given.push((i, r.unwrap()));
+            Ok::<_, ()>(())
+        });
+        assert_eq!(all, Ok(()));
+        let expected: Vec<_> = together
+            .into_iter()
+            .map(Result::unwrap)
+            .enumerate()
+            .collect();
+        assert_eq!(given, expected);
+        // An error from `each` stops it there.
+        let mut seen = 0;
+        let stopped =
+            score_articles_in_order(&model, &articles, &ActorList::new(), None, |i, _| {
+                seen += 1;
+                if i == 1 {
+                    Err(i)
+                } else {
+                    Ok(())
+                }
+            });
+        assert_eq!((stopped, seen), (Err(1), 2));
     }
 
     #[test]

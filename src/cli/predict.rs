@@ -30,7 +30,7 @@ use crate::eval::report::truncate;
 use crate::html::{write_article_page, ArticleInput};
 use crate::model::explain::{Explanation, Origin, SourceSpan};
 use crate::parquet::{is_parquet, value_text, Cell, ColumnKind, ParquetRecords, TableWriter};
-use crate::score::{score_articles, score_row_chunks, Scored, DEFAULT_CHUNK_ROWS};
+use crate::score::{score_articles_in_order, score_row_chunks, Scored, DEFAULT_CHUNK_ROWS};
 use crate::{persist, Naming, Param, StanceModel};
 
 use super::progress::Progress;
@@ -262,32 +262,45 @@ impl<W: Write> Predictor<'_, W> {
         self.output.finish()
     }
 
-    /// Scores the waiting articles in parallel and writes them in input order, reporting the
-    /// inputs that failed where they stand.
+    /// Scores the waiting articles in parallel and writes them in input order as they are
+    /// done, reporting the inputs that failed where they stand.
     fn flush_articles(&mut self) -> anyhow::Result<()> {
         let pending = std::mem::take(&mut self.articles);
-        let scored = {
-            let articles: Vec<(&str, &str)> = pending
-                .iter()
-                .filter_map(|article| article.as_ref().ok())
-                .map(|(name, text)| (name.as_str(), text.as_str()))
-                .collect();
-            score_articles(self.model, &articles, self.actors, self.explain)
-        };
-        let mut scored = scored.into_iter();
-        for article in pending {
-            // `scored` holds one result for each article that was read.
-            let result = article.and_then(|(name, text)| {
-                Ok((name, text, scored.next().unwrap_or(Ok(Vec::new()))?))
-            });
-            match result {
-                Ok((name, text, rows)) => {
-                    self.output.keep_text(&name, &text);
-                    self.write(&rows)?
+        // The articles read, each with its place among the inputs.
+        let (places, articles): (Vec<usize>, Vec<(&str, &str)>) = pending
+            .iter()
+            .enumerate()
+            .filter_map(|(place, article)| Some((place, article.as_ref().ok()?)))
+            .map(|(place, (name, text))| (place, (name.as_str(), text.as_str())))
+            .unzip();
+        // The inputs before `done` are reported or written; the failed ones up to `place` are
+        // reported before what stands there.
+        let mut done = 0;
+        let report_until = |this: &mut Self, done: &mut usize, place: usize| {
+            for failed in &pending[*done..place] {
+                if let Err(err) = failed {
+                    this.report(err);
                 }
-                Err(err) => self.report(&err),
             }
-        }
+            *done = place;
+        };
+        let (model, actors, explain) = (self.model, self.actors, self.explain);
+        score_articles_in_order(model, &articles, actors, explain, |i, scored| {
+            report_until(self, &mut done, places[i]);
+            done = places[i] + 1;
+            match scored {
+                Ok(rows) => {
+                    let (name, text) = articles[i];
+                    self.output.keep_text(name, text);
+                    self.write(&rows)
+                }
+                Err(err) => {
+                    self.report(&err);
+                    Ok(())
+                }
+            }
+        })?;
+        report_until(self, &mut done, pending.len());
         Ok(())
     }
 
@@ -354,15 +367,16 @@ impl<W: Write> Predictor<'_, W> {
                 .iter()
                 .map(|article| (article.name.as_str(), article.text.as_str()))
                 .collect();
-            let scored = score_articles(self.model, &articles, self.actors, self.explain);
-            for ((article, (name, text)), rows) in batch.iter().zip(&articles).zip(scored) {
+            let (model, actors, explain) = (self.model, self.actors, self.explain);
+            score_articles_in_order(model, &articles, actors, explain, |i, rows| {
                 let mut rows = rows?;
                 for row in &mut rows {
-                    row.carried.clone_from(&article.fields);
+                    row.carried.clone_from(&batch[i].fields);
                 }
+                let (name, text) = articles[i];
                 self.output.keep_text(name, text);
-                self.write(&rows).map_err(Stop::Output)?;
-            }
+                self.write(&rows).map_err(Stop::Output)
+            })?;
             if let Some(err) = stop {
                 return Err(Stop::Input(err));
             }
