@@ -472,17 +472,27 @@ mod tests {
         }
     }
 
+    /// Short articles, by name: quotes, reported speech, and none.
+    const ARTICLES: [(&str, &str); 4] = [
+        (
+            "a0",
+            "“We are proud of the Nurses Union,” Mayor Elena Ruiz said.",
+        ),
+        (
+            "a1",
+            "Ruiz has criticized the Transit Authority as “a disgrace.”",
+        ),
+        ("a2", "No quotes here at all."),
+        (
+            "a3",
+            "“The Transit Authority has failed riders,” Governor Alan Brandt said.",
+        ),
+    ];
+
     #[test]
     fn articles_given_in_order_are_the_articles_scored_together() {
         let model = model();
-        let texts = [
-            "“We are proud of the Nurses Union,” Mayor Elena Ruiz said.",
-            "No quotes here at all.",
-            "Ruiz has criticized the Transit Authority as “a disgrace.”",
-            "“The Transit Authority has failed riders,” Governor Alan Brandt said.",
-        ];
-        let names: Vec<String> = (0..texts.len()).map(|i| format!("a{i}")).collect();
-        let articles: Vec<(&str, &str)> = names.iter().map(String::as_str).zip(texts).collect();
+        let articles = ARTICLES;
         let together = score_articles(&model, &articles, &ActorList::new(), None);
         let mut given = Vec::new();
         let all = score_articles_in_order(&model, &articles, &ActorList::new(), None, |i, r| {
@@ -513,16 +523,9 @@ mod tests {
     #[test]
     fn articles_scored_together_come_back_in_their_order() {
         let model = model();
-        let texts = [
-            "“We are proud of the Nurses Union,” Mayor Elena Ruiz said.",
-            "Ruiz has criticized the Transit Authority as “a disgrace.”",
-            "No quotes here at all.",
-            "“The Transit Authority has failed riders,” Governor Alan Brandt said.",
-        ];
-        let names: Vec<String> = (0..texts.len()).map(|i| format!("a{i}")).collect();
-        let articles: Vec<(&str, &str)> = names.iter().map(String::as_str).zip(texts).collect();
+        let articles = ARTICLES;
         let together = score_articles(&model, &articles, &ActorList::new(), None);
-        assert_eq!(together.len(), texts.len());
+        assert_eq!(together.len(), articles.len());
         for ((name, text), scored) in articles.iter().zip(together) {
             let alone = score_article(&model, name, text, &ActorList::new(), None).unwrap();
             assert_eq!(scored.unwrap(), alone);
