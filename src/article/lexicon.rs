@@ -8,6 +8,8 @@
 
 use std::borrow::Cow;
 
+use rustc_hash::{FxHashMap, FxHashSet};
+
 /// A word in lower case, as the word lists spell it: the word itself, not a copy, when it
 /// already is (most words of news are ASCII and lower case). Lower-casing a copy of every word
 /// each predicate asked about was a twentieth of `predict`.
@@ -60,7 +62,7 @@ const NOUN_LIKE_CUE_VERBS: &str = "\
 /// True when `word` (any case) is the `-s` form of a verb in [`NOUN_LIKE_CUE_VERBS`]
 /// (`reports`, `states`, `attacks`), which is a plural noun as often as a verb.
 pub(crate) fn is_noun_like_plural(word: &str) -> bool {
-    static FORMS: std::sync::OnceLock<rustc_hash::FxHashSet<String>> = std::sync::OnceLock::new();
+    static FORMS: std::sync::OnceLock<FxHashSet<String>> = std::sync::OnceLock::new();
     FORMS
         .get_or_init(|| {
             regular_forms(NOUN_LIKE_CUE_VERBS)
@@ -92,10 +94,10 @@ const INFINITIVE_CUE_VERBS: &str = "\
 
 /// True when the cue `word` (any case) is a form of a verb that takes an infinitive.
 pub(crate) fn takes_infinitive(word: &str) -> bool {
-    static FORMS: std::sync::OnceLock<rustc_hash::FxHashSet<String>> = std::sync::OnceLock::new();
+    static FORMS: std::sync::OnceLock<FxHashSet<String>> = std::sync::OnceLock::new();
     FORMS
         .get_or_init(|| {
-            let mut forms: rustc_hash::FxHashSet<String> =
+            let mut forms: FxHashSet<String> =
                 regular_forms(INFINITIVE_CUE_VERBS).flatten().collect();
             forms.insert("sought".to_string());
             forms
@@ -152,10 +154,10 @@ pub(crate) fn is_past_cue(word: &str) -> bool {
 const DOUBLING_VERBS: &str = "admit slam quip plan regret commit prefer";
 
 /// Every form of every cue verb, built once.
-fn cue_forms() -> &'static rustc_hash::FxHashSet<String> {
-    static FORMS: std::sync::OnceLock<rustc_hash::FxHashSet<String>> = std::sync::OnceLock::new();
+fn cue_forms() -> &'static FxHashSet<String> {
+    static FORMS: std::sync::OnceLock<FxHashSet<String>> = std::sync::OnceLock::new();
     FORMS.get_or_init(|| {
-        let mut forms = rustc_hash::FxHashSet::default();
+        let mut forms = FxHashSet::default();
         for (list, with_bare) in [(CUE_VERBS, true), (NOUN_LIKE_CUE_VERBS, false)] {
             for [bare, third, past, progressive] in regular_forms(list) {
                 if with_bare {
@@ -858,7 +860,7 @@ const MALE_GIVEN_NAMES: &str = "\
 /// female).
 pub(crate) fn given_name_gender(word: &str) -> Option<PronounGender> {
     // Read once: a walk of the lists for every capitalised word was a thirtieth of `predict`.
-    static GENDERS: std::sync::OnceLock<rustc_hash::FxHashMap<&str, PronounGender>> =
+    static GENDERS: std::sync::OnceLock<FxHashMap<&str, PronounGender>> =
         std::sync::OnceLock::new();
     let genders = GENDERS.get_or_init(|| {
         let listed =
